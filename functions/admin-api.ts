@@ -1,0 +1,104 @@
+import { campaignInput, caseUpdateInput, customersInput, ownerInput } from '#shared/api/inputs';
+import { validateSchedule } from '#shared/campaigns/schedule';
+import { startRun } from '#shared/campaigns/start-run';
+import { config } from '#shared/config';
+import { NotFoundError, ValidationError } from '#shared/errors';
+import { requireAdmin } from '#shared/http/admin-auth';
+import { type HttpEvent, httpHandler, parseBody, pathParam } from '#shared/http/handler';
+import { type HttpResult, json } from '#shared/http/responses';
+import { npsBySegment, npsSeries, parseSegment, parseWindow, periodRange } from '#shared/rollup/read-nps';
+import { periodOf } from '#shared/nps/windows';
+import { deadAlerts } from '#shared/store/alerts';
+import { getCampaign, listRuns, newRunId, putCampaign } from '#shared/store/campaigns';
+import { listCases, updateCase } from '#shared/store/cases';
+import { getCustomer, putCustomers } from '#shared/store/customers';
+import { listOwners, publicOwner, putOwner } from '#shared/store/owners';
+import { listResponses } from '#shared/store/responses';
+import { caseStatus } from '#shared/store/schemas';
+
+type Route = (event: HttpEvent) => Promise<HttpResult>;
+
+const query = (event: HttpEvent, name: string) => event.queryStringParameters?.[name] || undefined;
+
+const routes: Record<string, Route> = {
+  'POST /api/customers': async (event) => {
+    const count = await putCustomers(parseBody(customersInput, event.body));
+    return json(200, { upserted: count });
+  },
+  'GET /api/customers/{id}': async (event) => {
+    const customer = await getCustomer(pathParam(event, 'id'));
+    if (!customer) throw new NotFoundError('customer not found');
+    return json(200, customer);
+  },
+  'POST /api/owners': async (event) => {
+    const input = parseBody(ownerInput, event.body);
+    const owner = await putOwner(input);
+    // The signing secret is shown once, to whoever saved the owner, so the receiver can be set up.
+    return json(200, { ...publicOwner(owner), webhookSecret: owner.webhookSecret });
+  },
+  'GET /api/owners': async () => json(200, { owners: (await listOwners()).map(publicOwner) }),
+  'POST /api/campaigns': async (event) => {
+    const input = parseBody(campaignInput, event.body);
+    const nextRunAt = input.schedule ? validateSchedule(input.schedule, new Date(), config().TIME_ZONE) : undefined;
+    const campaign = await putCampaign(input, nextRunAt);
+    return json(201, { id: campaign.id, nextRunAt: campaign.nextRunAt ?? null });
+  },
+  'GET /api/campaigns/{id}': async (event) => {
+    const campaign = await getCampaign(pathParam(event, 'id'));
+    if (!campaign) throw new NotFoundError('campaign not found');
+    return json(200, { ...campaign, runs: await listRuns(campaign.id) });
+  },
+  'POST /api/campaigns/{id}/send': async (event) => {
+    const campaign = await getCampaign(pathParam(event, 'id'));
+    if (!campaign) throw new NotFoundError('campaign not found');
+    return json(202, await startRun(campaign.id, newRunId(), 'manual'));
+  },
+  'GET /api/nps': async (event) => {
+    const segment = parseSegment(query(event, 'segment'));
+    const window = parseWindow(query(event, 'window'));
+    const range = periodRange(window, query(event, 'from'), query(event, 'to'), config().TIME_ZONE);
+    return json(200, { segment, window, points: await npsSeries(segment, window, range) });
+  },
+  'GET /api/nps/segments': async (event) => {
+    const window = parseWindow(query(event, 'window') ?? 'all');
+    const date = query(event, 'date');
+    const period =
+      window === 'all' ? 'all' : periodRange(window, date, date, config().TIME_ZONE).to;
+    return json(200, { window, period, segments: await npsBySegment(window, period) });
+  },
+  'GET /api/responses': async (event) => {
+    const limitText = query(event, 'limit') ?? '50';
+    const limit = Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+      throw new ValidationError('limit must be an integer from 1 to 500');
+    }
+    const segment = query(event, 'segment');
+    const page = await listResponses({
+      segment: segment ? parseSegment(segment) : undefined,
+      from: query(event, 'from'),
+      to: query(event, 'to'),
+      limit,
+      cursor: query(event, 'cursor'),
+    });
+    return json(200, { responses: page.items, cursor: page.cursor ?? null });
+  },
+  'GET /api/cases': async (event) => {
+    const statusText = query(event, 'status');
+    const status = statusText === undefined ? undefined : caseStatus.parse(statusText);
+    return json(200, { cases: await listCases(status) });
+  },
+  'PATCH /api/cases/{id}': async (event) =>
+    json(200, await updateCase(pathParam(event, 'id'), parseBody(caseUpdateInput, event.body))),
+  'GET /api/alerts/dead': async () => json(200, { alerts: await deadAlerts() }),
+};
+
+/** Every admin route: bearer key first, then the route. */
+const admin = async (event: HttpEvent): Promise<HttpResult> => {
+  await requireAdmin(event);
+  const route = routes[event.routeKey];
+  if (!route) throw new NotFoundError(`no route ${event.routeKey}`);
+  return route(event);
+};
+
+export const handler = httpHandler(admin);
+

@@ -1,0 +1,13 @@
+import middy from '@middy/core';
+import { z } from 'zod';
+import { dispatchRun, type RunTotals } from '#shared/campaigns/dispatch';
+
+const request = z.object({ campaignId: z.string().min(1), runId: z.string().min(1) });
+
+/** Invoked asynchronously with `{campaignId, runId}` by the admin API and the scheduler tick. */
+const dispatch = async (event: unknown): Promise<RunTotals> => {
+  const { campaignId, runId } = request.parse(event);
+  return dispatchRun(campaignId, runId);
+};
+
+export const handler = middy<unknown, RunTotals>({ timeoutEarlyInMillis: 0 }).handler(dispatch);

@@ -1,0 +1,27 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import middy from '@middy/core';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { deliverAlert } from '#shared/alerts/deliver';
+import { raiseDetractorAlert } from '#shared/alerts/raise';
+import { responseItem } from '#shared/store/schemas';
+import { RESPONSE_SK } from '#shared/store/table';
+import { isTtlExpiry, parseImage, sortKeyOf } from '#shared/stream/records';
+
+const processor = new BatchProcessor(EventType.DynamoDBStreams);
+
+/** One response change: open/update the case and its alert, then try the first delivery at once. */
+const onRecord = async (record: DynamoDBRecord): Promise<void> => {
+  if (sortKeyOf(record) !== RESPONSE_SK || record.eventName === 'REMOVE' || isTtlExpiry(record)) return;
+  const oldImage = parseImage(responseItem, record.dynamodb?.OldImage);
+  const newImage = parseImage(responseItem, record.dynamodb?.NewImage);
+  const { alertId } = await raiseDetractorAlert(oldImage, newImage);
+  // A failed first attempt is not a failed record: the alert is queued, and the sweep retries it.
+  if (alertId) await deliverAlert(alertId);
+};
+
+const raiseAlerts = async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
+  processPartialResponse(event, onRecord, processor, { context });
+
+export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>({ timeoutEarlyInMillis: 0 }).handler(
+  raiseAlerts,
+);

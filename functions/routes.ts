@@ -1,0 +1,48 @@
+/**
+ * The HTTP API: route keys (as API Gateway HTTP APIs write them) and the function serving each.
+ * The CDK stack declares exactly these routes, and the local server matches requests against them.
+ */
+export const HTTP_FUNCTIONS = ['survey-page', 'submit-response', 'unsubscribe', 'admin-api', 'dashboard'] as const;
+export type HttpFunctionName = (typeof HTTP_FUNCTIONS)[number];
+
+export const ROUTES: ReadonlyArray<{ routeKey: string; fn: HttpFunctionName }> = [
+  { routeKey: 'GET /s/{token}', fn: 'survey-page' },
+  { routeKey: 'POST /s/{token}', fn: 'submit-response' },
+  { routeKey: 'GET /u/{token}', fn: 'unsubscribe' },
+  { routeKey: 'POST /u/{token}', fn: 'unsubscribe' },
+  { routeKey: 'GET /dashboard', fn: 'dashboard' },
+  { routeKey: 'POST /api/customers', fn: 'admin-api' },
+  { routeKey: 'GET /api/customers/{id}', fn: 'admin-api' },
+  { routeKey: 'POST /api/owners', fn: 'admin-api' },
+  { routeKey: 'GET /api/owners', fn: 'admin-api' },
+  { routeKey: 'POST /api/campaigns', fn: 'admin-api' },
+  { routeKey: 'GET /api/campaigns/{id}', fn: 'admin-api' },
+  { routeKey: 'POST /api/campaigns/{id}/send', fn: 'admin-api' },
+  { routeKey: 'GET /api/nps', fn: 'admin-api' },
+  { routeKey: 'GET /api/nps/segments', fn: 'admin-api' },
+  { routeKey: 'GET /api/responses', fn: 'admin-api' },
+  { routeKey: 'GET /api/cases', fn: 'admin-api' },
+  { routeKey: 'PATCH /api/cases/{id}', fn: 'admin-api' },
+  { routeKey: 'GET /api/alerts/dead', fn: 'admin-api' },
+];
+
+/** Stream consumers and their event filters (the ESM FilterCriteria pattern on the AWS side). */
+export const STREAM_CONSUMERS = {
+  'rollup-responses': { sortKey: 'RESPONSE', batchSize: 1000, maxRetries: 5 },
+  'raise-alerts': { sortKey: 'RESPONSE', batchSize: 50, maxRetries: 5 },
+} as const;
+export type StreamFunctionName = keyof typeof STREAM_CONSUMERS;
+
+/** Functions started by EventBridge Scheduler every minute (the local runtime ticks faster). */
+export const SCHEDULED_FUNCTIONS = ['run-schedules', 'sweep-outbox'] as const;
+export type ScheduledFunctionName = (typeof SCHEDULED_FUNCTIONS)[number];
+
+export const DISPATCH_FUNCTION = 'dispatch-campaign';
+
+export const ALL_FUNCTIONS = [
+  ...HTTP_FUNCTIONS,
+  ...(Object.keys(STREAM_CONSUMERS) as StreamFunctionName[]),
+  ...SCHEDULED_FUNCTIONS,
+  DISPATCH_FUNCTION,
+] as const;
+export type FunctionName = (typeof ALL_FUNCTIONS)[number];

@@ -1,0 +1,19 @@
+import { type HttpEvent, httpHandler, pathParam } from '#shared/http/handler';
+import { html } from '#shared/http/responses';
+import { messagePage, surveyPage } from '#shared/pages/survey-pages';
+import { currentAnswer, openInvite } from '#shared/survey/answer';
+
+/** GET /s/{token}?score=N — shows the survey with N preselected. Never records anything. */
+const showSurvey = async (event: HttpEvent) => {
+  const token = pathParam(event, 'token');
+  const invite = await openInvite(token);
+  const raw = event.queryStringParameters?.score;
+  const preselected = raw !== undefined && /^(?:10|\d)$/.test(raw) ? Number(raw) : undefined;
+  return html(200, surveyPage({ token, invite, preselected, current: await currentAnswer(invite) }));
+};
+
+export const handler = httpHandler(showSurvey, {
+  renderErrorPage: (_event, error) =>
+    html(error.status, messagePage(error.status === 410 ? 'Survey closed' : 'Survey not found', error.message)),
+});
+

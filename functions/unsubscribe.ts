@@ -1,0 +1,22 @@
+import { type HttpEvent, httpHandler, pathParam } from '#shared/http/handler';
+import { html, json, wantsHtml } from '#shared/http/responses';
+import { messagePage, unsubscribePage } from '#shared/pages/survey-pages';
+import { openInvite, unsubscribe } from '#shared/survey/answer';
+
+/**
+ * GET /u/{token} asks for confirmation (scanners fetch links); POST /u/{token} unsubscribes —
+ * the RFC 8058 one-click POST from the mailbox provider, or the confirmation button.
+ */
+const handle = async (event: HttpEvent) => {
+  const token = pathParam(event, 'token');
+  if (event.requestContext.http.method === 'GET') {
+    return html(200, unsubscribePage({ token, invite: await openInvite(token, { allowExpired: true }), done: false }));
+  }
+  const invite = await unsubscribe(token);
+  return wantsHtml(event) ? html(200, unsubscribePage({ token, invite, done: true })) : json(200, { ok: true });
+};
+
+export const handler = httpHandler(handle, {
+  renderErrorPage: (event, error) =>
+    wantsHtml(event) ? html(error.status, messagePage('Link not valid', error.message)) : undefined,
+});

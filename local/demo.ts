@@ -1,0 +1,98 @@
+import type { CustomerInput } from '#shared/api/inputs';
+
+/** A small demo account: three tiers, three regions, three plans, three account managers. */
+export const DEMO_CUSTOMERS: CustomerInput[] = [
+  { id: 'c-northwind', email: 'dana@northwind.example', name: 'Dana Fox', ownerId: 'alice', attributes: { tier: 'key', region: 'emea', plan: 'enterprise' } },
+  { id: 'c-contoso', email: 'li@contoso.example', name: 'Li Wei', ownerId: 'alice', attributes: { tier: 'key', region: 'apac', plan: 'enterprise' } },
+  { id: 'c-globex', email: 'hank@globex.example', name: 'Hank Scorpio', ownerId: 'alice', attributes: { tier: 'key', region: 'na', plan: 'enterprise' } },
+  { id: 'c-initech', email: 'peter@initech.example', name: 'Peter Gibbons', ownerId: 'bob', attributes: { tier: 'standard', region: 'na', plan: 'team' } },
+  { id: 'c-umbrella', email: 'alice.w@umbrella.example', name: 'Alice Wong', ownerId: 'bob', attributes: { tier: 'standard', region: 'emea', plan: 'team' } },
+  { id: 'c-hooli', email: 'gavin@hooli.example', name: 'Gavin Belson', ownerId: 'bob', attributes: { tier: 'standard', region: 'na', plan: 'team' } },
+  { id: 'c-stark', email: 'pepper@stark.example', name: 'Pepper Potts', ownerId: 'bob', attributes: { tier: 'standard', region: 'apac', plan: 'pro' } },
+  { id: 'c-wayne', email: 'lucius@wayne.example', name: 'Lucius Fox', ownerId: 'carol', attributes: { tier: 'smb', region: 'na', plan: 'pro' } },
+  { id: 'c-acme', email: 'wile@acme.example', name: 'Wile E. Coyote', ownerId: 'carol', attributes: { tier: 'smb', region: 'na', plan: 'free' } },
+  { id: 'c-soylent', email: 'sol@soylent.example', name: 'Sol Roth', ownerId: 'carol', attributes: { tier: 'smb', region: 'emea', plan: 'free' } },
+  { id: 'c-tyrell', email: 'rachael@tyrell.example', name: 'Rachael Tyrell', ownerId: 'carol', attributes: { tier: 'smb', region: 'apac', plan: 'pro' } },
+  { id: 'c-cyberdyne', email: 'miles@cyberdyne.example', name: 'Miles Dyson', ownerId: 'carol', attributes: { tier: 'smb', region: 'emea', plan: 'free' } },
+];
+
+/** Answers given on the customers' behalf so the dashboard has figures; the rest wait for you. */
+export const DEMO_ANSWERS: Record<string, { score: number; comment?: string }> = {
+  'c-contoso': { score: 10, comment: 'Support is superb.' },
+  'c-globex': { score: 9 },
+  'c-initech': { score: 8, comment: 'Good, but reports are slow.' },
+  'c-umbrella': { score: 4, comment: 'Three outages this month. <We are evaluating alternatives.>' },
+  'c-hooli': { score: 9 },
+  'c-wayne': { score: 7 },
+  'c-acme': { score: 2, comment: 'Billing charged us twice.' },
+  'c-soylent': { score: 10 },
+};
+
+interface DemoContext {
+  /** Signing secrets per receiver path, chosen here and kept by the caller for verification. */
+  secrets: Record<string, string>;
+  url: string;
+  adminKey: string;
+  sesUrl: string;
+  webhookBase: string;
+  log: (line: string) => void;
+  settle: () => Promise<void>;
+}
+
+const api = async (ctx: DemoContext, method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${ctx.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ctx.adminKey}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
+  return JSON.parse(text) as Record<string, unknown>;
+};
+
+interface StoredEmail {
+  destination: { to: string[] };
+  body: { text?: string };
+}
+
+/** Seeds the demo through the public API, exactly as a customer-success team would. */
+export const seedDemo = async (ctx: DemoContext) => {
+  const owners = [
+    { id: 'alice', name: 'Alice Martin (key accounts)', email: 'alice@nps-loop.example', style: 'generic' },
+    { id: 'bob', name: 'Bob Chen', email: 'bob@nps-loop.example', style: 'generic' },
+    { id: 'carol', name: 'Carol Diaz', email: 'carol@nps-loop.example', style: 'slack' },
+  ];
+  for (const owner of owners) {
+    const path = `/hooks/${owner.id}`;
+    await api(ctx, 'POST', '/api/owners', {
+      ...owner,
+      webhookUrl: `${ctx.webhookBase}${path}`,
+      webhookSecret: ctx.secrets[path],
+    });
+  }
+  await api(ctx, 'POST', '/api/customers', DEMO_CUSTOMERS);
+  const { id } = await api(ctx, 'POST', '/api/campaigns', {
+    id: 'q4-relationship',
+    name: 'Q4 relationship survey',
+    brand: 'Acme Cloud',
+    fatigueDays: 0,
+  });
+  await api(ctx, 'POST', `/api/campaigns/${String(id)}/send`);
+  await ctx.settle();
+
+  // Answer some invites through the links in the emails, like the customers would.
+  const store = (await (await fetch(`${ctx.sesUrl}/store`)).json()) as { emails: StoredEmail[] };
+  for (const customer of DEMO_CUSTOMERS) {
+    const answer = DEMO_ANSWERS[customer.id];
+    const email = store.emails.find((e) => e.destination.to.includes(customer.email));
+    const link = email?.body.text?.match(/https?:\/\/\S+\/s\/[^?\s]+/)?.[0];
+    if (!answer || !link) continue;
+    const res = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(answer),
+    });
+    if (!res.ok) throw new Error(`demo answer for ${customer.id} failed: ${res.status}`);
+  }
+  await ctx.settle();
+};

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type FunctionName, ROUTES } from '#functions/routes';
+import { invoke, isFunctionName } from './lambda.ts';
+
+const MAX_BODY_BYTES = 1_048_576;
+
+interface CompiledRoute {
+  routeKey: string;
+  method: string;
+  pattern: RegExp;
+  params: string[];
+  fn: FunctionName;
+}
+
+const compiled: CompiledRoute[] = ROUTES.map(({ routeKey, fn }) => {
+  const [method = 'GET', path = '/'] = routeKey.split(' ');
+  const params: string[] = [];
+  const source = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => {
+    params.push(name);
+    return '([^/]+)';
+  });
+  return { routeKey, method, pattern: new RegExp(`^${source}$`), params, fn };
+});
+
+export const matchRoute = (method: string, path: string) => {
+  for (const route of compiled) {
+    if (route.method !== method) continue;
+    const m = route.pattern.exec(path);
+    if (!m) continue;
+    const pathParameters = Object.fromEntries(route.params.map((p, i) => [p, decodeURIComponent(m[i + 1] ?? '')]));
+    return { route, pathParameters };
+  }
+  return undefined;
+};
+
+const readBody = (req: IncomingMessage): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(Object.assign(new Error('payload too large'), { status: 413 }));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+
+const isTextual = (contentType: string) =>
+  contentType === '' || /^(text\/|application\/(json|x-www-form-urlencoded|xml|[\w.+-]+\+json))/.test(contentType);
+
+/** An HTTP request as API Gateway (HTTP API, payload format 2.0) hands it to Lambda. */
+export const toApiGatewayEvent = (
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  route: CompiledRoute,
+  pathParameters: Record<string, string>,
+): APIGatewayProxyEventV2 => {
+  const headers: Record<string, string> = {};
+  const cookies: string[] = [];
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    if (name === 'cookie') cookies.push(...String(value).split(/;\s*/));
+    else headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  const textual = isTextual(headers['content-type'] ?? '');
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: route.routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    cookies: cookies.length ? cookies : undefined,
+    headers,
+    queryStringParameters: Object.keys(query).length ? query : undefined,
+    pathParameters: route.params.length ? pathParameters : undefined,
+    body: body.length ? (textual ? body.toString('utf8') : body.toString('base64')) : undefined,
+    isBase64Encoded: body.length > 0 && !textual,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: route.routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+  };
+};
+
+const sendResult = (res: ServerResponse, result: unknown) => {
+  // Like API Gateway: a result without statusCode is a 200 JSON body.
+  const structured: APIGatewayProxyStructuredResultV2 =
+    result && typeof result === 'object' && 'statusCode' in result
+      ? (result as APIGatewayProxyStructuredResultV2)
+      : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(structured.headers ?? {})) headers[k.toLowerCase()] = String(v);
+  if (structured.cookies?.length) headers['set-cookie'] = structured.cookies;
+  const body = structured.body
+    ? Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8')
+    : Buffer.alloc(0);
+  res.writeHead(structured.statusCode ?? 200, headers).end(body);
+};
+
+const sendJsonError = (res: ServerResponse, status: number, code: string, message: string) => {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code, message } }));
+};
+
+export interface LocalHttpServer {
+  server: Server;
+  port: number;
+  /** Resolves when every asynchronous (Event) Lambda invocation started so far has finished. */
+  drain: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/**
+ * The local API Gateway: routes requests to the HTTP handlers, answers `/health`, and serves the
+ * Lambda Invoke API on loopback so `InvokeCommand` from the handlers reaches the local functions.
+ */
+export const startHttpServer = async (opts: {
+  port: number;
+  host?: string;
+  isReady: () => boolean;
+  onInvokeError: (name: string, err: unknown) => void;
+}): Promise<LocalHttpServer> => {
+  const background = new Set<Promise<unknown>>();
+
+  const handleInvoke = async (req: IncomingMessage, res: ServerResponse, name: string) => {
+    if (!isFunctionName(name)) return sendJsonError(res, 404, 'ResourceNotFoundException', `no function ${name}`);
+    const raw = (await readBody(req)).toString('utf8');
+    const event: unknown = raw ? JSON.parse(raw) : {};
+    if (req.headers['x-amz-invocation-type'] === 'Event') {
+      const run = invoke(name, event).catch((err: unknown) => opts.onInvokeError(name, err));
+      background.add(run);
+      void run.finally(() => background.delete(run));
+      res.writeHead(202).end();
+      return;
+    }
+    const result = await invoke(name, event);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result ?? null));
+  };
+
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://local');
+      const method = req.method ?? 'GET';
+      if (url.pathname === '/health') {
+        return opts.isReady()
+          ? res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}')
+          : sendJsonError(res, 503, 'starting', 'the local stack is still starting');
+      }
+      if (method === 'GET' && url.pathname === '/') return res.writeHead(302, { location: '/dashboard' }).end();
+      const invokeMatch = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
+      if (invokeMatch?.[1] && method === 'POST') {
+        const remote = req.socket.remoteAddress ?? '';
+        if (!/^(127\.|::1$|::ffff:127\.)/.test(remote)) return sendJsonError(res, 403, 'forbidden', 'loopback only');
+        return await handleInvoke(req, res, decodeURIComponent(invokeMatch[1]));
+      }
+      const match = matchRoute(method, url.pathname);
+      if (!match) return sendJsonError(res, 404, 'not_found', `no route for ${method} ${url.pathname}`);
+      const body = await readBody(req);
+      const event = toApiGatewayEvent(req, url, body, match.route, match.pathParameters);
+      sendResult(res, await invoke(match.route.fn, event));
+    } catch (err: unknown) {
+      const status = (err as { status?: number }).status;
+      if (status === 413) return sendJsonError(res, 413, 'payload_too_large', 'the request body is too large');
+      // What API Gateway answers when the integration itself fails.
+      opts.onInvokeError('http', err);
+      if (!res.headersSent) sendJsonError(res, 500, 'internal_error', 'Internal Server Error');
+    }
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  return {
+    server,
+    port,
+    drain: async () => {
+      while (background.size) await Promise.allSettled([...background]);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+};

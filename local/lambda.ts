@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import type { FunctionName } from '#functions/routes';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** The very same handler modules the CDK stack bundles, loaded on first use. */
+const loaders: Record<FunctionName, () => Promise<{ handler: unknown }>> = {
+  'survey-page': () => import('#functions/survey-page'),
+  'submit-response': () => import('#functions/submit-response'),
+  unsubscribe: () => import('#functions/unsubscribe'),
+  'admin-api': () => import('#functions/admin-api'),
+  dashboard: () => import('#functions/dashboard'),
+  'rollup-responses': () => import('#functions/rollup-responses'),
+  'raise-alerts': () => import('#functions/raise-alerts'),
+  'run-schedules': () => import('#functions/run-schedules'),
+  'sweep-outbox': () => import('#functions/sweep-outbox'),
+  'dispatch-campaign': () => import('#functions/dispatch-campaign'),
+};
+
+export const isFunctionName = (name: string): name is FunctionName => Object.hasOwn(loaders, name);
+
+const TIMEOUTS_MS: Partial<Record<FunctionName, number>> = { 'dispatch-campaign': 900_000 };
+
+const lambdaContext = (name: FunctionName): Context => {
+  const deadline = Date.now() + (TIMEOUTS_MS[name] ?? 30_000);
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+};
+
+/** Invokes a handler as Lambda would: one event, a fresh context, the handler's promise. */
+export const invoke = async (name: FunctionName, event: unknown): Promise<unknown> => {
+  const mod = await loaders[name]();
+  return (mod.handler as Handler)(event, lambdaContext(name));
+};

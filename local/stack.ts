@@ -1,0 +1,211 @@
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { DISPATCH_FUNCTION, SCHEDULED_FUNCTIONS, STREAM_CONSUMERS, type StreamFunctionName } from '#functions/routes';
+import { resetConfigForTests } from '#shared/config';
+import { setClientsForTests } from '#shared/clients';
+import { type CheckpointStore, fileCheckpoints, memoryCheckpoints } from './checkpoints.ts';
+import { localDynamoClient, type RunningDynamoDb, startDynamoDb } from './dynamodb.ts';
+import { type LocalHttpServer, startHttpServer } from './http-server.ts';
+import { invoke } from './lambda.ts';
+import { freePort } from './ports.ts';
+import { type RunningSes, startSes } from './ses.ts';
+import { type FailedBatch, StreamPoller } from './stream-poller.ts';
+import { ensureTables } from './tables.ts';
+
+export interface LocalStackOptions {
+  /** HTTP port; 0 picks a free one. */
+  port?: number;
+  sesPort?: number;
+  ddbPort?: number;
+  /** Use an already running DynamoDB Local instead of starting one (tests share one). */
+  dynamoEndpoint?: string;
+  /** Keep DynamoDB data, secrets and stream positions here; without it everything is in memory. */
+  dataDir?: string;
+  tableName?: string;
+  aggregatesTableName?: string;
+  adminKey?: string;
+  publicUrl?: string;
+  timeZone?: string;
+  /** How often the scheduled functions run; 0 disables the ticker (tests tick by hand). */
+  tickMs?: number;
+  log?: (line: string) => void;
+  extraEnv?: Record<string, string>;
+}
+
+export interface LocalStack {
+  url: string;
+  sesUrl: string;
+  dynamoEndpoint: string;
+  adminKey: string;
+  tables: { main: string; aggregates: string };
+  tablesCreated: boolean;
+  streamFailures: FailedBatch[];
+  /** Waits until async invocations and both stream consumers have nothing left to do. */
+  settle: () => Promise<void>;
+  /** Runs the scheduled functions once, now. */
+  tick: () => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+interface LocalSecrets {
+  tokenKey: string;
+  adminKey: string;
+}
+
+const generatedSecrets = (): LocalSecrets => ({
+  tokenKey: randomBytes(32).toString('base64url'),
+  adminKey: randomBytes(24).toString('base64url'),
+});
+
+/** Local keys persist with the data, so survey links in old demo emails keep working. */
+const loadSecrets = (dataDir: string | undefined): LocalSecrets => {
+  if (!dataDir) return generatedSecrets();
+  const path = join(dataDir, 'secrets.json');
+  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as LocalSecrets;
+  const secrets = generatedSecrets();
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(path, JSON.stringify(secrets), { mode: 0o600 });
+  return secrets;
+};
+
+export const wipeData = (dataDir: string) => rmSync(dataDir, { recursive: true, force: true });
+
+/**
+ * The whole pipeline on one machine: DynamoDB Local, the local SES, the HTTP API, the stream
+ * consumers and the schedule ticker — all invoking the same handlers that run on AWS.
+ */
+export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
+  const log = options.log ?? (() => undefined);
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err: unknown) => log(`stop failed: ${String(err)}`));
+    stops.length = 0;
+  };
+  try {
+    let dynamo: RunningDynamoDb | undefined;
+    const dynamoEndpoint =
+      options.dynamoEndpoint ??
+      (dynamo = await startDynamoDb({
+        port: options.ddbPort || (await freePort()),
+        dataDir: options.dataDir ? join(options.dataDir, 'dynamodb') : undefined,
+      })).endpoint;
+    if (dynamo) stops.push(dynamo.stop);
+
+    const ses: RunningSes = await startSes(options.sesPort || (await freePort()));
+    stops.push(ses.stop);
+
+    let ready = false;
+    const http: LocalHttpServer = await startHttpServer({
+      port: options.port ?? 0,
+      isReady: () => ready,
+      onInvokeError: (name, err) => log(`[${name}] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+    });
+    stops.push(http.close);
+    const url = `http://127.0.0.1:${http.port}`;
+
+    const secrets = loadSecrets(options.dataDir);
+    const adminKey = options.adminKey ?? secrets.adminKey;
+    const tables = { main: options.tableName ?? 'nps-loop', aggregates: options.aggregatesTableName ?? 'nps-loop-aggregates' };
+    Object.assign(process.env, {
+      TABLE_NAME: tables.main,
+      AGGREGATES_TABLE_NAME: tables.aggregates,
+      AWS_REGION: 'us-east-1',
+      DYNAMODB_ENDPOINT: dynamoEndpoint,
+      SES_ENDPOINT: ses.url,
+      LAMBDA_ENDPOINT: url,
+      PUBLIC_URL: options.publicUrl ?? url,
+      SENDER_EMAIL: 'surveys@nps-loop.example',
+      TIME_ZONE: options.timeZone ?? 'UTC',
+      DISPATCH_FUNCTION_NAME: DISPATCH_FUNCTION,
+      LOCAL_MODE: 'true',
+      TOKEN_KEY: secrets.tokenKey,
+      ADMIN_KEY: adminKey,
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      ...options.extraEnv,
+    });
+    resetConfigForTests();
+    setClientsForTests(undefined);
+
+    const ddb = localDynamoClient(dynamoEndpoint);
+    stops.push(async () => ddb.destroy());
+    const { created } = await ensureTables(ddb, tables);
+    const described = await ddb.send(new DescribeTableCommand({ TableName: tables.main }));
+    const streamArn = described.Table?.LatestStreamArn;
+    if (!streamArn) throw new Error(`table ${tables.main} has no stream`);
+
+    const streams = new DynamoDBStreamsClient({
+      endpoint: dynamoEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    stops.push(async () => streams.destroy());
+    const checkpoints: CheckpointStore = options.dataDir
+      ? fileCheckpoints(join(options.dataDir, 'stream-positions.json'))
+      : memoryCheckpoints();
+    const streamFailures: FailedBatch[] = [];
+    const poller = new StreamPoller({
+      client: streams,
+      streamArn,
+      checkpoints,
+      consumers: (Object.keys(STREAM_CONSUMERS) as StreamFunctionName[]).map((name) => ({
+        name,
+        ...STREAM_CONSUMERS[name],
+        bisectOnError: true,
+        tumblingWindow: name === 'rollup-responses',
+      })),
+      invoke: (name, event) => invoke(name as StreamFunctionName, event),
+      onFailure: (failure) => {
+        streamFailures.push(failure);
+        log(`[stream] ${failure.consumer}: batch sent to the on-failure destination: ${JSON.stringify(failure)}`);
+        if (options.dataDir) appendFileSync(join(options.dataDir, 'stream-failures.jsonl'), `${JSON.stringify(failure)}\n`);
+      },
+    });
+    poller.start();
+    stops.push(() => poller.stop());
+
+    const tick = async () => {
+      for (const name of SCHEDULED_FUNCTIONS) {
+        await invoke(name, { source: 'local.scheduler', time: new Date().toISOString() }).catch((err: unknown) =>
+          log(`[${name}] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+        );
+      }
+    };
+    if (options.tickMs !== 0) {
+      let ticking = false;
+      const timer = setInterval(() => {
+        if (ticking) return;
+        ticking = true;
+        void tick().finally(() => {
+          ticking = false;
+        });
+      }, options.tickMs ?? 5_000);
+      stops.push(async () => clearInterval(timer));
+    }
+    // Let in-flight async invocations finish before the tables and emulators go away.
+    stops.push(() => http.drain());
+
+    ready = true;
+    return {
+      url,
+      sesUrl: ses.url,
+      dynamoEndpoint,
+      adminKey,
+      tables,
+      tablesCreated: created,
+      streamFailures,
+      settle: async () => {
+        await http.drain();
+        await poller.waitForIdle();
+        await http.drain();
+      },
+      tick,
+      stop: stopAll,
+    };
+  } catch (err: unknown) {
+    await stopAll();
+    throw err;
+  }
+};

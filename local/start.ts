@@ -1,0 +1,130 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { newWebhookSecret } from '#shared/store/owners';
+import { seedDemo } from './demo.ts';
+import { type LocalStack, startLocalStack, wipeData } from './stack.ts';
+import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
+
+const USAGE = `Usage: npm start [-- --fresh] [-- --no-demo]
+
+  --fresh     start with empty tables (deletes .data/)
+  --no-demo   do not seed the demo account on an empty table
+
+Environment: PORT (3000), SES_PORT (8005), DDB_PORT (8000), DEMO_WEBHOOK_PORT (3001),
+             NPS_ADMIN_KEY, PUBLIC_URL, NPS_TIME_ZONE (UTC)`;
+
+const { values } = parseArgs({
+  options: {
+    fresh: { type: 'boolean', default: false },
+    demo: { type: 'boolean', default: true },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+  allowNegative: true,
+});
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const portFrom = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    console.error(`${name} must be a port number, got "${raw}"`);
+    process.exit(2);
+  }
+  return port;
+};
+
+const dataDir = join(process.cwd(), '.data');
+if (values.fresh) wipeData(dataDir);
+
+const demoSecretsPath = join(dataDir, 'demo-webhooks.json');
+const loadDemoSecrets = (): Record<string, string> =>
+  existsSync(demoSecretsPath)
+    ? (JSON.parse(readFileSync(demoSecretsPath, 'utf8')) as Record<string, string>)
+    : Object.fromEntries(['alice', 'bob', 'carol'].map((id) => [`/hooks/${id}`, newWebhookSecret()]));
+
+const started = performance.now();
+let stack: LocalStack | undefined;
+let receiver: WebhookReceiver | undefined;
+let stopping = false;
+
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  await receiver?.close();
+  await stack?.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+try {
+  const port = portFrom('PORT', 3000);
+  const demoSecrets = loadDemoSecrets();
+  receiver = await startWebhookReceiver({
+    port: portFrom('DEMO_WEBHOOK_PORT', 3001),
+    secrets: demoSecrets,
+    onReceive: (hook) => {
+      const p = hook.payload as {
+        type?: string;
+        text?: string;
+        customer?: { name?: string };
+        response?: { score?: number; comment?: string | null };
+      };
+      const summary = p.type
+        ? `${p.type}: ${p.customer?.name ?? '?'} scored ${p.response?.score}${p.response?.comment ? ` — "${p.response.comment}"` : ''}`
+        : (p.text ?? hook.body.slice(0, 200));
+      console.log(`[demo webhook ${hook.path}] ${hook.verified ? 'signature verified' : 'SIGNATURE INVALID'} · ${summary}`);
+    },
+  });
+  stack = await startLocalStack({
+    port,
+    sesPort: portFrom('SES_PORT', 8005),
+    ddbPort: portFrom('DDB_PORT', 8000),
+    dataDir,
+    adminKey: process.env.NPS_ADMIN_KEY || undefined,
+    publicUrl: process.env.PUBLIC_URL || `http://127.0.0.1:${port}`,
+    timeZone: process.env.NPS_TIME_ZONE || undefined,
+    tickMs: 5_000,
+    log: (line) => console.error(line),
+  });
+  const readyMs = performance.now() - started;
+  let seeded = false;
+  if (stack.tablesCreated && values.demo) {
+    writeFileSync(demoSecretsPath, JSON.stringify(demoSecrets), { mode: 0o600 });
+    await seedDemo({
+      secrets: demoSecrets,
+      url: stack.url,
+      adminKey: stack.adminKey,
+      sesUrl: stack.sesUrl,
+      webhookBase: receiver.url,
+      log: console.log,
+      settle: stack.settle,
+    });
+    seeded = true;
+  }
+  console.log(`
+nps-loop local stack ready in ${(readyMs / 1000).toFixed(1)} s${seeded ? ` (demo seeded in ${((performance.now() - started - readyMs) / 1000).toFixed(1)} s)` : ''}
+
+  Dashboard        ${stack.url}/dashboard
+  API              ${stack.url}/api   (Authorization: Bearer <admin key>)
+  Local SES inbox  ${stack.sesUrl}      (JSON: ${stack.sesUrl}/store)
+  DynamoDB Local   ${stack.dynamoEndpoint}
+  Demo webhooks    ${receiver.url}/hooks/<owner>   (logged below)
+  Admin key        ${stack.adminKey}
+  Data             ${dataDir}${stack.tablesCreated ? '' : ' (kept from the last run; --fresh starts empty)'}
+
+Open the inbox, click a score in a survey email, add a comment, then watch /dashboard.
+Ctrl-C stops everything.
+`);
+} catch (err: unknown) {
+  console.error(err instanceof Error ? err.message : err);
+  await receiver?.close();
+  await stack?.stop();
+  process.exit(1);
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { MAX_SCORE, MIN_SCORE } from '../nps/score.ts';
+import { ownerStyle, scheduleShape } from '../store/schemas.ts';
+
+/** Public HTTP bodies. Extra fields are allowed (and ignored); the fields named here are fixed. */
+const id = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9._@-]+$/, 'use letters, digits and . _ @ - only');
+
+const RESERVED_ATTRIBUTES = new Set(['all', 'owner', 'campaign']);
+const attributeName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9_-]{1,40}$/, 'attribute names are 1–40 of a-z 0-9 _ -')
+  .refine((n) => !RESERVED_ATTRIBUTES.has(n), 'all, owner and campaign are reserved segment names');
+
+const attributeValue = z.string().trim().min(1).max(100);
+
+export const customerInput = z.object({
+  id,
+  email: z.email().max(254),
+  name: z.string().trim().max(200).optional(),
+  locale: z
+    .string()
+    .trim()
+    .regex(/^[a-z]{2}(-[A-Za-z]{2})?$/, 'locale like en or en-GB')
+    .optional(),
+  ownerId: id.optional(),
+  attributes: z.record(attributeName, attributeValue).optional(),
+});
+export type CustomerInput = z.infer<typeof customerInput>;
+
+export const customersInput = z.array(customerInput).min(1).max(1000);
+
+const whsecSecret = z
+  .string()
+  .regex(/^whsec_[A-Za-z0-9+/=]{24,}$/, 'a Standard Webhooks secret: whsec_ followed by base64 of 24+ bytes');
+
+export const ownerInput = z.object({
+  id,
+  name: z.string().trim().min(1).max(200),
+  email: z.email().max(254).optional(),
+  webhookUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  webhookSecret: whsecSecret.optional(),
+  style: ownerStyle.optional(),
+});
+export type OwnerInput = z.infer<typeof ownerInput>;
+
+export const campaignInput = z.object({
+  id: id.optional(),
+  name: z.string().trim().min(1).max(200),
+  audience: z.record(attributeName, z.union([attributeValue, z.array(attributeValue).min(1).max(100)])).optional(),
+  schedule: scheduleShape.optional(),
+  question: z.string().trim().min(5).max(300).optional(),
+  brand: z.string().trim().min(1).max(100).optional(),
+  fatigueDays: z.number().int().min(0).max(365).optional(),
+  reminderDays: z.number().int().min(1).max(60).optional(),
+});
+export type CampaignInput = z.infer<typeof campaignInput>;
+
+export const MAX_COMMENT_LENGTH = 2000;
+
+/** Form posts carry strings, JSON carries numbers: both become an integer score or a 400. */
+export const surveyAnswerInput = z.object({
+  score: z.preprocess(
+    (v) => (typeof v === 'string' && /^\d{1,2}$/.test(v.trim()) ? Number(v.trim()) : v),
+    z
+      .number({ error: 'score is required: an integer from 0 to 10' })
+      .int('score must be an integer from 0 to 10')
+      .min(MIN_SCORE, 'score must be an integer from 0 to 10')
+      .max(MAX_SCORE, 'score must be an integer from 0 to 10'),
+  ),
+  comment: z
+    .string()
+    .max(MAX_COMMENT_LENGTH, `comment must be at most ${MAX_COMMENT_LENGTH} characters`)
+    .optional()
+    .transform((c) => (c?.trim() ? c.trim() : undefined)),
+});
+export type SurveyAnswerInput = z.infer<typeof surveyAnswerInput>;
+
+export const caseUpdateInput = z.object({
+  status: z.enum(['acknowledged', 'contacted', 'resolved']),
+  note: z.string().trim().max(2000).optional(),
+  outcome: z.string().trim().max(500).optional(),
+});
+export type CaseUpdateInput = z.infer<typeof caseUpdateInput>;
+
+export { id as idSchema };

@@ -1,0 +1,97 @@
+import { config } from '../config.ts';
+import { NotFoundError } from '../errors.ts';
+import { logger } from '../logger.ts';
+import { secrets } from '../secrets.ts';
+import { completeRun, getCampaign, getRun, markRunDispatching } from '../store/campaigns.ts';
+import { customerPages, suppressedEmails } from '../store/customers.ts';
+import { claimSurveySlot, isSuppressed, markInviteSkipped, putInviteOnce, unsentInvitesBefore } from '../store/invites.ts';
+import type { Customer, Invite } from '../store/schemas.ts';
+import { deriveInviteId } from '../tokens/survey-token.ts';
+import { mapLimit } from '../util/concurrency.ts';
+import { inAudience } from './audience.ts';
+import { sendInvite } from './send-invite.ts';
+
+/** SES accounts start at 14 messages/s; a few in flight keeps well inside that. */
+const SEND_CONCURRENCY = 8;
+
+export interface RunTotals {
+  invited: number;
+  sent: number;
+  skipped: number;
+  failed: number;
+}
+
+/**
+ * A campaign run: select the audience, write one invite per customer (idempotent: the invite id
+ * is derived from campaign, run and customer) and hand each unsent invite to SES. Safe to repeat
+ * after a crash at any line — a repeat finds the invites already written and sends only the rest.
+ */
+export const dispatchRun = async (campaignId: string, runId: string, now = new Date()): Promise<RunTotals> => {
+  const { tokenKey } = await secrets();
+  const campaign = await getCampaign(campaignId);
+  if (!campaign) throw new NotFoundError(`campaign ${campaignId} does not exist`);
+  const run = await getRun(campaignId, runId);
+  if (!run) throw new NotFoundError(`run ${runId} of campaign ${campaignId} does not exist`);
+  await markRunDispatching(campaignId, runId);
+
+  const ttlMs = config().TOKEN_TTL_DAYS * 86_400_000;
+  const totals: RunTotals = { invited: 0, sent: 0, skipped: 0, failed: 0 };
+
+  const inviteCustomer = async (customer: Customer, suppressed: Set<string>) => {
+    if (suppressed.has(customer.email.toLowerCase())) return void totals.skipped++;
+    if (!(await claimSurveySlot(customer.id, `${campaignId}/${runId}`, campaign.fatigueDays, now))) {
+      return void totals.skipped++;
+    }
+    const { invite } = await putInviteOnce({
+      inviteId: deriveInviteId(tokenKey, campaignId, runId, customer.id),
+      campaignId,
+      runId,
+      customerId: customer.id,
+      email: customer.email,
+      name: customer.name,
+      locale: customer.locale,
+      ownerId: customer.ownerId,
+      attributes: customer.attributes,
+      brand: campaign.brand,
+      question: campaign.question,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
+    });
+    totals.invited++;
+    if (invite.sentAt) return void totals.sent++;
+    try {
+      await sendInvite(invite, tokenKey);
+      totals.sent++;
+    } catch (err: unknown) {
+      // Left unsent on purpose: the sweep retries it, so one SES hiccup does not fail the run.
+      totals.failed++;
+      logger.error('survey email not sent; the sweep will retry', { inviteId: invite.inviteId, err });
+    }
+  };
+
+  for await (const page of customerPages()) {
+    const audience = page.filter((c) => inAudience(campaign.audience, c));
+    const suppressed = await suppressedEmails(audience.map((c) => c.email));
+    await mapLimit(audience, SEND_CONCURRENCY, (c) => inviteCustomer(c, suppressed));
+  }
+  await completeRun(campaignId, runId, totals, new Date());
+  logger.info('campaign run dispatched', { campaignId, runId, ...totals });
+  return totals;
+};
+
+/** Sends invites that a crashed or throttled dispatch left behind. */
+export const sendStaleInvites = async (now = new Date(), olderThanMs = 120_000): Promise<number> => {
+  const { tokenKey } = await secrets();
+  const stale = await unsentInvitesBefore(new Date(now.getTime() - olderThanMs));
+  let sent = 0;
+  await mapLimit(stale, SEND_CONCURRENCY, async (invite: Invite) => {
+    if (await isSuppressed(invite.email)) return markInviteSkipped(invite.inviteId, 'suppressed');
+    try {
+      await sendInvite(invite, tokenKey, now);
+      sent++;
+    } catch (err: unknown) {
+      logger.error('survey email retry failed', { inviteId: invite.inviteId, err });
+    }
+  });
+  return sent;
+};

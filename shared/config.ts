@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+const isTimeZone = (tz: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1');
+
+const schema = z
+  .object({
+    TABLE_NAME: z.string().min(1),
+    AGGREGATES_TABLE_NAME: z.string().min(1),
+    AWS_REGION: z.string().min(1).default('us-east-1'),
+    DYNAMODB_ENDPOINT: z.url().optional(),
+    SES_ENDPOINT: z.url().optional(),
+    LAMBDA_ENDPOINT: z.url().optional(),
+    PUBLIC_URL: z.url().transform((u) => u.replace(/\/+$/, '')),
+    SENDER_EMAIL: z.email(),
+    SES_CONFIGURATION_SET: z.string().min(1).optional(),
+    TIME_ZONE: z.string().default('UTC').refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris'),
+    TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    DISPATCH_FUNCTION_NAME: z.string().min(1),
+    /** Local mode relaxes what only makes sense on AWS, e.g. webhooks to loopback receivers. */
+    LOCAL_MODE: flag,
+    TOKEN_KEY: z.string().min(32).optional(),
+    TOKEN_KEY_SECRET_ID: z.string().min(1).optional(),
+    ADMIN_KEY: z.string().min(16).optional(),
+    ADMIN_KEY_SECRET_ID: z.string().min(1).optional(),
+    SLA_HOURS_KEY: z.coerce.number().positive().default(24),
+    SLA_HOURS_DEFAULT: z.coerce.number().positive().default(72),
+    /** Owner alerted when a customer has none of their own. */
+    DEFAULT_OWNER_ID: z.string().min(1).optional(),
+    ALERT_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5_000),
+  })
+  .refine((c) => c.TOKEN_KEY || c.TOKEN_KEY_SECRET_ID, {
+    message: 'set TOKEN_KEY or TOKEN_KEY_SECRET_ID',
+    path: ['TOKEN_KEY'],
+  })
+  .refine((c) => c.ADMIN_KEY || c.ADMIN_KEY_SECRET_ID, {
+    message: 'set ADMIN_KEY or ADMIN_KEY_SECRET_ID',
+    path: ['ADMIN_KEY'],
+  });
+
+export type Config = z.infer<typeof schema>;
+
+let cached: Config | undefined;
+
+/** Every setting, read and validated once; fails fast naming the variable that is wrong. */
+export const config = (): Config => {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration — ${problems.join('; ')}`);
+  }
+  cached = parsed.data;
+  return cached;
+};
+
+/** For tests and the local runtime, which set the environment before the first handler call. */
+export const resetConfigForTests = (): void => {
+  cached = undefined;
+};

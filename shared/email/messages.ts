@@ -1,0 +1,88 @@
+/** Survey wording per locale. `{brand}` and `{name}` are filled in (escaped) by the templates. */
+export interface Messages {
+  subject: string;
+  greeting: string;
+  greetingAnonymous: string;
+  question: string;
+  notLikely: string;
+  veryLikely: string;
+  clickHint: string;
+  unsubscribe: string;
+  thanks: string;
+  commentPrompt: string;
+  send: string;
+  submitScore: string;
+  recorded: string;
+  closed: string;
+  invalid: string;
+  unsubscribed: string;
+  unsubscribeConfirm: string;
+}
+
+const en: Messages = {
+  subject: 'A quick question about {brand}',
+  greeting: 'Hello {name},',
+  greetingAnonymous: 'Hello,',
+  question: 'How likely are you to recommend {brand} to a friend or colleague?',
+  notLikely: 'Not at all likely',
+  veryLikely: 'Extremely likely',
+  clickHint: 'Click a number to answer. It takes one click.',
+  unsubscribe: 'Unsubscribe from these surveys',
+  thanks: 'Thank you for your answer!',
+  commentPrompt: 'What is the main reason for your score? (optional)',
+  send: 'Send',
+  submitScore: 'Submit my answer',
+  recorded: 'Your answer has been recorded. You can change it at any time from the email link.',
+  closed: 'This survey has closed. Thank you for your time.',
+  invalid: 'This survey link is not valid.',
+  unsubscribed: 'You will not receive these surveys any more.',
+  unsubscribeConfirm: 'Stop receiving these surveys?',
+};
+
+const de: Messages = {
+  subject: 'Eine kurze Frage zu {brand}',
+  greeting: 'Hallo {name},',
+  greetingAnonymous: 'Hallo,',
+  question: 'Wie wahrscheinlich ist es, dass Sie {brand} einem Freund oder Kollegen empfehlen?',
+  notLikely: 'Überhaupt nicht wahrscheinlich',
+  veryLikely: 'Äußerst wahrscheinlich',
+  clickHint: 'Klicken Sie auf eine Zahl, um zu antworten.',
+  unsubscribe: 'Diese Umfragen abbestellen',
+  thanks: 'Vielen Dank für Ihre Antwort!',
+  commentPrompt: 'Was ist der wichtigste Grund für Ihre Bewertung? (optional)',
+  send: 'Senden',
+  submitScore: 'Antwort absenden',
+  recorded: 'Ihre Antwort wurde gespeichert. Sie können sie über den Link in der E-Mail ändern.',
+  closed: 'Diese Umfrage ist beendet. Vielen Dank für Ihre Zeit.',
+  invalid: 'Dieser Umfragelink ist ungültig.',
+  unsubscribed: 'Sie erhalten diese Umfragen nicht mehr.',
+  unsubscribeConfirm: 'Diese Umfragen nicht mehr erhalten?',
+};
+
+const fr: Messages = {
+  subject: 'Une question rapide sur {brand}',
+  greeting: 'Bonjour {name},',
+  greetingAnonymous: 'Bonjour,',
+  question: 'Quelle est la probabilité que vous recommandiez {brand} à un ami ou un collègue ?',
+  notLikely: 'Pas du tout probable',
+  veryLikely: 'Très probable',
+  clickHint: 'Cliquez sur un chiffre pour répondre.',
+  unsubscribe: 'Se désabonner de ces enquêtes',
+  thanks: 'Merci pour votre réponse !',
+  commentPrompt: 'Quelle est la raison principale de votre note ? (facultatif)',
+  send: 'Envoyer',
+  submitScore: 'Envoyer ma réponse',
+  recorded: 'Votre réponse a été enregistrée. Vous pouvez la modifier depuis le lien de l’e-mail.',
+  closed: 'Cette enquête est terminée. Merci de votre temps.',
+  invalid: 'Ce lien d’enquête n’est pas valide.',
+  unsubscribed: 'Vous ne recevrez plus ces enquêtes.',
+  unsubscribeConfirm: 'Ne plus recevoir ces enquêtes ?',
+};
+
+const catalog: Record<string, Messages> = { en, de, fr };
+
+export const messagesFor = (locale: string | undefined): Messages =>
+  catalog[(locale ?? 'en').slice(0, 2).toLowerCase()] ?? en;
+
+export const fill = (template: string, values: Record<string, string>): string =>
+  template.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);

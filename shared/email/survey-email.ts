@@ -1,0 +1,77 @@
+import { escapeHtml, singleLine } from './escape.ts';
+import { fill, messagesFor } from './messages.ts';
+
+export interface SurveyEmailInput {
+  publicUrl: string;
+  token: string;
+  brand: string;
+  name?: string | undefined;
+  locale?: string | undefined;
+  /** Custom wording; `{brand}` is replaced. */
+  question?: string | undefined;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+  unsubscribeUrl: string;
+}
+
+export const scoreUrl = (publicUrl: string, token: string, score: number) =>
+  `${publicUrl}/s/${encodeURIComponent(token)}?score=${score}`;
+
+export const unsubscribeUrl = (publicUrl: string, token: string) => `${publicUrl}/u/${encodeURIComponent(token)}`;
+
+const scoreColor = (score: number) => (score >= 9 ? '#1a7f37' : score >= 7 ? '#9a6700' : '#cf222e');
+
+/**
+ * The survey email: the question and the 0–10 scale as eleven links, in HTML and plain text.
+ * Every customer- or admin-supplied string is escaped; subject and text are kept to one line each.
+ */
+export const renderSurveyEmail = (input: SurveyEmailInput): RenderedEmail => {
+  const m = messagesFor(input.locale);
+  const brand = singleLine(input.brand);
+  const name = input.name ? singleLine(input.name) : undefined;
+  const questionTemplate = input.question ? singleLine(input.question) : m.question;
+  const questionText = fill(questionTemplate, { brand });
+  const greetingText = name ? fill(m.greeting, { name }) : m.greetingAnonymous;
+  const unsub = unsubscribeUrl(input.publicUrl, input.token);
+  const scores = Array.from({ length: 11 }, (_, s) => s);
+
+  const cells = scores
+    .map(
+      (s) =>
+        `<td style="padding:2px"><a href="${escapeHtml(scoreUrl(input.publicUrl, input.token, s))}" ` +
+        `style="display:inline-block;width:34px;line-height:34px;text-align:center;border-radius:6px;` +
+        `border:1px solid ${scoreColor(s)};color:${scoreColor(s)};font:bold 15px sans-serif;text-decoration:none">${s}</a></td>`,
+    )
+    .join('');
+
+  const html = `<!doctype html>
+<html lang="${escapeHtml(input.locale?.slice(0, 2) ?? 'en')}"><head><meta charset="utf-8"><title>${escapeHtml(fill(m.subject, { brand }))}</title></head>
+<body style="margin:0;padding:24px;background:#f6f8fa;font-family:sans-serif;color:#1f2328">
+<table role="presentation" style="max-width:560px;margin:auto;background:#fff;border-radius:8px;padding:24px">
+<tr><td>
+<p>${escapeHtml(greetingText)}</p>
+<p style="font-size:18px;font-weight:bold">${escapeHtml(questionText)}</p>
+<table role="presentation"><tr>${cells}</tr></table>
+<table role="presentation" style="width:100%;font-size:12px;color:#57606a"><tr><td>0 = ${escapeHtml(m.notLikely)}</td><td style="text-align:right">10 = ${escapeHtml(m.veryLikely)}</td></tr></table>
+<p style="font-size:13px;color:#57606a">${escapeHtml(m.clickHint)}</p>
+<p style="font-size:12px;color:#57606a"><a href="${escapeHtml(unsub)}" style="color:#57606a">${escapeHtml(m.unsubscribe)}</a></p>
+</td></tr></table>
+</body></html>`;
+
+  const text = [
+    greetingText,
+    '',
+    questionText,
+    `0 = ${m.notLikely}, 10 = ${m.veryLikely}`,
+    '',
+    ...scores.map((s) => `${String(s).padStart(2)}: ${scoreUrl(input.publicUrl, input.token, s)}`),
+    '',
+    `${m.unsubscribe}: ${unsub}`,
+  ].join('\n');
+
+  return { subject: fill(m.subject, { brand }), html, text, unsubscribeUrl: unsub };
+};

@@ -1,0 +1,69 @@
+/**
+ * The error family of the domain. Each maps to one HTTP status in exactly one place
+ * (shared/http/errors.ts); 4xx messages are written for the caller, anything else is logged
+ * and answered with a generic message.
+ */
+export abstract class AppError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+}
+
+export class ValidationError extends AppError {
+  readonly status = 400;
+  readonly code: string;
+  constructor(message: string, code = 'invalid_request', options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ValidationError';
+    this.code = code;
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  readonly status = 401;
+  readonly code = 'unauthorized';
+  constructor(message = 'A valid admin key is required (Authorization: Bearer <key>).') {
+    super(message);
+    this.name = 'UnauthorizedError';
+  }
+}
+
+export class NotFoundError extends AppError {
+  readonly status = 404;
+  readonly code: string;
+  constructor(message: string, code = 'not_found') {
+    super(message);
+    this.name = 'NotFoundError';
+    this.code = code;
+  }
+}
+
+export class GoneError extends AppError {
+  readonly status = 410;
+  readonly code: string;
+  constructor(message: string, code = 'gone') {
+    super(message);
+    this.name = 'GoneError';
+    this.code = code;
+  }
+}
+
+export class ConflictError extends AppError {
+  readonly status = 409;
+  readonly code: string;
+  constructor(message: string, code = 'conflict', options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ConflictError';
+    this.code = code;
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** True when a DynamoDB write was refused by its condition expression. */
+export const isConditionFailure = (err: unknown): boolean =>
+  err instanceof Error && err.name === 'ConditionalCheckFailedException';

@@ -1,0 +1,74 @@
+export const WINDOWS = ['day', 'week', 'month', 'quarter', 'all'] as const;
+export type Window = (typeof WINDOWS)[number];
+
+export interface LocalDate {
+  year: number;
+  month: number; // 1..12
+  day: number; // 1..31
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+const formatterFor = (timeZone: string): Intl.DateTimeFormat => {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(timeZone, f);
+  }
+  return f;
+};
+
+/** The calendar date of an instant in the account's time zone. */
+export const localDate = (instant: Date, timeZone: string): LocalDate => {
+  const parts = formatterFor(timeZone).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return { year: get('year'), month: get('month'), day: get('day') };
+};
+
+export const parseLocalDate = (text: string): LocalDate | undefined => {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const check = new Date(Date.UTC(year, month - 1, day));
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {
+    return undefined;
+  }
+  return { year, month, day };
+};
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** ISO 8601 week-numbering year and week of a calendar date. */
+export const isoWeek = ({ year, month, day }: LocalDate): { weekYear: number; week: number } => {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const weekday = date.getUTCDay() || 7; // Monday = 1 … Sunday = 7
+  date.setUTCDate(date.getUTCDate() + 4 - weekday); // the Thursday of this week decides the year
+  const weekYear = date.getUTCFullYear();
+  const firstDay = Date.UTC(weekYear, 0, 1);
+  const week = Math.ceil(((date.getTime() - firstDay) / 86_400_000 + 1) / 7);
+  return { weekYear, week };
+};
+
+/**
+ * The period key of a date in a window. Keys sort lexicographically in time order inside a
+ * window, so a date range becomes one key range: `2026-11-23`, `2026-W48`, `2026-11`, `2026-Q4`, `all`.
+ */
+export const periodOfDate = (window: Window, date: LocalDate): string => {
+  switch (window) {
+    case 'day':
+      return `${date.year}-${pad(date.month)}-${pad(date.day)}`;
+    case 'week': {
+      const { weekYear, week } = isoWeek(date);
+      return `${weekYear}-W${pad(week)}`;
+    }
+    case 'month':
+      return `${date.year}-${pad(date.month)}`;
+    case 'quarter':
+      return `${date.year}-Q${Math.ceil(date.month / 3)}`;
+    case 'all':
+      return 'all';
+  }
+};
+
+export const periodOf = (window: Window, instant: Date, timeZone: string): string =>
+  periodOfDate(window, localDate(instant, timeZone));

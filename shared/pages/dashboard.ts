@@ -1,0 +1,78 @@
+import { layout, type Page } from './layout.ts';
+
+/**
+ * The dashboard: one static page that reads the admin API with the key the user types in (kept in
+ * this tab's sessionStorage only). All data is inserted with textContent, never as HTML.
+ */
+export const dashboardPage = (): Page => {
+  const body = `
+<h1>nps-loop dashboard</h1>
+<form id="login"><label>Admin key <input id="key" type="password" autocomplete="off" required></label> <button>Open</button></form>
+<p id="error" class="error" role="alert"></p>
+<section id="app" hidden>
+  <h2>NPS by segment <select id="window"><option value="all">all time</option><option value="month">this month</option><option value="quarter">this quarter</option><option value="week">this week</option><option value="day">today</option></select></h2>
+  <table id="segments"><thead><tr><th>Segment</th><th>NPS</th><th>±</th><th>Responses</th><th>Promoters</th><th>Passives</th><th>Detractors</th></tr></thead><tbody></tbody></table>
+  <h2>Monthly NPS (all customers)</h2>
+  <table id="trend"><thead><tr><th>Month</th><th>NPS</th><th>±</th><th>Responses</th></tr></thead><tbody></tbody></table>
+  <h2>Detractor cases</h2>
+  <table id="cases"><thead><tr><th>Opened</th><th>Customer</th><th>Score</th><th>Comment</th><th>Owner</th><th>Status</th><th>Due</th><th></th></tr></thead><tbody></tbody></table>
+  <h2>Latest responses</h2>
+  <table id="responses"><thead><tr><th>When</th><th>Customer</th><th>Score</th><th>Comment</th><th>Segment</th></tr></thead><tbody></tbody></table>
+  <h2>Undeliverable alerts</h2>
+  <table id="dead"><thead><tr><th>Alert</th><th>Owner</th><th>Attempts</th><th>Last error</th></tr></thead><tbody></tbody></table>
+</section>`;
+  const script = `
+const $ = (id) => document.getElementById(id);
+let key = sessionStorage.getItem('nps-admin-key') || '';
+async function api(path, init = {}) {
+  const res = await fetch(path, { ...init, headers: { authorization: 'Bearer ' + key, 'content-type': 'application/json', accept: 'application/json' } });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error((body.error && body.error.message) || res.statusText);
+  return body;
+}
+function row(tbody, cells) {
+  const tr = document.createElement('tr');
+  for (const c of cells) { const td = document.createElement('td'); if (c instanceof Node) td.append(c); else td.textContent = c == null ? '' : String(c); tr.append(td); }
+  tbody.append(tr);
+  return tr;
+}
+const fmt = (x) => (x == null ? '—' : x.toFixed(1));
+const when = (iso) => (iso ? new Date(iso).toLocaleString() : '');
+async function load() {
+  $('error').textContent = '';
+  try {
+    const w = $('window').value;
+    const [segments, trend, cases, responses, dead] = await Promise.all([
+      api('/api/nps/segments?window=' + w), api('/api/nps?segment=all&window=month'), api('/api/cases'),
+      api('/api/responses?limit=25'), api('/api/alerts/dead'),
+    ]);
+    for (const id of ['segments', 'trend', 'cases', 'responses', 'dead']) $(id).tBodies[0].replaceChildren();
+    for (const s of segments.segments) row($('segments').tBodies[0], [s.segment, fmt(s.nps), fmt(s.marginOfError), s.responses, s.promoters, s.passives, s.detractors]);
+    for (const p of trend.points) row($('trend').tBodies[0], [p.period, fmt(p.nps), fmt(p.marginOfError), p.responses]);
+    for (const c of cases.cases) {
+      const actions = document.createElement('span');
+      const next = { open: 'acknowledged', acknowledged: 'contacted', contacted: 'resolved' }[c.status];
+      if (next) {
+        const b = document.createElement('button');
+        b.textContent = 'Mark ' + next;
+        b.addEventListener('click', async () => {
+          const note = next === 'acknowledged' ? '' : prompt('Note for "' + next + '"') || '';
+          await api('/api/cases/' + encodeURIComponent(c.caseId), { method: 'PATCH', body: JSON.stringify({ status: next, note, outcome: next === 'resolved' ? note : undefined }) }).catch((e) => { $('error').textContent = e.message; });
+          load();
+        });
+        actions.append(b);
+      }
+      const tr = row($('cases').tBodies[0], [when(c.createdAt), c.customerId, c.score, c.comment, c.ownerId, c.status, when(c.slaDueAt), actions]);
+      tr.id = 'case=' + c.caseId;
+    }
+    for (const r of responses.responses) row($('responses').tBodies[0], [when(r.respondedAt), r.customerId, r.score, r.comment, Object.entries(r.attributes).map(([k, v]) => k + ':' + v).join(' ')]);
+    for (const a of dead.alerts) row($('dead').tBodies[0], [a.alertId, a.ownerId, a.attempts, a.lastError]);
+    $('app').hidden = false;
+  } catch (e) { $('error').textContent = e.message; }
+}
+$('login').addEventListener('submit', (e) => { e.preventDefault(); key = $('key').value; sessionStorage.setItem('nps-admin-key', key); load(); });
+$('window').addEventListener('change', load);
+if (key) load();
+`;
+  return layout({ title: 'nps-loop dashboard', body, script, wide: true });
+};

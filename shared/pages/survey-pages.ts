@@ -1,0 +1,90 @@
+import { escapeHtml, jsonForScript } from '../email/escape.ts';
+import { fill, type Messages, messagesFor } from '../email/messages.ts';
+import type { Invite, Response } from '../store/schemas.ts';
+import { layout, type Page } from './layout.ts';
+
+const questionOf = (invite: Invite, m: Messages) => fill(invite.question ?? m.question, { brand: invite.brand });
+
+/**
+ * The survey page. A GET never records anything (mail scanners open every link): with script the
+ * page posts the preselected score itself, without script the person presses the button.
+ */
+export const surveyPage = (opts: {
+  token: string;
+  invite: Invite;
+  preselected?: number | undefined;
+  current?: Response | undefined;
+}): Page => {
+  const m = messagesFor(opts.invite.locale);
+  const selected = opts.preselected ?? opts.current?.score;
+  const action = `/s/${encodeURIComponent(opts.token)}`;
+  const radios = Array.from({ length: 11 }, (_, s) => {
+    const checked = s === selected ? ' checked' : '';
+    return `<label><input type="radio" name="score" value="${s}"${checked} required><span>${s}</span></label>`;
+  }).join('');
+  const body = `
+<h1>${escapeHtml(questionOf(opts.invite, m))}</h1>
+<form id="survey" method="post" action="${escapeHtml(action)}">
+  <div class="scale" role="radiogroup">${radios}</div>
+  <div class="ends"><span>0 = ${escapeHtml(m.notLikely)}</span><span>10 = ${escapeHtml(m.veryLikely)}</span></div>
+  <p id="status" class="muted" role="status" aria-live="polite"></p>
+  <p><label for="comment">${escapeHtml(m.commentPrompt)}</label></p>
+  <textarea id="comment" name="comment" maxlength="2000">${escapeHtml(opts.current?.comment ?? '')}</textarea>
+  <button type="submit">${escapeHtml(m.submitScore)}</button>
+</form>`;
+  const script = `
+const form = document.getElementById('survey');
+const status = document.getElementById('status');
+const text = ${jsonForScript({ thanks: m.thanks, recorded: m.recorded, send: m.send })};
+const selected = () => form.querySelector('input[name=score]:checked');
+async function post(payload) {
+  const res = await fetch(form.action, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(payload) });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error((body.error && body.error.message) || res.statusText);
+  return body;
+}
+function done() { status.textContent = text.thanks + ' ' + text.recorded; status.className = 'muted'; form.querySelector('button').textContent = text.send; }
+function failed(err) { status.textContent = err.message; status.className = 'error'; }
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const score = selected();
+  if (!score) return;
+  post({ score: Number(score.value), comment: form.comment.value }).then(done, failed);
+});
+form.addEventListener('change', (event) => {
+  if (event.target.name === 'score') post({ score: Number(event.target.value) }).then(done, failed);
+});
+if (${opts.preselected !== undefined ? 'true' : 'false'} && selected()) post({ score: Number(selected().value) }).then(done, failed);
+`;
+  return layout({ title: questionOf(opts.invite, m), lang: opts.invite.locale?.slice(0, 2), body, script });
+};
+
+/** After a plain form post: thanks, and a chance to add or change the comment. */
+export const thankYouPage = (opts: { token: string; invite: Invite; response: Response }): Page => {
+  const m = messagesFor(opts.invite.locale);
+  const action = `/s/${encodeURIComponent(opts.token)}`;
+  const body = `
+<h1>${escapeHtml(m.thanks)}</h1>
+<p class="muted">${escapeHtml(m.recorded)}</p>
+<form method="post" action="${escapeHtml(action)}">
+  <input type="hidden" name="score" value="${opts.response.score}">
+  <p><label for="comment">${escapeHtml(m.commentPrompt)}</label></p>
+  <textarea id="comment" name="comment" maxlength="2000">${escapeHtml(opts.response.comment ?? '')}</textarea>
+  <button type="submit">${escapeHtml(m.send)}</button>
+</form>`;
+  return layout({ title: m.thanks, lang: opts.invite.locale?.slice(0, 2), body });
+};
+
+export const messagePage = (title: string, message: string, lang?: string): Page =>
+  layout({ title, lang, body: `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>` });
+
+export const unsubscribePage = (opts: { token: string; invite: Invite; done: boolean }): Page => {
+  const m = messagesFor(opts.invite.locale);
+  if (opts.done) return messagePage(m.unsubscribed, m.unsubscribed, opts.invite.locale?.slice(0, 2));
+  const body = `
+<h1>${escapeHtml(m.unsubscribeConfirm)}</h1>
+<form method="post" action="/u/${escapeHtml(encodeURIComponent(opts.token))}">
+  <button type="submit">${escapeHtml(m.unsubscribe)}</button>
+</form>`;
+  return layout({ title: m.unsubscribeConfirm, lang: opts.invite.locale?.slice(0, 2), body });
+};

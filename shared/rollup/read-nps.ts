@@ -1,0 +1,97 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { getClients } from '../clients.ts';
+import { ValidationError } from '../errors.ts';
+import { type NpsFigures, npsFigures } from '../nps/score.ts';
+import { SEGMENT_PATTERN } from '../nps/segments.ts';
+import { type LocalDate, localDate, parseLocalDate, periodOfDate, WINDOWS, type Window } from '../nps/windows.ts';
+import { aggregatesTable, queryAll } from '../store/db.ts';
+import { COUNTER_FIELDS } from './counters.ts';
+
+export interface NpsPoint extends NpsFigures {
+  period: string;
+  averageScore: number | null;
+  histogram: number[];
+}
+
+const toPoint = (item: Record<string, unknown>): NpsPoint => {
+  const n = (f: string) => (typeof item[f] === 'number' ? (item[f] as number) : 0);
+  const figures = npsFigures({ promoters: n('promoters'), passives: n('passives'), detractors: n('detractors') });
+  return {
+    period: String(item.sk),
+    ...figures,
+    averageScore: figures.responses ? Math.round((n('scoreSum') / figures.responses) * 10) / 10 : null,
+    histogram: Array.from({ length: 11 }, (_, s) => n(`h${s}`)),
+  };
+};
+
+export const parseWindow = (value: string | undefined): Window => {
+  const w = (value ?? 'month') as Window;
+  if (!WINDOWS.includes(w)) throw new ValidationError(`window must be one of ${WINDOWS.join(', ')}`, 'invalid_window');
+  return w;
+};
+
+export const parseSegment = (value: string | undefined): string => {
+  const s = (value ?? 'all').trim().toLowerCase();
+  if (!SEGMENT_PATTERN.test(s)) {
+    throw new ValidationError('segment must be all, attr:value, owner:<id> or campaign:<id>', 'invalid_segment');
+  }
+  return s;
+};
+
+const parseDate = (name: string, value: string | undefined): LocalDate | undefined => {
+  if (value === undefined || value === '') return undefined;
+  const d = parseLocalDate(value);
+  if (!d) throw new ValidationError(`${name} must be a date YYYY-MM-DD`, 'invalid_date');
+  return d;
+};
+
+export interface PeriodRange {
+  from: string;
+  to: string;
+}
+
+/** A date range as a range of period keys; defaults to the last year up to today. */
+export const periodRange = (window: Window, from: string | undefined, to: string | undefined, timeZone: string) => {
+  const today = localDate(new Date(), timeZone);
+  const toDate = parseDate('to', to) ?? today;
+  const fromDate = parseDate('from', from) ?? { ...toDate, year: toDate.year - 1 };
+  const range = { from: periodOfDate(window, fromDate), to: periodOfDate(window, toDate) };
+  if (range.from > range.to) throw new ValidationError('from must not be after to', 'invalid_date');
+  return range;
+};
+
+/** One segment's series: a single key-range query over its counter items, nothing else. */
+export const npsSeries = async (segment: string, window: Window, range: PeriodRange): Promise<NpsPoint[]> => {
+  const items = await queryAll({
+    TableName: aggregatesTable(),
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': `${segment}|${window}`, ':from': range.from, ':to': range.to },
+    ProjectionExpression: ['sk', ...COUNTER_FIELDS].map((f) => `#${f}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(['sk', ...COUNTER_FIELDS].map((f) => [`#${f}`, f])),
+  });
+  return items.map(toPoint).filter((p) => p.responses > 0);
+};
+
+/** Every segment's figures for one period (a query of the byPeriod index). */
+export const npsBySegment = async (window: Window, period: string) => {
+  const { ddb } = getClients();
+  const out: Array<{ segment: string } & NpsPoint> = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb.send(
+      new QueryCommand({
+        TableName: aggregatesTable(),
+        IndexName: 'byPeriod',
+        KeyConditionExpression: 'periodKey = :pk',
+        ExpressionAttributeValues: { ':pk': `${window}|${period}` },
+        ExclusiveStartKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const point = toPoint(item);
+      if (point.responses > 0) out.push({ segment: String(item.segment), ...point });
+    }
+    ExclusiveStartKey = page.LastEvaluatedKey as Record<string, unknown> | undefined;
+  } while (ExclusiveStartKey);
+  return out.sort((a, b) => (a.segment === 'all' ? -1 : b.segment === 'all' ? 1 : a.segment.localeCompare(b.segment)));
+};

@@ -1,0 +1,131 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { getClients } from '../clients.ts';
+import { isConditionFailure } from '../errors.ts';
+import { mainTable, queryAll } from './db.ts';
+import { type Alert, alertItem } from './schemas.ts';
+import { keys, kinds, MAIN_TABLE } from './table.ts';
+
+/** The Put of a new alert, for use inside the transaction that also writes its case. */
+export const newAlertPut = (alert: Alert) => ({
+  Put: {
+    TableName: mainTable(),
+    Item: {
+      ...keys.alert(alert.alertId),
+      kind: 'alert',
+      gsi1pk: kinds.pendingAlert,
+      gsi1sk: `${alert.nextAttemptAt}#${alert.alertId}`,
+      ...alert,
+    },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  },
+});
+
+export const getAlert = async (alertId: string): Promise<Alert | undefined> => {
+  const out = await getClients().ddb.send(
+    new GetCommand({ TableName: mainTable(), Key: keys.alert(alertId), ConsistentRead: true }),
+  );
+  return out.Item ? alertItem.parse(out.Item) : undefined;
+};
+
+/**
+ * Takes the delivery lease: only one deliverer at a time may post a given alert, so a sweep
+ * overlapping an inline attempt cannot send it twice. Returns the alert with attempts counted.
+ */
+export const leaseAlert = async (alertId: string, now: Date, leaseMs: number): Promise<Alert | undefined> => {
+  try {
+    const out = await getClients().ddb.send(
+      new UpdateCommand({
+        TableName: mainTable(),
+        Key: keys.alert(alertId),
+        UpdateExpression: 'SET leaseUntil = :until, attempts = attempts + :one',
+        ConditionExpression:
+          '#status = :pending AND nextAttemptAt <= :now AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':until': new Date(now.getTime() + leaseMs).toISOString(),
+          ':one': 1,
+          ':pending': 'pending',
+          ':now': now.toISOString(),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return alertItem.parse(out.Attributes);
+  } catch (err: unknown) {
+    if (isConditionFailure(err)) return undefined;
+    throw err;
+  }
+};
+
+export const markAlertDelivered = async (alertId: string, statusCode: number, now: Date) => {
+  await getClients().ddb.send(
+    new UpdateCommand({
+      TableName: mainTable(),
+      Key: keys.alert(alertId),
+      UpdateExpression:
+        'SET #status = :delivered, deliveredAt = :now, lastStatusCode = :code REMOVE leaseUntil, gsi1pk, gsi1sk, lastError',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':delivered': 'delivered', ':now': now.toISOString(), ':code': statusCode },
+    }),
+  );
+};
+
+export const markAlertFailed = async (
+  alert: Alert,
+  failure: { error: string; statusCode?: number | undefined },
+  next: Date | undefined,
+) => {
+  const dead = next === undefined;
+  await getClients().ddb.send(
+    new UpdateCommand({
+      TableName: mainTable(),
+      Key: keys.alert(alert.alertId),
+      UpdateExpression: dead
+        ? 'SET #status = :dead, lastError = :err, lastStatusCode = :code, gsi1pk = :deadKind, gsi1sk = :sort REMOVE leaseUntil, nextAttemptAt'
+        : 'SET lastError = :err, lastStatusCode = :code, nextAttemptAt = :next, gsi1sk = :sort REMOVE leaseUntil',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: dead
+        ? {
+            ':dead': 'dead',
+            ':err': failure.error.slice(0, 1024),
+            ':code': failure.statusCode ?? 0,
+            ':deadKind': kinds.deadAlert,
+            ':sort': `${new Date().toISOString()}#${alert.alertId}`,
+          }
+        : {
+            ':err': failure.error.slice(0, 1024),
+            ':code': failure.statusCode ?? 0,
+            ':next': next.toISOString(),
+            ':sort': `${next.toISOString()}#${alert.alertId}`,
+          },
+    }),
+  );
+};
+
+/** Alerts whose next attempt is due, oldest first. */
+export const dueAlerts = async (now: Date, limit = 100): Promise<Alert[]> => {
+  const items = await queryAll({
+    TableName: mainTable(),
+    IndexName: 'byKind',
+    KeyConditionExpression: '#pk = :kind AND #sk <= :now',
+    ExpressionAttributeNames: {
+      '#pk': MAIN_TABLE.indexes.byKind.partitionKey,
+      '#sk': MAIN_TABLE.indexes.byKind.sortKey,
+    },
+    ExpressionAttributeValues: { ':kind': kinds.pendingAlert, ':now': `${now.toISOString()}#~` },
+    Limit: limit,
+  });
+  return items.slice(0, limit).map((i) => alertItem.parse(i));
+};
+
+export const deadAlerts = async (): Promise<Alert[]> => {
+  const items = await queryAll({
+    TableName: mainTable(),
+    IndexName: 'byKind',
+    KeyConditionExpression: '#pk = :kind',
+    ExpressionAttributeNames: { '#pk': MAIN_TABLE.indexes.byKind.partitionKey },
+    ExpressionAttributeValues: { ':kind': kinds.deadAlert },
+    ScanIndexForward: false,
+  });
+  return items.map((i) => alertItem.parse(i));
+};

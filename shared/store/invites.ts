@@ -1,0 +1,152 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { getClients } from '../clients.ts';
+import { isConditionFailure } from '../errors.ts';
+import { mainTable, queryAll } from './db.ts';
+import { type Invite, inviteItem } from './schemas.ts';
+import { customerGsi2, keys, kinds, MAIN_TABLE } from './table.ts';
+
+/** Writes the invite once. Returns the stored invite, whether written now or by an earlier attempt. */
+export const putInviteOnce = async (invite: Invite): Promise<{ invite: Invite; created: boolean }> => {
+  const { ddb } = getClients();
+  try {
+    await ddb.send(
+      new PutCommand({
+        TableName: mainTable(),
+        Item: {
+          ...keys.invite(invite.inviteId),
+          kind: 'invite',
+          gsi1pk: kinds.unsentInvite,
+          gsi1sk: `${invite.createdAt}#${invite.inviteId}`,
+          gsi2pk: customerGsi2(invite.customerId),
+          gsi2sk: `INVITE#${invite.createdAt}`,
+          ...invite,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return { invite, created: true };
+  } catch (err: unknown) {
+    if (!isConditionFailure(err)) throw err;
+    const stored = await getInvite(invite.inviteId, true);
+    if (!stored) throw err;
+    return { invite: stored, created: false };
+  }
+};
+
+export const getInvite = async (inviteId: string, consistent = false): Promise<Invite | undefined> => {
+  const out = await getClients().ddb.send(
+    new GetCommand({ TableName: mainTable(), Key: keys.invite(inviteId), ConsistentRead: consistent }),
+  );
+  return out.Item ? inviteItem.parse(out.Item) : undefined;
+};
+
+/** Records the hand-over to SES and takes the invite out of the unsent sweep. */
+export const markInviteSent = async (inviteId: string, messageId: string, now = new Date()): Promise<void> => {
+  try {
+    await getClients().ddb.send(
+      new UpdateCommand({
+        TableName: mainTable(),
+        Key: keys.invite(inviteId),
+        UpdateExpression: 'SET sentAt = :now, messageId = :m REMOVE gsi1pk, gsi1sk',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(sentAt)',
+        ExpressionAttributeValues: { ':now': now.toISOString(), ':m': messageId },
+      }),
+    );
+  } catch (err: unknown) {
+    if (!isConditionFailure(err)) throw err;
+  }
+};
+
+/** Takes an invite out of the sweep without sending it (customer unsubscribed or gone). */
+export const markInviteSkipped = async (inviteId: string, reason: string): Promise<void> => {
+  await getClients().ddb.send(
+    new UpdateCommand({
+      TableName: mainTable(),
+      Key: keys.invite(inviteId),
+      UpdateExpression: 'SET skippedReason = :r REMOVE gsi1pk, gsi1sk',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':r': reason },
+    }),
+  );
+};
+
+/** Invites written before `cutoff` that never reached SES: a crashed dispatch leaves these behind. */
+export const unsentInvitesBefore = async (cutoff: Date, limit = 100): Promise<Invite[]> => {
+  const items = await queryAll({
+    TableName: mainTable(),
+    IndexName: 'byKind',
+    KeyConditionExpression: '#pk = :kind AND #sk < :cutoff',
+    ExpressionAttributeNames: {
+      '#pk': MAIN_TABLE.indexes.byKind.partitionKey,
+      '#sk': MAIN_TABLE.indexes.byKind.sortKey,
+    },
+    ExpressionAttributeValues: { ':kind': kinds.unsentInvite, ':cutoff': cutoff.toISOString() },
+    Limit: limit,
+  });
+  return items.slice(0, limit).map((i) => inviteItem.parse(i));
+};
+
+/**
+ * Survey fatigue: one survey per customer per `fatigueDays`. The marker remembers the run that
+ * took it, so a retried dispatch of the same run is not mistaken for a second survey.
+ */
+export const claimSurveySlot = async (
+  customerId: string,
+  runKey: string,
+  fatigueDays: number,
+  now = new Date(),
+): Promise<boolean> => {
+  const cutoff = new Date(now.getTime() - fatigueDays * 86_400_000).toISOString();
+  try {
+    await getClients().ddb.send(
+      new UpdateCommand({
+        TableName: mainTable(),
+        Key: keys.lastInvite(customerId),
+        UpdateExpression: 'SET invitedAt = :now, runKey = :run',
+        ConditionExpression: 'attribute_not_exists(invitedAt) OR invitedAt < :cutoff OR runKey = :run',
+        ExpressionAttributeValues: { ':now': now.toISOString(), ':run': runKey, ':cutoff': cutoff },
+      }),
+    );
+    return true;
+  } catch (err: unknown) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+};
+
+/** One-click unsubscribe: suppress the address for every future campaign. Idempotent. */
+export const suppressEmail = async (email: string, reason: string, inviteId: string, now = new Date()) => {
+  const { ddb } = getClients();
+  await ddb.send(
+    new PutCommand({
+      TableName: mainTable(),
+      Item: {
+        ...keys.suppression(email),
+        kind: 'suppression',
+        email: email.toLowerCase(),
+        reason,
+        inviteId,
+        at: now.toISOString(),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  ).catch((err: unknown) => {
+    if (!isConditionFailure(err)) throw err;
+  });
+  await ddb.send(
+    new UpdateCommand({
+      TableName: mainTable(),
+      Key: keys.invite(inviteId),
+      UpdateExpression: 'SET unsubscribedAt = if_not_exists(unsubscribedAt, :now)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':now': now.toISOString() },
+    }),
+  );
+};
+
+export const isSuppressed = async (email: string): Promise<boolean> => {
+  const out = await getClients().ddb.send(
+    new GetCommand({ TableName: mainTable(), Key: keys.suppression(email) }),
+  );
+  return Boolean(out.Item);
+};

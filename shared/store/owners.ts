@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { OwnerInput } from '../api/inputs.ts';
+import { getClients } from '../clients.ts';
+import { mainTable, queryAll } from './db.ts';
+import { type Owner, ownerItem } from './schemas.ts';
+import { keys, kinds, MAIN_TABLE } from './table.ts';
+
+export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
+
+/**
+ * Saves an owner. A webhook without a secret gets one generated (and kept on later saves that
+ * leave the secret out), because every alert must be signed.
+ */
+export const putOwner = async (input: OwnerInput, now = new Date()): Promise<Owner> => {
+  const existing = await getOwner(input.id);
+  const webhookSecret = input.webhookUrl
+    ? (input.webhookSecret ?? existing?.webhookSecret ?? newWebhookSecret())
+    : input.webhookSecret;
+  const owner: Owner = {
+    id: input.id,
+    name: input.name,
+    email: input.email?.toLowerCase(),
+    webhookUrl: input.webhookUrl,
+    webhookSecret,
+    style: input.style ?? 'generic',
+    updatedAt: now.toISOString(),
+  };
+  await getClients().ddb.send(
+    new PutCommand({
+      TableName: mainTable(),
+      Item: { ...keys.owner(owner.id), gsi1pk: kinds.owner, gsi1sk: owner.id, kind: 'owner', ...owner },
+    }),
+  );
+  return owner;
+};
+
+export const getOwner = async (id: string): Promise<Owner | undefined> => {
+  const out = await getClients().ddb.send(new GetCommand({ TableName: mainTable(), Key: keys.owner(id) }));
+  return out.Item ? ownerItem.parse(out.Item) : undefined;
+};
+
+export const listOwners = async (): Promise<Owner[]> => {
+  const items = await queryAll({
+    TableName: mainTable(),
+    IndexName: 'byKind',
+    KeyConditionExpression: '#pk = :kind',
+    ExpressionAttributeNames: { '#pk': MAIN_TABLE.indexes.byKind.partitionKey },
+    ExpressionAttributeValues: { ':kind': kinds.owner },
+  });
+  return items.map((i) => ownerItem.parse(i));
+};
+
+/** What the API shows of an owner: the signing secret is write-only. */
+export const publicOwner = ({ webhookSecret, ...owner }: Owner) => ({
+  ...owner,
+  hasWebhookSecret: Boolean(webhookSecret),
+});

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+
+/**
+ * Shapes of the items this service writes. Everything read back from DynamoDB — and above all
+ * every stream image — is parsed through these, so a malformed item fails loudly at the boundary.
+ */
+const attributes = z.record(z.string(), z.string());
+
+export const customerItem = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string().optional(),
+  locale: z.string().optional(),
+  ownerId: z.string().optional(),
+  attributes: attributes.default({}),
+  updatedAt: z.string(),
+});
+export type Customer = z.infer<typeof customerItem>;
+
+export const ownerStyle = z.enum(['generic', 'slack', 'teams']);
+export const ownerItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string().optional(),
+  webhookUrl: z.string().optional(),
+  webhookSecret: z.string().optional(),
+  style: ownerStyle.default('generic'),
+  updatedAt: z.string(),
+});
+export type Owner = z.infer<typeof ownerItem>;
+
+export const scheduleShape = z.object({
+  type: z.enum(['once', 'cron', 'rate']),
+  expression: z.string(),
+  timezone: z.string().optional(),
+});
+export type Schedule = z.infer<typeof scheduleShape>;
+
+export const campaignItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  audience: z.record(z.string(), z.union([z.string(), z.array(z.string())])).default({}),
+  schedule: scheduleShape.optional(),
+  question: z.string().optional(),
+  brand: z.string(),
+  fatigueDays: z.number().int().min(0),
+  reminderDays: z.number().int().min(0).optional(),
+  nextRunAt: z.string().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Campaign = z.infer<typeof campaignItem>;
+
+export const runStatus = z.enum(['pending', 'dispatching', 'sent']);
+export const runItem = z.object({
+  campaignId: z.string(),
+  runId: z.string(),
+  status: runStatus,
+  trigger: z.enum(['manual', 'schedule', 'demo']),
+  createdAt: z.string(),
+  invited: z.number().int().default(0),
+  sent: z.number().int().default(0),
+  skipped: z.number().int().default(0),
+  completedAt: z.string().optional(),
+});
+export type Run = z.infer<typeof runItem>;
+
+export const inviteItem = z.object({
+  inviteId: z.string(),
+  campaignId: z.string(),
+  runId: z.string(),
+  customerId: z.string(),
+  email: z.string(),
+  name: z.string().optional(),
+  locale: z.string().optional(),
+  ownerId: z.string().optional(),
+  attributes: attributes.default({}),
+  brand: z.string(),
+  question: z.string().optional(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  sentAt: z.string().optional(),
+  messageId: z.string().optional(),
+  unsubscribedAt: z.string().optional(),
+});
+export type Invite = z.infer<typeof inviteItem>;
+
+export const responseItem = z.object({
+  inviteId: z.string(),
+  campaignId: z.string(),
+  customerId: z.string(),
+  ownerId: z.string().optional(),
+  attributes: attributes.default({}),
+  score: z.number().int().min(0).max(10),
+  comment: z.string().optional(),
+  firstAnsweredAt: z.string(),
+  respondedAt: z.string(),
+  version: z.number().int().min(1),
+});
+export type Response = z.infer<typeof responseItem>;
+
+export const caseStatus = z.enum(['open', 'acknowledged', 'contacted', 'resolved']);
+export type CaseStatus = z.infer<typeof caseStatus>;
+export const caseItem = z.object({
+  caseId: z.string(),
+  inviteId: z.string(),
+  customerId: z.string(),
+  ownerId: z.string().optional(),
+  status: caseStatus,
+  score: z.number().int(),
+  comment: z.string().optional(),
+  tier: z.string().optional(),
+  slaDueAt: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  notes: z.array(z.object({ at: z.string(), text: z.string(), status: caseStatus })).default([]),
+  outcome: z.string().optional(),
+  recovered: z.boolean().default(false),
+});
+export type Case = z.infer<typeof caseItem>;
+
+export const alertStatus = z.enum(['pending', 'delivered', 'dead', 'skipped']);
+export const alertItem = z.object({
+  alertId: z.string(),
+  caseId: z.string(),
+  ownerId: z.string(),
+  type: z.enum(['detractor.created', 'detractor.updated']),
+  /** The exact body sent on every attempt, frozen when the alert was raised. */
+  payload: z.string(),
+  status: alertStatus,
+  attempts: z.number().int().min(0),
+  nextAttemptAt: z.string().optional(),
+  lastError: z.string().optional(),
+  lastStatusCode: z.number().int().optional(),
+  deliveredAt: z.string().optional(),
+  createdAt: z.string(),
+});
+export type Alert = z.infer<typeof alertItem>;
