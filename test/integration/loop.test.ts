@@ -1,0 +1,190 @@
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newWebhookSecret } from '../../shared/store/owners.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../../local/webhook-receiver.ts';
+import { adminFetch, postAnswer, type StoredEmail, sesEmails, tokenOf, useLocalStack } from '../support/local-stack.ts';
+
+const CUSTOMERS = [
+  { id: 'k1', email: 'k1@example.com', name: 'Kim Key', ownerId: 'alice', attributes: { tier: 'key', region: 'emea' } },
+  { id: 'k2', email: 'k2@example.com', name: 'Kai Key', ownerId: 'alice', attributes: { tier: 'key', region: 'na' } },
+  { id: 's1', email: 's1@example.com', name: '<b>Sam</b> & Co', ownerId: 'bob', attributes: { tier: 'smb', region: 'emea' } },
+  { id: 's2', email: 's2@example.com', name: 'Sue Smb', ownerId: 'bob', attributes: { tier: 'smb', region: 'na' } },
+  { id: 's3', email: 's3@example.com', name: 'Stu Smb', ownerId: 'bob', attributes: { tier: 'smb', region: 'apac' } },
+  { id: 'x1', email: 'x1@example.com', name: 'Out Of Audience', ownerId: 'bob', attributes: { tier: 'trial' } },
+];
+
+describe('the closed loop, end to end on the local stack', () => {
+  const stack = useLocalStack();
+  const secrets = { '/alice': newWebhookSecret(), '/bob': newWebhookSecret() };
+  let receiver: WebhookReceiver;
+  let emails: Map<string, StoredEmail>;
+
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver({ secrets });
+  });
+  afterAll(async () => {
+    await receiver.close();
+  });
+
+  it('sends one survey email per audience member, with one-click unsubscribe headers', async () => {
+    for (const [path, secret] of Object.entries(secrets)) {
+      const id = path.slice(1);
+      const res = await adminFetch(stack(), 'POST', '/api/owners', {
+        id,
+        name: id.toUpperCase(),
+        webhookUrl: `${receiver.url}${path}`,
+        webhookSecret: secret,
+      });
+      expect(res.status).toBe(200);
+    }
+    expect((await adminFetch(stack(), 'POST', '/api/customers', CUSTOMERS)).status).toBe(200);
+    const campaign = await adminFetch(stack(), 'POST', '/api/campaigns', {
+      id: 'q4',
+      name: 'Q4',
+      brand: 'Acme',
+      audience: { tier: ['key', 'smb'] },
+    });
+    expect(campaign.status).toBe(201);
+    const send = await adminFetch(stack(), 'POST', '/api/campaigns/q4/send');
+    expect(send.status).toBe(202);
+    expect(send.body.runId).toMatch(/^run_/);
+    await stack().settle();
+
+    const all = await sesEmails(stack());
+    expect(all).toHaveLength(5);
+    emails = new Map(all.map((e) => [e.destination.to[0] ?? '', e]));
+    expect(emails.has('x1@example.com')).toBe(false);
+
+    const email = emails.get('s1@example.com');
+    expect(email?.subject).toBe('A quick question about Acme');
+    expect(email?.headers).toEqual(
+      expect.arrayContaining([
+        { name: 'List-Unsubscribe', value: expect.stringMatching(/^<http:\/\/127\.0\.0\.1:\d+\/u\/.+>$/) },
+        { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+      ]),
+    );
+    expect(email?.body.html?.match(/\?score=\d+"/g)).toHaveLength(11);
+    expect(email?.body.html).toContain('&lt;b&gt;Sam&lt;/b&gt; &amp; Co');
+    expect(email?.body.html).not.toContain('<b>Sam</b>');
+
+    const run = await adminFetch(stack(), 'GET', '/api/campaigns/q4');
+    expect(run.body.runs).toEqual([expect.objectContaining({ status: 'sent', invited: 5, sent: 5, skipped: 0 })]);
+  });
+
+  it('never records a score on a bare GET of a survey link', async () => {
+    const token = tokenOf(emails.get('k1@example.com') as StoredEmail);
+    const page = await fetch(`${stack().url}/s/${token}?score=3`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    expect(html).toContain('value="3" checked');
+    await stack().settle();
+    const responses = await adminFetch(stack(), 'GET', '/api/responses');
+    expect(responses.body.responses).toEqual([]);
+  });
+
+  it('rolls answers up per segment exactly and alerts the owner of a detractor with a signed webhook', async () => {
+    const answers: Record<string, number> = {
+      'k1@example.com': 3,
+      'k2@example.com': 10,
+      's1@example.com': 9,
+      's2@example.com': 7,
+      's3@example.com': 5,
+    };
+    for (const [address, score] of Object.entries(answers)) {
+      const res = await postAnswer(stack(), tokenOf(emails.get(address) as StoredEmail), { score });
+      expect(res.status).toBe(200);
+    }
+    await stack().settle();
+
+    const overall = await adminFetch(stack(), 'GET', '/api/nps?segment=all&window=all');
+    expect(overall.body.points).toEqual([
+      expect.objectContaining({ period: 'all', responses: 5, promoters: 2, passives: 1, detractors: 2, nps: 0 }),
+    ]);
+    const key = await adminFetch(stack(), 'GET', '/api/nps?segment=tier:key&window=month');
+    expect(key.body.points).toEqual([
+      expect.objectContaining({ responses: 2, promoters: 1, detractors: 1, nps: 0, marginOfError: 138.6 }),
+    ]);
+    const segments = await adminFetch(stack(), 'GET', '/api/nps/segments?window=all');
+    const bySegment = Object.fromEntries(
+      (segments.body.segments as Array<{ segment: string; nps: number; responses: number }>).map((s) => [s.segment, s]),
+    );
+    expect(bySegment['tier:smb']).toMatchObject({ responses: 3, nps: 0 });
+    expect(bySegment['owner:bob']).toMatchObject({ responses: 3 });
+    expect(bySegment['region:emea']).toMatchObject({ responses: 2, nps: 0 });
+    expect(bySegment['campaign:q4']).toMatchObject({ responses: 5 });
+
+    const hooks = receiver.received.filter((h) => h.path === '/alice');
+    expect(hooks).toHaveLength(1);
+    const hook = hooks[0];
+    // Verified independently with the standardwebhooks package, as a receiver would.
+    const payload = new Webhook(secrets['/alice']).verify(hook?.body ?? '', hook?.headers ?? {}) as Record<string, unknown>;
+    expect(payload).toMatchObject({
+      type: 'detractor.created',
+      case: { status: 'open', slaDueAt: expect.any(String) },
+      response: { score: 3, comment: null },
+      customer: { id: 'k1', name: 'Kim Key', email: 'k1@example.com', attributes: { tier: 'key', region: 'emea' } },
+      owner: { id: 'alice', name: 'ALICE' },
+      links: { case: expect.stringContaining('/dashboard#case='), dashboard: expect.stringContaining('/dashboard') },
+    });
+    expect(receiver.received.filter((h) => h.path === '/bob')).toHaveLength(1);
+
+    const cases = await adminFetch(stack(), 'GET', '/api/cases?status=open');
+    expect((cases.body.cases as unknown[]).length).toBe(2);
+  });
+
+  it('moves the counts when a score is edited, and alerts again when a detractor adds a comment', async () => {
+    const k1 = tokenOf(emails.get('k1@example.com') as StoredEmail);
+    const s3 = tokenOf(emails.get('s3@example.com') as StoredEmail);
+    expect((await postAnswer(stack(), s3, { score: 9 })).status).toBe(200);
+    expect((await postAnswer(stack(), k1, { score: 3, comment: 'Support never called back.' })).status).toBe(200);
+    await stack().settle();
+
+    const overall = await adminFetch(stack(), 'GET', '/api/nps?segment=all&window=all');
+    expect(overall.body.points).toEqual([
+      expect.objectContaining({ responses: 5, promoters: 3, passives: 1, detractors: 1, nps: 40 }),
+    ]);
+    const updates = receiver.received.filter((h) => h.path === '/alice');
+    expect(updates).toHaveLength(2);
+    expect(updates[1]?.verified).toBe(true);
+    expect(updates[1]?.payload).toMatchObject({
+      type: 'detractor.updated',
+      response: { score: 3, comment: 'Support never called back.' },
+    });
+    const responses = await adminFetch(stack(), 'GET', '/api/responses?segment=tier:key');
+    expect(responses.body.responses).toEqual(
+      expect.arrayContaining([expect.objectContaining({ customerId: 'k1', score: 3, comment: 'Support never called back.' })]),
+    );
+  });
+
+  it('accepts a plain form post, the path without JavaScript', async () => {
+    const k2 = tokenOf(emails.get('k2@example.com') as StoredEmail);
+    const res = await fetch(`${stack().url}/s/${k2}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'score=8&comment=Fine%20%3Cmostly%3E',
+    });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('Thank you');
+    expect(html).toContain('Fine &lt;mostly&gt;');
+    await stack().settle();
+    const key = await adminFetch(stack(), 'GET', '/api/nps?segment=tier:key&window=all');
+    expect(key.body.points).toEqual([expect.objectContaining({ responses: 2, passives: 1, detractors: 1 })]);
+  });
+
+  it('unsubscribes in one click and skips the address in the next run', async () => {
+    const s2 = tokenOf(emails.get('s2@example.com') as StoredEmail);
+    const res = await fetch(`${stack().url}/u/${s2}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(res.status).toBe(200);
+    await adminFetch(stack(), 'POST', '/api/campaigns', { id: 'q1', name: 'Q1', fatigueDays: 0 });
+    await adminFetch(stack(), 'POST', '/api/campaigns/q1/send');
+    await stack().settle();
+    const q1 = await adminFetch(stack(), 'GET', '/api/campaigns/q1');
+    expect(q1.body.runs).toEqual([expect.objectContaining({ invited: 5, sent: 5, skipped: 1 })]);
+  });
+});
