@@ -44,6 +44,25 @@ export interface StreamPollerOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+type Image = Record<string, unknown>;
+
+/**
+ * The SDK's Streams client deserializes an empty map attribute `{"M":{}}` as `{}` (the union
+ * member is lost). Lambda delivers `{"M":{}}`, so the adapter restores it, recursively.
+ */
+const repairEmptyMaps = (image: Image | undefined): Image | undefined => {
+  if (!image) return image;
+  const fix = (value: unknown): unknown => {
+    if (!value || typeof value !== 'object') return value;
+    const av = value as Record<string, unknown>;
+    if (Object.keys(av).length === 0) return { M: {} };
+    if (av.M && typeof av.M === 'object') return { M: repairEmptyMaps(av.M as Image) };
+    if (Array.isArray(av.L)) return { L: av.L.map(fix) };
+    return av;
+  };
+  return Object.fromEntries(Object.entries(image).map(([k, v]) => [k, fix(v)]));
+};
+
 /** A Streams API record in the shape Lambda hands to a function. */
 const toLambdaRecord = (r: StreamRecord, streamArn: string): DynamoDBRecord => {
   const created = r.dynamodb?.ApproximateCreationDateTime;
@@ -58,8 +77,8 @@ const toLambdaRecord = (r: StreamRecord, streamArn: string): DynamoDBRecord => {
     dynamodb: {
       ApproximateCreationDateTime: created ? Math.floor(new Date(created).getTime() / 1000) : undefined,
       Keys: r.dynamodb?.Keys as never,
-      NewImage: r.dynamodb?.NewImage as never,
-      OldImage: r.dynamodb?.OldImage as never,
+      NewImage: repairEmptyMaps(r.dynamodb?.NewImage) as never,
+      OldImage: repairEmptyMaps(r.dynamodb?.OldImage) as never,
       SequenceNumber: r.dynamodb?.SequenceNumber,
       SizeBytes: r.dynamodb?.SizeBytes,
       StreamViewType: r.dynamodb?.StreamViewType,

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.ts';
 
 /**
  * A local stack for one test file: its own tables on the shared DynamoDB Local, its own local SES
  * and HTTP server on free ports. Refuses anything but a loopback endpoint, so no test can reach AWS.
  */
-export const useLocalStack = (options: LocalStackOptions = {}) => {
+export const useLocalStack = (options: LocalStackOptions & { expectStreamFailures?: boolean } = {}) => {
   const holder: { stack?: LocalStack } = {};
   beforeAll(async () => {
     const endpoint = inject('dynamoEndpoint');
@@ -25,7 +25,10 @@ export const useLocalStack = (options: LocalStackOptions = {}) => {
     });
   });
   afterAll(async () => {
+    const failures = holder.stack?.streamFailures ?? [];
     await holder.stack?.stop();
+    // A batch given up on is a lost answer or alert: no test may leave one behind unnoticed.
+    if (!options.expectStreamFailures) expect(failures).toEqual([]);
   });
   return () => {
     if (!holder.stack) throw new Error('local stack not started');
