@@ -1,3 +1,4 @@
+import { parseCustomersCsv } from '#shared/api/customers-csv';
 import { campaignInput, caseUpdateInput, customersInput, ownerInput } from '#shared/api/inputs';
 import { validateSchedule } from '#shared/campaigns/schedule';
 import { startRun } from '#shared/campaigns/start-run';
@@ -7,7 +8,6 @@ import { requireAdmin } from '#shared/http/admin-auth';
 import { type HttpEvent, httpHandler, parseBody, pathParam } from '#shared/http/handler';
 import { type HttpResult, json } from '#shared/http/responses';
 import { npsBySegment, npsSeries, parseSegment, parseWindow, periodRange } from '#shared/rollup/read-nps';
-import { periodOf } from '#shared/nps/windows';
 import { deadAlerts } from '#shared/store/alerts';
 import { getCampaign, listRuns, newRunId, putCampaign } from '#shared/store/campaigns';
 import { listCases, updateCase } from '#shared/store/cases';
@@ -25,6 +25,14 @@ const routes: Record<string, Route> = {
     const count = await putCustomers(parseBody(customersInput, event.body));
     return json(200, { upserted: count });
   },
+  'POST /api/customers/import': async (event) => {
+    if (typeof event.body !== 'string' || event.body === '') {
+      throw new ValidationError('send the CSV as the request body (content-type: text/csv)', 'invalid_csv');
+    }
+    const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    const count = await putCustomers(parseCustomersCsv(text));
+    return json(200, { upserted: count });
+  },
   'GET /api/customers/{id}': async (event) => {
     const customer = await getCustomer(pathParam(event, 'id'));
     if (!customer) throw new NotFoundError('customer not found');
@@ -39,7 +47,9 @@ const routes: Record<string, Route> = {
   'GET /api/owners': async () => json(200, { owners: (await listOwners()).map(publicOwner) }),
   'POST /api/campaigns': async (event) => {
     const input = parseBody(campaignInput, event.body);
-    const nextRunAt = input.schedule ? validateSchedule(input.schedule, new Date(), config().TIME_ZONE) : undefined;
+    const nextRunAt = input.schedule
+      ? validateSchedule(input.schedule, new Date(), config().TIME_ZONE)
+      : undefined;
     const campaign = await putCampaign(input, nextRunAt);
     return json(201, { id: campaign.id, nextRunAt: campaign.nextRunAt ?? null });
   },
@@ -62,8 +72,7 @@ const routes: Record<string, Route> = {
   'GET /api/nps/segments': async (event) => {
     const window = parseWindow(query(event, 'window') ?? 'all');
     const date = query(event, 'date');
-    const period =
-      window === 'all' ? 'all' : periodRange(window, date, date, config().TIME_ZONE).to;
+    const period = window === 'all' ? 'all' : periodRange(window, date, date, config().TIME_ZONE).to;
     return json(200, { window, period, segments: await npsBySegment(window, period) });
   },
   'GET /api/responses': async (event) => {
@@ -101,4 +110,3 @@ const admin = async (event: HttpEvent): Promise<HttpResult> => {
 };
 
 export const handler = httpHandler(admin);
-

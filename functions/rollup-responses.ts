@@ -14,7 +14,9 @@ export type RollupResponse = DynamoDBBatchResponse & { state: Record<string, str
 
 const rollup = async (event: RollupEvent): Promise<RollupResponse> => {
   if (!event.shardId) {
-    throw new ConfigError('rollup needs the shard id: enable the tumbling window on its event source mapping');
+    throw new ConfigError(
+      'rollup needs the shard id: enable the tumbling window on its event source mapping',
+    );
   }
   const records = event.Records ?? [];
   if (records.length === 0) return { batchItemFailures: [], state: {} };

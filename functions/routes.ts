@@ -2,7 +2,13 @@
  * The HTTP API: route keys (as API Gateway HTTP APIs write them) and the function serving each.
  * The CDK stack declares exactly these routes, and the local server matches requests against them.
  */
-export const HTTP_FUNCTIONS = ['survey-page', 'submit-response', 'unsubscribe', 'admin-api', 'dashboard'] as const;
+export const HTTP_FUNCTIONS = [
+  'survey-page',
+  'submit-response',
+  'unsubscribe',
+  'admin-api',
+  'dashboard',
+] as const;
 export type HttpFunctionName = (typeof HTTP_FUNCTIONS)[number];
 
 export const ROUTES: ReadonlyArray<{ routeKey: string; fn: HttpFunctionName }> = [
@@ -12,6 +18,7 @@ export const ROUTES: ReadonlyArray<{ routeKey: string; fn: HttpFunctionName }> =
   { routeKey: 'POST /u/{token}', fn: 'unsubscribe' },
   { routeKey: 'GET /dashboard', fn: 'dashboard' },
   { routeKey: 'POST /api/customers', fn: 'admin-api' },
+  { routeKey: 'POST /api/customers/import', fn: 'admin-api' },
   { routeKey: 'GET /api/customers/{id}', fn: 'admin-api' },
   { routeKey: 'POST /api/owners', fn: 'admin-api' },
   { routeKey: 'GET /api/owners', fn: 'admin-api' },

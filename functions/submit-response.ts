@@ -18,5 +18,7 @@ const submit = async (event: HttpEvent) => {
 
 export const handler = httpHandler(submit, {
   renderErrorPage: (event, error) =>
-    wantsHtml(event) ? html(error.status, messagePage('Your answer was not recorded', error.message)) : undefined,
+    wantsHtml(event)
+      ? html(error.status, messagePage('Your answer was not recorded', error.message))
+      : undefined,
 });

@@ -14,6 +14,8 @@ const showSurvey = async (event: HttpEvent) => {
 
 export const handler = httpHandler(showSurvey, {
   renderErrorPage: (_event, error) =>
-    html(error.status, messagePage(error.status === 410 ? 'Survey closed' : 'Survey not found', error.message)),
+    html(
+      error.status,
+      messagePage(error.status === 410 ? 'Survey closed' : 'Survey not found', error.message),
+    ),
 });
-

@@ -11,4 +11,6 @@ const sweep = async () => {
   return { invitesSent, alerts };
 };
 
-export const handler = middy<unknown, Awaited<ReturnType<typeof sweep>>>({ timeoutEarlyInMillis: 0 }).handler(sweep);
+export const handler = middy<unknown, Awaited<ReturnType<typeof sweep>>>({ timeoutEarlyInMillis: 0 }).handler(
+  sweep,
+);

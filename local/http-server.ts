@@ -29,7 +29,9 @@ export const matchRoute = (method: string, path: string) => {
     if (route.method !== method) continue;
     const m = route.pattern.exec(path);
     if (!m) continue;
-    const pathParameters = Object.fromEntries(route.params.map((p, i) => [p, decodeURIComponent(m[i + 1] ?? '')]));
+    const pathParameters = Object.fromEntries(
+      route.params.map((p, i) => [p, decodeURIComponent(m[i + 1] ?? '')]),
+    );
     return { route, pathParameters };
   }
   return undefined;
@@ -53,7 +55,8 @@ const readBody = (req: IncomingMessage): Promise<Buffer> =>
   });
 
 const isTextual = (contentType: string) =>
-  contentType === '' || /^(text\/|application\/(json|x-www-form-urlencoded|xml|[\w.+-]+\+json))/.test(contentType);
+  contentType === '' ||
+  /^(text\/|application\/(json|x-www-form-urlencoded|xml|[\w.+-]+\+json))/.test(contentType);
 
 /** An HTTP request as API Gateway (HTTP API, payload format 2.0) hands it to Lambda. */
 export const toApiGatewayEvent = (
@@ -122,7 +125,9 @@ const sendResult = (res: ServerResponse, result: unknown) => {
 };
 
 const sendJsonError = (res: ServerResponse, status: number, code: string, message: string) => {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code, message } }));
+  res
+    .writeHead(status, { 'content-type': 'application/json' })
+    .end(JSON.stringify({ error: { code, message } }));
 };
 
 export interface LocalHttpServer {
@@ -146,7 +151,8 @@ export const startHttpServer = async (opts: {
   const background = new Set<Promise<unknown>>();
 
   const handleInvoke = async (req: IncomingMessage, res: ServerResponse, name: string) => {
-    if (!isFunctionName(name)) return sendJsonError(res, 404, 'ResourceNotFoundException', `no function ${name}`);
+    if (!isFunctionName(name))
+      return sendJsonError(res, 404, 'ResourceNotFoundException', `no function ${name}`);
     const raw = (await readBody(req)).toString('utf8');
     const event: unknown = raw ? JSON.parse(raw) : {};
     if (req.headers['x-amz-invocation-type'] === 'Event') {
@@ -169,11 +175,13 @@ export const startHttpServer = async (opts: {
           ? res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}')
           : sendJsonError(res, 503, 'starting', 'the local stack is still starting');
       }
-      if (method === 'GET' && url.pathname === '/') return res.writeHead(302, { location: '/dashboard' }).end();
+      if (method === 'GET' && url.pathname === '/')
+        return res.writeHead(302, { location: '/dashboard' }).end();
       const invokeMatch = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
       if (invokeMatch?.[1] && method === 'POST') {
         const remote = req.socket.remoteAddress ?? '';
-        if (!/^(127\.|::1$|::ffff:127\.)/.test(remote)) return sendJsonError(res, 403, 'forbidden', 'loopback only');
+        if (!/^(127\.|::1$|::ffff:127\.)/.test(remote))
+          return sendJsonError(res, 403, 'forbidden', 'loopback only');
         return await handleInvoke(req, res, decodeURIComponent(invokeMatch[1]));
       }
       const match = matchRoute(method, url.pathname);
@@ -183,7 +191,8 @@ export const startHttpServer = async (opts: {
       sendResult(res, await invoke(match.route.fn, event));
     } catch (err: unknown) {
       const status = (err as { status?: number }).status;
-      if (status === 413) return sendJsonError(res, 413, 'payload_too_large', 'the request body is too large');
+      if (status === 413)
+        return sendJsonError(res, 413, 'payload_too_large', 'the request body is too large');
       // What API Gateway answers when the integration itself fails.
       opts.onInvokeError('http', err);
       if (!res.headersSent) sendJsonError(res, 500, 'internal_error', 'Internal Server Error');

@@ -13,7 +13,12 @@ export const freePort = (): Promise<number> =>
     });
   });
 
-export const waitFor = async (what: string, probe: () => Promise<boolean>, timeoutMs = 30_000, everyMs = 100) => {
+export const waitFor = async (
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs = 30_000,
+  everyMs = 100,
+) => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await probe().catch(() => false)) return;

@@ -3,9 +3,14 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileS
 import { join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { DISPATCH_FUNCTION, SCHEDULED_FUNCTIONS, STREAM_CONSUMERS, type StreamFunctionName } from '#functions/routes';
-import { resetConfigForTests } from '#shared/config';
+import {
+  DISPATCH_FUNCTION,
+  SCHEDULED_FUNCTIONS,
+  STREAM_CONSUMERS,
+  type StreamFunctionName,
+} from '#functions/routes';
 import { setClientsForTests } from '#shared/clients';
+import { resetConfigForTests } from '#shared/config';
 import { type CheckpointStore, fileCheckpoints, memoryCheckpoints } from './checkpoints.ts';
 import { localDynamoClient, type RunningDynamoDb, startDynamoDb } from './dynamodb.ts';
 import { type LocalHttpServer, startHttpServer } from './http-server.ts';
@@ -81,18 +86,20 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const log = options.log ?? (() => undefined);
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch((err: unknown) => log(`stop failed: ${String(err)}`));
+    for (const stop of stops.reverse())
+      await stop().catch((err: unknown) => log(`stop failed: ${String(err)}`));
     stops.length = 0;
   };
   try {
-    let dynamo: RunningDynamoDb | undefined;
-    const dynamoEndpoint =
-      options.dynamoEndpoint ??
-      (dynamo = await startDynamoDb({
+    let dynamoEndpoint = options.dynamoEndpoint;
+    if (!dynamoEndpoint) {
+      const dynamo: RunningDynamoDb = await startDynamoDb({
         port: options.ddbPort || (await freePort()),
         dataDir: options.dataDir ? join(options.dataDir, 'dynamodb') : undefined,
-      })).endpoint;
-    if (dynamo) stops.push(dynamo.stop);
+      });
+      stops.push(dynamo.stop);
+      dynamoEndpoint = dynamo.endpoint;
+    }
 
     const ses: RunningSes = await startSes(options.sesPort || (await freePort()));
     stops.push(ses.stop);
@@ -101,14 +108,18 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const http: LocalHttpServer = await startHttpServer({
       port: options.port ?? 0,
       isReady: () => ready,
-      onInvokeError: (name, err) => log(`[${name}] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+      onInvokeError: (name, err) =>
+        log(`[${name}] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     });
     stops.push(http.close);
     const url = `http://127.0.0.1:${http.port}`;
 
     const secrets = loadSecrets(options.dataDir);
     const adminKey = options.adminKey ?? secrets.adminKey;
-    const tables = { main: options.tableName ?? 'nps-loop', aggregates: options.aggregatesTableName ?? 'nps-loop-aggregates' };
+    const tables = {
+      main: options.tableName ?? 'nps-loop',
+      aggregates: options.aggregatesTableName ?? 'nps-loop-aggregates',
+    };
     Object.assign(process.env, {
       TABLE_NAME: tables.main,
       AGGREGATES_TABLE_NAME: tables.aggregates,
@@ -159,8 +170,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       invoke: (name, event) => invoke(name as StreamFunctionName, event),
       onFailure: (failure) => {
         streamFailures.push(failure);
-        log(`[stream] ${failure.consumer}: batch sent to the on-failure destination: ${JSON.stringify(failure)}`);
-        if (options.dataDir) appendFileSync(join(options.dataDir, 'stream-failures.jsonl'), `${JSON.stringify(failure)}\n`);
+        log(
+          `[stream] ${failure.consumer}: batch sent to the on-failure destination: ${JSON.stringify(failure)}`,
+        );
+        if (options.dataDir)
+          appendFileSync(join(options.dataDir, 'stream-failures.jsonl'), `${JSON.stringify(failure)}\n`);
       },
     });
     poller.start();
@@ -168,8 +182,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     const tick = async () => {
       for (const name of SCHEDULED_FUNCTIONS) {
-        await invoke(name, { source: 'local.scheduler', time: new Date().toISOString() }).catch((err: unknown) =>
-          log(`[${name}] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+        await invoke(name, { source: 'local.scheduler', time: new Date().toISOString() }).catch(
+          (err: unknown) =>
+            log(`[${name}] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
         );
       }
     };

@@ -79,7 +79,9 @@ try {
       const summary = p.type
         ? `${p.type}: ${p.customer?.name ?? '?'} scored ${p.response?.score}${p.response?.comment ? ` — "${p.response.comment}"` : ''}`
         : (p.text ?? hook.body.slice(0, 200));
-      console.log(`[demo webhook ${hook.path}] ${hook.verified ? 'signature verified' : 'SIGNATURE INVALID'} · ${summary}`);
+      console.log(
+        `[demo webhook ${hook.path}] ${hook.verified ? 'signature verified' : 'SIGNATURE INVALID'} · ${summary}`,
+      );
     },
   });
   stack = await startLocalStack({

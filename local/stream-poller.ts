@@ -3,9 +3,9 @@ import {
   type DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  type _Record as StreamRecord,
   type Shard,
   type ShardIteratorType,
+  type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { CheckpointStore } from './checkpoints.ts';
@@ -86,7 +86,10 @@ const toLambdaRecord = (r: StreamRecord, streamArn: string): DynamoDBRecord => {
   } as DynamoDBRecord;
 };
 
-type Outcome = { kind: 'ok' } | { kind: 'partial'; index: number; error: string } | { kind: 'error'; error: string };
+type Outcome =
+  | { kind: 'ok' }
+  | { kind: 'partial'; index: number; error: string }
+  | { kind: 'error'; error: string };
 
 /**
  * Reads the table's stream like Lambda's event source mapping: one reader per consumer and shard,
@@ -123,7 +126,10 @@ export class StreamPoller {
     await this.describeAndStart();
     while (Date.now() < deadline) {
       const readers = [...this.loops.keys()];
-      if (readers.length > 0 && readers.every((k) => (this.quietSince.get(k) ?? 0) > since || this.finishedShards.has(k))) {
+      if (
+        readers.length > 0 &&
+        readers.every((k) => (this.quietSince.get(k) ?? 0) > since || this.finishedShards.has(k))
+      ) {
         return;
       }
       await sleep(20);
@@ -157,7 +163,8 @@ export class StreamPoller {
         if (this.loops.has(key) || this.stopped || !shard.ShardId) continue;
         // Children wait for their parent, so each item's changes stay in order.
         const parentKey = `${consumer.name}/${shard.ParentShardId}`;
-        if (shard.ParentShardId && known.has(shard.ParentShardId) && !this.finishedShards.has(parentKey)) continue;
+        if (shard.ParentShardId && known.has(shard.ParentShardId) && !this.finishedShards.has(parentKey))
+          continue;
         this.loops.set(key, this.readShard(consumer, shard.ShardId, key));
       }
     }
@@ -220,7 +227,11 @@ export class StreamPoller {
     this.finishedShards.add(key);
   }
 
-  private async invokeOnce(consumer: ConsumerConfig, shardId: string, records: DynamoDBRecord[]): Promise<Outcome> {
+  private async invokeOnce(
+    consumer: ConsumerConfig,
+    shardId: string,
+    records: DynamoDBRecord[],
+  ): Promise<Outcome> {
     const event = consumer.tumblingWindow
       ? {
           Records: records,

@@ -8,7 +8,11 @@ export interface Secrets {
   adminKey: string;
 }
 
-const read = async (direct: string | undefined, secretId: string | undefined, name: string): Promise<string> => {
+const read = async (
+  direct: string | undefined,
+  secretId: string | undefined,
+  name: string,
+): Promise<string> => {
   if (direct) return direct;
   if (!secretId) throw new ConfigError(`${name} is not configured`);
   // Cached by Powertools for 5 minutes, so a rotated secret is picked up without a cold start.

@@ -9,7 +9,9 @@ import { bodyForStyle, type DetractorAlert } from './payload.ts';
 import { assertDeliverableUrl, UnsafeUrlError } from './url-safety.ts';
 
 /** Delays before attempts 2..8: about a day in all, with jitter so receivers are not stampeded. */
-export const RETRY_DELAYS_MS = [30_000, 120_000, 600_000, 1_800_000, 3_600_000, 10_800_000, 21_600_000, 43_200_000];
+export const RETRY_DELAYS_MS = [
+  30_000, 120_000, 600_000, 1_800_000, 3_600_000, 10_800_000, 21_600_000, 43_200_000,
+];
 export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length;
 const MAX_KEPT_ANSWER_BYTES = 1024;
 
@@ -47,7 +49,13 @@ export const deliverAlert = async (alertId: string, now = new Date()): Promise<D
   const fail = async (error: string, statusCode?: number) => {
     const next = nextAttemptAt(alert.attempts, new Date());
     await markAlertFailed(alert, { error, statusCode }, next);
-    logger.warn('alert delivery failed', { alertId, attempts: alert.attempts, statusCode, error, dead: !next });
+    logger.warn('alert delivery failed', {
+      alertId,
+      attempts: alert.attempts,
+      statusCode,
+      error,
+      dead: !next,
+    });
     return next ? 'retrying' : 'dead';
   };
   const owner = await getOwner(alert.ownerId);
@@ -93,4 +101,3 @@ export const deliverDueAlerts = async (now = new Date()): Promise<Record<Deliver
   });
   return counts;
 };
-

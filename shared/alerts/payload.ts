@@ -66,7 +66,10 @@ export const slackMessage = (a: DetractorAlert) => ({
     },
     {
       type: 'section',
-      text: { type: 'mrkdwn', text: `*Comment*\n${a.response.comment ? `>${slackEscape(a.response.comment)}` : '_none_'}` },
+      text: {
+        type: 'mrkdwn',
+        text: `*Comment*\n${a.response.comment ? `>${slackEscape(a.response.comment)}` : '_none_'}`,
+      },
     },
     {
       type: 'actions',
@@ -95,7 +98,12 @@ export const teamsMessage = (a: DetractorAlert) => ({
               { title: 'Follow up by', value: a.case.slaDueAt },
             ],
           },
-          { type: 'TextBlock', text: a.response.comment ?? '(no comment)', wrap: true, isSubtle: !a.response.comment },
+          {
+            type: 'TextBlock',
+            text: a.response.comment ?? '(no comment)',
+            wrap: true,
+            isSubtle: !a.response.comment,
+          },
         ],
         actions: [{ type: 'Action.OpenUrl', title: 'Open case', url: a.links.case }],
       },

@@ -12,7 +12,8 @@ import type { Owner, Response } from '../store/schemas.ts';
 import { keys, kinds } from '../store/table.ts';
 import { type AlertType, buildAlert } from './payload.ts';
 
-const isDetractor = (r: Response | undefined): r is Response => r !== undefined && classify(r.score) === 'detractor';
+const isDetractor = (r: Response | undefined): r is Response =>
+  r !== undefined && classify(r.score) === 'detractor';
 
 /** Owner routing: the customer's own account manager, else the configured default owner. */
 const routeOwner = async (ownerId: string | undefined): Promise<Owner | undefined> => {
@@ -76,7 +77,10 @@ export const raiseDetractorAlert = async (
         (owner ? ', ownerId = :ownerId' : '') +
         (newImage.comment !== undefined ? ', #comment = :comment' : ''),
       ConditionExpression: 'attribute_not_exists(responseVersion) OR responseVersion < :version',
-      ExpressionAttributeNames: { '#status': 'status', ...(newImage.comment !== undefined ? { '#comment': 'comment' } : {}) },
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        ...(newImage.comment !== undefined ? { '#comment': 'comment' } : {}),
+      },
       ExpressionAttributeValues: {
         ':caseId': caseId,
         ':inviteId': newImage.inviteId,
@@ -130,7 +134,8 @@ export const raiseDetractorAlert = async (
   try {
     await getClients().ddb.send(new TransactWriteCommand({ TransactItems: transact }));
   } catch (err: unknown) {
-    if (isCancelledByCondition(err)) return { caseId, alertId: owner?.webhookUrl ? alertId : undefined, duplicate: true };
+    if (isCancelledByCondition(err))
+      return { caseId, alertId: owner?.webhookUrl ? alertId : undefined, duplicate: true };
     throw err;
   }
   return { caseId, alertId: owner?.webhookUrl ? alertId : undefined, duplicate: false };

@@ -59,12 +59,15 @@ export const assertDeliverableUrl = async (raw: string, localMode: boolean): Pro
   }
   if (url.username || url.password) throw new UnsafeUrlError('webhook URL must not carry credentials');
   if (localMode) {
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UnsafeUrlError('webhook URL must be http(s)');
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      throw new UnsafeUrlError('webhook URL must be http(s)');
     return url;
   }
   if (url.protocol !== 'https:') throw new UnsafeUrlError('webhook URL must use https');
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(host) ? [host] : (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+  const addresses = isIP(host)
+    ? [host]
+    : (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
   if (addresses.length === 0 || !addresses.every(isPublicAddress)) {
     throw new UnsafeUrlError(`webhook host ${url.hostname} does not resolve to public addresses only`);
   }

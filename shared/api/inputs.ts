@@ -44,7 +44,10 @@ export const ownerInput = z.object({
   id,
   name: z.string().trim().min(1).max(200),
   email: z.email().max(254).optional(),
-  webhookUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  webhookUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .optional(),
   webhookSecret: whsecSecret.optional(),
   style: ownerStyle.optional(),
 });
@@ -53,7 +56,9 @@ export type OwnerInput = z.infer<typeof ownerInput>;
 export const campaignInput = z.object({
   id: id.optional(),
   name: z.string().trim().min(1).max(200),
-  audience: z.record(attributeName, z.union([attributeValue, z.array(attributeValue).min(1).max(100)])).optional(),
+  audience: z
+    .record(attributeName, z.union([attributeValue, z.array(attributeValue).min(1).max(100)]))
+    .optional(),
   schedule: scheduleShape.optional(),
   question: z.string().trim().min(5).max(300).optional(),
   brand: z.string().trim().min(1).max(100).optional(),

@@ -4,7 +4,13 @@ import { logger } from '../logger.ts';
 import { secrets } from '../secrets.ts';
 import { completeRun, getCampaign, getRun, markRunDispatching } from '../store/campaigns.ts';
 import { customerPages, suppressedEmails } from '../store/customers.ts';
-import { claimSurveySlot, isSuppressed, markInviteSkipped, putInviteOnce, unsentInvitesBefore } from '../store/invites.ts';
+import {
+  claimSurveySlot,
+  isSuppressed,
+  markInviteSkipped,
+  putInviteOnce,
+  unsentInvitesBefore,
+} from '../store/invites.ts';
 import type { Customer, Invite } from '../store/schemas.ts';
 import { deriveInviteId } from '../tokens/survey-token.ts';
 import { mapLimit } from '../util/concurrency.ts';
@@ -26,7 +32,11 @@ export interface RunTotals {
  * is derived from campaign, run and customer) and hand each unsent invite to SES. Safe to repeat
  * after a crash at any line — a repeat finds the invites already written and sends only the rest.
  */
-export const dispatchRun = async (campaignId: string, runId: string, now = new Date()): Promise<RunTotals> => {
+export const dispatchRun = async (
+  campaignId: string,
+  runId: string,
+  now = new Date(),
+): Promise<RunTotals> => {
   const { tokenKey } = await secrets();
   const campaign = await getCampaign(campaignId);
   if (!campaign) throw new NotFoundError(`campaign ${campaignId} does not exist`);

@@ -24,7 +24,14 @@ const offsetMs = (instant: Date, timeZone: string): number => {
     second: '2-digit',
   }).formatToParts(instant);
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
 };
 
@@ -51,16 +58,22 @@ export const nextRunAfter = (schedule: Schedule, after: Date, anchor: Date, defa
   switch (schedule.type) {
     case 'once': {
       const m = AT.exec(schedule.expression.trim());
-      if (!m?.[1]) throw new ValidationError('once schedules take a date-time like 2026-12-01T09:00', 'invalid_schedule');
+      if (!m?.[1])
+        throw new ValidationError(
+          'once schedules take a date-time like 2026-12-01T09:00',
+          'invalid_schedule',
+        );
       const at = zonedTimeToInstant(m[1], timeZone);
       return at.getTime() > after.getTime() ? at : undefined;
     }
     case 'rate': {
       const m = RATE.exec(schedule.expression.trim());
-      if (!m?.[1] || !m[2]) throw new ValidationError('rate schedules look like rate(7 days)', 'invalid_schedule');
+      if (!m?.[1] || !m[2])
+        throw new ValidationError('rate schedules look like rate(7 days)', 'invalid_schedule');
       const unit = m[2].replace(/s$/, '') as keyof typeof UNIT_MS;
       const step = Number(m[1]) * UNIT_MS[unit];
-      if (step < UNIT_MS.minute) throw new ValidationError('rate must be at least 1 minute', 'invalid_schedule');
+      if (step < UNIT_MS.minute)
+        throw new ValidationError('rate must be at least 1 minute', 'invalid_schedule');
       const elapsed = Math.max(0, after.getTime() - anchor.getTime());
       return new Date(anchor.getTime() + (Math.floor(elapsed / step) + 1) * step);
     }
@@ -80,7 +93,11 @@ export const nextRunAfter = (schedule: Schedule, after: Date, anchor: Date, defa
   }
 };
 
-export const validateSchedule = (schedule: Schedule, now: Date, defaultTimeZone: string): Date | undefined => {
+export const validateSchedule = (
+  schedule: Schedule,
+  now: Date,
+  defaultTimeZone: string,
+): Date | undefined => {
   if (schedule.timezone) {
     try {
       new Intl.DateTimeFormat('en', { timeZone: schedule.timezone });

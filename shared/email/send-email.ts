@@ -15,11 +15,17 @@ export const sendEmail = async (to: string, email: RenderedEmail, tags: Record<s
       FromEmailAddress: c.SENDER_EMAIL,
       Destination: { ToAddresses: [to] },
       ConfigurationSetName: c.SES_CONFIGURATION_SET,
-      EmailTags: Object.entries(tags).map(([Name, Value]) => ({ Name, Value: Value.replace(/[^\w-]/g, '_') })),
+      EmailTags: Object.entries(tags).map(([Name, Value]) => ({
+        Name,
+        Value: Value.replace(/[^\w-]/g, '_'),
+      })),
       Content: {
         Simple: {
           Subject: { Data: email.subject, Charset: 'UTF-8' },
-          Body: { Html: { Data: email.html, Charset: 'UTF-8' }, Text: { Data: email.text, Charset: 'UTF-8' } },
+          Body: {
+            Html: { Data: email.html, Charset: 'UTF-8' },
+            Text: { Data: email.text, Charset: 'UTF-8' },
+          },
           Headers: [
             { Name: 'List-Unsubscribe', Value: `<${email.unsubscribeUrl}>` },
             { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },

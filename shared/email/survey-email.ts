@@ -21,7 +21,8 @@ export interface RenderedEmail {
 export const scoreUrl = (publicUrl: string, token: string, score: number) =>
   `${publicUrl}/s/${encodeURIComponent(token)}?score=${score}`;
 
-export const unsubscribeUrl = (publicUrl: string, token: string) => `${publicUrl}/u/${encodeURIComponent(token)}`;
+export const unsubscribeUrl = (publicUrl: string, token: string) =>
+  `${publicUrl}/u/${encodeURIComponent(token)}`;
 
 const scoreColor = (score: number) => (score >= 9 ? '#1a7f37' : score >= 7 ? '#9a6700' : '#cf222e');
 

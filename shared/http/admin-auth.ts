@@ -11,5 +11,6 @@ export const requireAdmin = async (event: HttpEvent): Promise<void> => {
   const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
   if (!match?.[1]) throw new UnauthorizedError();
   const { adminKey } = await secrets();
-  if (!timingSafeEqual(digest(match[1]), digest(adminKey))) throw new UnauthorizedError('The admin key is not valid.');
+  if (!timingSafeEqual(digest(match[1]), digest(adminKey)))
+    throw new UnauthorizedError('The admin key is not valid.');
 };

@@ -26,16 +26,25 @@ export const toHttpError = (err: unknown): ErrorMapping => {
   if (err instanceof z.ZodError) {
     const issue = err.issues[0];
     const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-    return { status: 400, code: 'invalid_request', message: `${where}${issue?.message ?? 'invalid request'}` };
+    return {
+      status: 400,
+      code: 'invalid_request',
+      message: `${where}${issue?.message ?? 'invalid request'}`,
+    };
   }
   // Middy's body parsers signal bad bodies with http-errors-style objects.
   const status = (err as { statusCode?: unknown } | null)?.statusCode;
-  if (status === 422 || status === 400) return { status: 400, code: 'invalid_json', message: 'The request body is not valid JSON.' };
+  if (status === 422 || status === 400)
+    return { status: 400, code: 'invalid_json', message: 'The request body is not valid JSON.' };
   if (status === 415) return { status: 415, code: 'unsupported_media_type', message: 'Send JSON or a form.' };
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return { status, code: 'bad_request', message: 'The request could not be understood.' };
   }
-  return { status: 500, code: 'internal_error', message: 'Something went wrong on our side. Please try again.' };
+  return {
+    status: 500,
+    code: 'internal_error',
+    message: 'Something went wrong on our side. Please try again.',
+  };
 };
 
 type ErrorRenderer = (event: HttpEvent, error: ErrorMapping) => HttpResult | undefined;
@@ -43,7 +52,8 @@ type ErrorRenderer = (event: HttpEvent, error: ErrorMapping) => HttpResult | und
 const errorResponder = (renderPage?: ErrorRenderer): MiddlewareObj<HttpEvent, HttpResult> => ({
   onError: async (request) => {
     const mapped = toHttpError(request.error);
-    if (mapped.status >= 500) logger.error('request failed', { err: request.error, path: request.event.rawPath });
+    if (mapped.status >= 500)
+      logger.error('request failed', { err: request.error, path: request.event.rawPath });
     request.response =
       renderPage?.(request.event, mapped) ?? json(mapped.status, errorBody(mapped.code, mapped.message));
   },
@@ -64,17 +74,27 @@ const whenBody = (inner: MiddlewareObj<HttpEvent, HttpResult>): MiddlewareObj<Ht
 export const httpHandler = (route: Route, options: { renderErrorPage?: ErrorRenderer } = {}) =>
   middy<HttpEvent, HttpResult>({ timeoutEarlyInMillis: 0 })
     .use(httpHeaderNormalizer())
-    .use(whenBody(httpJsonBodyParser({ disableContentTypeError: true }) as MiddlewareObj<HttpEvent, HttpResult>))
-    .use(whenBody(httpUrlEncodeBodyParser({ disableContentTypeError: true }) as MiddlewareObj<HttpEvent, HttpResult>))
+    .use(
+      whenBody(httpJsonBodyParser({ disableContentTypeError: true }) as MiddlewareObj<HttpEvent, HttpResult>),
+    )
+    .use(
+      whenBody(
+        httpUrlEncodeBodyParser({ disableContentTypeError: true }) as MiddlewareObj<HttpEvent, HttpResult>,
+      ),
+    )
     .use(httpSecurityHeaders({ contentSecurityPolicy: false }))
     .use(errorResponder(options.renderErrorPage))
     .handler(route);
 
 /** Validates a parsed body; a body that is still a string was neither JSON nor a form. */
 export const parseBody = <T extends z.ZodType>(schema: T, body: unknown): z.infer<T> => {
-  if (body === undefined || body === null || body === '') throw new ValidationError('A request body is required.');
+  if (body === undefined || body === null || body === '')
+    throw new ValidationError('A request body is required.');
   if (typeof body === 'string') {
-    throw new ValidationError('Send the body as JSON (content-type: application/json) or as a form.', 'invalid_json');
+    throw new ValidationError(
+      'Send the body as JSON (content-type: application/json) or as a form.',
+      'invalid_json',
+    );
   }
   return schema.parse(body);
 };

@@ -3,7 +3,11 @@ import type { Page } from '../pages/layout.ts';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
-export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult => ({
+export const json = (
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResult => ({
   statusCode,
   headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
   body: JSON.stringify(body),
@@ -27,5 +31,7 @@ export const wantsHtml = (event: Pick<APIGatewayProxyEventV2, 'headers' | 'reque
   const accept = event.headers?.accept ?? '';
   const contentType = event.headers?.['content-type'] ?? '';
   if (accept.includes('application/json') || contentType.includes('application/json')) return false;
-  return event.requestContext.http.method === 'GET' || accept.includes('text/html') || contentType.includes('form');
+  return (
+    event.requestContext.http.method === 'GET' || accept.includes('text/html') || contentType.includes('form')
+  );
 };

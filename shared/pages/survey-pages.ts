@@ -3,7 +3,8 @@ import { fill, type Messages, messagesFor } from '../email/messages.ts';
 import type { Invite, Response } from '../store/schemas.ts';
 import { layout, type Page } from './layout.ts';
 
-const questionOf = (invite: Invite, m: Messages) => fill(invite.question ?? m.question, { brand: invite.brand });
+const questionOf = (invite: Invite, m: Messages) =>
+  fill(invite.question ?? m.question, { brand: invite.brand });
 
 /**
  * The survey page. A GET never records anything (mail scanners open every link): with script the

@@ -69,8 +69,11 @@ const sumAfter = (changes: CounterChange[], mark: string | undefined) => {
 const applyToItem = async (shardId: string, key: CounterKey, changes: CounterChange[], now: number) => {
   const { ddb } = getClients();
   const attr = markAttribute(shardId);
-  const first = changes.reduce((min, c) => (c.seq < min ? c.seq : min), changes[0]?.seq ?? '');
-  let expected: { kind: 'before'; seq: string } | { kind: 'equals'; seq: string } = { kind: 'before', seq: first };
+  const first = changes.map((c) => c.seq).sort()[0] ?? '';
+  let expected: { kind: 'before'; seq: string } | { kind: 'equals'; seq: string } = {
+    kind: 'before',
+    seq: first,
+  };
   let mark: string | undefined;
   let writes = 0;
   let conflicts = 0;
@@ -97,7 +100,9 @@ const applyToItem = async (shardId: string, key: CounterKey, changes: CounterCha
             `SET #segment = :segment, #window = :window, #period = :period, #periodKey = :periodKey, #mark = :last` +
             (adds.length ? ` ADD ${adds.map((f) => `#${f} :${f}`).join(', ')}` : ''),
           ConditionExpression:
-            expected.kind === 'before' ? 'attribute_not_exists(#mark) OR #mark < :expected' : '#mark = :expected',
+            expected.kind === 'before'
+              ? 'attribute_not_exists(#mark) OR #mark < :expected'
+              : '#mark = :expected',
           ExpressionAttributeNames: {
             '#segment': 'segment',
             '#window': 'window',

@@ -25,8 +25,7 @@ export const COUNTER_FIELDS = [
 export type CounterField = (typeof COUNTER_FIELDS)[number];
 export type Delta = Record<CounterField, number>;
 
-export const emptyDelta = (): Delta =>
-  Object.fromEntries(COUNTER_FIELDS.map((f) => [f, 0])) as Delta;
+export const emptyDelta = (): Delta => Object.fromEntries(COUNTER_FIELDS.map((f) => [f, 0])) as Delta;
 
 export const addInto = (target: Delta, source: Delta, sign = 1): Delta => {
   for (const f of COUNTER_FIELDS) target[f] += sign * source[f];
@@ -71,7 +70,8 @@ export const contributions = (response: Response, timeZone: string): Array<[Coun
   const periods = WINDOWS.map((w) => [w, periodOf(w, at, timeZone)] as const);
   const out: Array<[CounterKey, Delta]> = [];
   for (const segment of segmentsOf(response)) {
-    for (const [window, period] of periods) out.push([counterKey(segment, window, period), deltaOfScore(response.score)]);
+    for (const [window, period] of periods)
+      out.push([counterKey(segment, window, period), deltaOfScore(response.score)]);
   }
   return out;
 };

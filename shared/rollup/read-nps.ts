@@ -3,7 +3,14 @@ import { getClients } from '../clients.ts';
 import { ValidationError } from '../errors.ts';
 import { type NpsFigures, npsFigures } from '../nps/score.ts';
 import { SEGMENT_PATTERN } from '../nps/segments.ts';
-import { type LocalDate, localDate, parseLocalDate, periodOfDate, WINDOWS, type Window } from '../nps/windows.ts';
+import {
+  type LocalDate,
+  localDate,
+  parseLocalDate,
+  periodOfDate,
+  WINDOWS,
+  type Window,
+} from '../nps/windows.ts';
 import { aggregatesTable, queryAll } from '../store/db.ts';
 import { COUNTER_FIELDS } from './counters.ts';
 
@@ -15,7 +22,11 @@ export interface NpsPoint extends NpsFigures {
 
 const toPoint = (item: Record<string, unknown>): NpsPoint => {
   const n = (f: string) => (typeof item[f] === 'number' ? (item[f] as number) : 0);
-  const figures = npsFigures({ promoters: n('promoters'), passives: n('passives'), detractors: n('detractors') });
+  const figures = npsFigures({
+    promoters: n('promoters'),
+    passives: n('passives'),
+    detractors: n('detractors'),
+  });
   return {
     period: String(item.sk),
     ...figures,
@@ -26,14 +37,18 @@ const toPoint = (item: Record<string, unknown>): NpsPoint => {
 
 export const parseWindow = (value: string | undefined): Window => {
   const w = (value ?? 'month') as Window;
-  if (!WINDOWS.includes(w)) throw new ValidationError(`window must be one of ${WINDOWS.join(', ')}`, 'invalid_window');
+  if (!WINDOWS.includes(w))
+    throw new ValidationError(`window must be one of ${WINDOWS.join(', ')}`, 'invalid_window');
   return w;
 };
 
 export const parseSegment = (value: string | undefined): string => {
   const s = (value ?? 'all').trim().toLowerCase();
   if (!SEGMENT_PATTERN.test(s)) {
-    throw new ValidationError('segment must be all, attr:value, owner:<id> or campaign:<id>', 'invalid_segment');
+    throw new ValidationError(
+      'segment must be all, attr:value, owner:<id> or campaign:<id>',
+      'invalid_segment',
+    );
   }
   return s;
 };
@@ -51,7 +66,12 @@ export interface PeriodRange {
 }
 
 /** A date range as a range of period keys; defaults to the last year up to today. */
-export const periodRange = (window: Window, from: string | undefined, to: string | undefined, timeZone: string) => {
+export const periodRange = (
+  window: Window,
+  from: string | undefined,
+  to: string | undefined,
+  timeZone: string,
+) => {
   const today = localDate(new Date(), timeZone);
   const toDate = parseDate('to', to) ?? today;
   const fromDate = parseDate('from', from) ?? { ...toDate, year: toDate.year - 1 };
@@ -93,5 +113,7 @@ export const npsBySegment = async (window: Window, period: string) => {
     }
     ExclusiveStartKey = page.LastEvaluatedKey as Record<string, unknown> | undefined;
   } while (ExclusiveStartKey);
-  return out.sort((a, b) => (a.segment === 'all' ? -1 : b.segment === 'all' ? 1 : a.segment.localeCompare(b.segment)));
+  return out.sort((a, b) =>
+    a.segment === 'all' ? -1 : b.segment === 'all' ? 1 : a.segment.localeCompare(b.segment),
+  );
 };

@@ -2,7 +2,14 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { logger } from '../logger.ts';
 import { responseItem } from '../store/schemas.ts';
 import { RESPONSE_SK } from '../store/table.ts';
-import { isTtlExpiry, padSequence, parseImage, StreamRecordError, sequenceOf, sortKeyOf } from '../stream/records.ts';
+import {
+  isTtlExpiry,
+  padSequence,
+  parseImage,
+  StreamRecordError,
+  sequenceOf,
+  sortKeyOf,
+} from '../stream/records.ts';
 import { type ApplyStats, applyChanges, type CounterChange } from './apply.ts';
 import { changeOf } from './counters.ts';
 
@@ -39,7 +46,7 @@ export const rollupBatch = async (
       if (!(err instanceof StreamRecordError)) throw err;
       logger.error('unreadable stream record; reporting it as the batch item failure', {
         eventID: record.eventID,
-        err,
+        reason: err.message,
       });
       batchItemFailures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? record.eventID ?? '' });
       break;

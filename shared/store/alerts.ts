@@ -65,7 +65,11 @@ export const markAlertDelivered = async (alertId: string, statusCode: number, no
       UpdateExpression:
         'SET #status = :delivered, deliveredAt = :now, lastStatusCode = :code REMOVE leaseUntil, gsi1pk, gsi1sk, lastError',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':delivered': 'delivered', ':now': now.toISOString(), ':code': statusCode },
+      ExpressionAttributeValues: {
+        ':delivered': 'delivered',
+        ':now': now.toISOString(),
+        ':code': statusCode,
+      },
     }),
   );
 };
@@ -83,7 +87,7 @@ export const markAlertFailed = async (
       UpdateExpression: dead
         ? 'SET #status = :dead, lastError = :err, lastStatusCode = :code, gsi1pk = :deadKind, gsi1sk = :sort REMOVE leaseUntil, nextAttemptAt'
         : 'SET lastError = :err, lastStatusCode = :code, nextAttemptAt = :next, gsi1sk = :sort REMOVE leaseUntil',
-      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeNames: dead ? { '#status': 'status' } : undefined,
       ExpressionAttributeValues: dead
         ? {
             ':dead': 'dead',

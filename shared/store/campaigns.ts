@@ -33,7 +33,13 @@ export const putCampaign = async (input: CampaignInput, nextRunAt: Date | undefi
   await ddb.send(
     new PutCommand({
       TableName: mainTable(),
-      Item: { ...keys.campaign(campaign.id), gsi1pk: kinds.campaign, gsi1sk: campaign.id, kind: 'campaign', ...campaign },
+      Item: {
+        ...keys.campaign(campaign.id),
+        gsi1pk: kinds.campaign,
+        gsi1sk: campaign.id,
+        kind: 'campaign',
+        ...campaign,
+      },
     }),
   );
   // The schedule marker is its own item so the due-campaign query is one index range.

@@ -40,7 +40,10 @@ export const updateCase = async (caseId: string, input: CaseUpdateInput, now = n
   const current = await getCase(caseId);
   if (!current) throw new NotFoundError(`case ${caseId} does not exist`);
   if (ORDER[input.status] < ORDER[current.status]) {
-    throw new ConflictError(`case is already ${current.status}; it cannot go back to ${input.status}`, 'invalid_transition');
+    throw new ConflictError(
+      `case is already ${current.status}; it cannot go back to ${input.status}`,
+      'invalid_transition',
+    );
   }
   const note = { at: now.toISOString(), text: input.note ?? '', status: input.status };
   try {

@@ -43,7 +43,9 @@ export const batchGetAll = async (
       if (attempt > 0) await pause(Math.min(1000, 25 * 2 ** attempt));
       if (attempt > 10) throw new Error(`BatchGet left ${pending.length} keys unprocessed after retries`);
       const out = await ddb.send(
-        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: options.consistent } } }),
+        new BatchGetCommand({
+          RequestItems: { [table]: { Keys: pending, ConsistentRead: options.consistent } },
+        }),
       );
       found.push(...((out.Responses?.[table] as Item[] | undefined) ?? []));
       pending = (out.UnprocessedKeys?.[table]?.Keys as Item[] | undefined) ?? [];

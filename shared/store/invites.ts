@@ -41,7 +41,11 @@ export const getInvite = async (inviteId: string, consistent = false): Promise<I
 };
 
 /** Records the hand-over to SES and takes the invite out of the unsent sweep. */
-export const markInviteSent = async (inviteId: string, messageId: string, now = new Date()): Promise<void> => {
+export const markInviteSent = async (
+  inviteId: string,
+  messageId: string,
+  now = new Date(),
+): Promise<void> => {
   try {
     await getClients().ddb.send(
       new UpdateCommand({
@@ -117,22 +121,24 @@ export const claimSurveySlot = async (
 /** One-click unsubscribe: suppress the address for every future campaign. Idempotent. */
 export const suppressEmail = async (email: string, reason: string, inviteId: string, now = new Date()) => {
   const { ddb } = getClients();
-  await ddb.send(
-    new PutCommand({
-      TableName: mainTable(),
-      Item: {
-        ...keys.suppression(email),
-        kind: 'suppression',
-        email: email.toLowerCase(),
-        reason,
-        inviteId,
-        at: now.toISOString(),
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  ).catch((err: unknown) => {
-    if (!isConditionFailure(err)) throw err;
-  });
+  await ddb
+    .send(
+      new PutCommand({
+        TableName: mainTable(),
+        Item: {
+          ...keys.suppression(email),
+          kind: 'suppression',
+          email: email.toLowerCase(),
+          reason,
+          inviteId,
+          at: now.toISOString(),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    )
+    .catch((err: unknown) => {
+      if (!isConditionFailure(err)) throw err;
+    });
   await ddb.send(
     new UpdateCommand({
       TableName: mainTable(),

@@ -102,7 +102,11 @@ const segmentFilter = (segment: string | undefined): Filter => {
   const value = rest.join(':');
   if (name === 'owner') return { expr: 'ownerId = :v', names: {}, values: { ':v': value } };
   if (name === 'campaign') return { expr: 'campaignId = :v', names: {}, values: { ':v': value } };
-  return { expr: '#attributes.#name = :v', names: { '#attributes': 'attributes', '#name': name }, values: { ':v': value } };
+  return {
+    expr: '#attributes.#name = :v',
+    names: { '#attributes': 'attributes', '#name': name },
+    values: { ':v': value },
+  };
 };
 
 const decodeCursor = (cursor: string | undefined): Record<string, unknown> | undefined => {
@@ -135,7 +139,12 @@ export const listResponses = async (q: ResponseQuery): Promise<{ items: Response
           '#sk': MAIN_TABLE.indexes.byKind.sortKey,
           ...filter.names,
         },
-        ExpressionAttributeValues: { ':kind': kinds.response, ':lower': lower, ':upper': upper, ...filter.values },
+        ExpressionAttributeValues: {
+          ':kind': kinds.response,
+          ':lower': lower,
+          ':upper': upper,
+          ...filter.values,
+        },
         ScanIndexForward: false,
         Limit: q.limit - items.length,
         ExclusiveStartKey: startKey,

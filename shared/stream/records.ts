@@ -37,9 +37,10 @@ export const parseImage = <T extends z.ZodType>(
   if (!image) return undefined;
   const result = schema.safeParse(unmarshall(image as Image));
   if (!result.success) {
-    throw new StreamRecordError(`stream image does not match the expected shape: ${result.error.message}`, {
-      cause: result.error,
-    });
+    const issues = result.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join('.') || '(image)'}: ${i.message}`);
+    throw new StreamRecordError(`stream image does not match the expected shape — ${issues.join('; ')}`);
   }
   return result.data;
 };

@@ -8,7 +8,10 @@ import type { Invite, Response } from '../store/schemas.ts';
 import { verifySurveyToken } from '../tokens/survey-token.ts';
 
 /** The invite behind a survey token: 404 for unknown or tampered tokens, 410 once expired. */
-export const openInvite = async (token: string, options: { allowExpired?: boolean } = {}): Promise<Invite> => {
+export const openInvite = async (
+  token: string,
+  options: { allowExpired?: boolean } = {},
+): Promise<Invite> => {
   const { tokenKey } = await secrets();
   const { inviteId } = verifySurveyToken(tokenKey, token, options);
   const invite = await getInvite(inviteId);

@@ -33,11 +33,17 @@ describe('bad input gets a clear error and changes nothing', () => {
   });
 
   it('answers 404 for an unknown token and 404 for a tampered one', async () => {
-    const unknown = signSurveyToken('not-the-key-'.repeat(4), 'A'.repeat(22), new Date(Date.now() + 86_400_000));
+    const unknown = signSurveyToken(
+      'not-the-key-'.repeat(4),
+      'A'.repeat(22),
+      new Date(Date.now() + 86_400_000),
+    );
     await expectCleanError(await postAnswer(stack(), unknown, { score: 5 }), 404, 'invalid_token');
     const last = token.at(-1) === 'A' ? 'B' : 'A';
     await expectCleanError(await postAnswer(stack(), `${token.slice(0, -1)}${last}`, { score: 5 }), 404);
-    const page = await fetch(`${stack().url}/s/${encodeURIComponent(`${token.slice(0, -1)}${last}`)}?score=5`);
+    const page = await fetch(
+      `${stack().url}/s/${encodeURIComponent(`${token.slice(0, -1)}${last}`)}?score=5`,
+    );
     expect(page.status).toBe(404);
     expect(await page.text()).toContain('not valid');
     expect(await responsesWritten()).toBe(0);
@@ -122,8 +128,12 @@ describe('bad input gets a clear error and changes nothing', () => {
   });
 
   it('rejects bad query parameters and unknown routes with the same error shape', async () => {
-    expect((await adminFetch(stack(), 'GET', '/api/nps?window=year')).body.error?.code).toBe('invalid_window');
-    expect((await adminFetch(stack(), 'GET', '/api/nps?from=2026-13-01')).body.error?.code).toBe('invalid_date');
+    expect((await adminFetch(stack(), 'GET', '/api/nps?window=year')).body.error?.code).toBe(
+      'invalid_window',
+    );
+    expect((await adminFetch(stack(), 'GET', '/api/nps?from=2026-13-01')).body.error?.code).toBe(
+      'invalid_date',
+    );
     expect((await adminFetch(stack(), 'GET', '/api/nps?segment=bad%20segment')).body.error?.code).toBe(
       'invalid_segment',
     );

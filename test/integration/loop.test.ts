@@ -1,16 +1,59 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newWebhookSecret } from '../../shared/store/owners.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../local/webhook-receiver.ts';
-import { adminFetch, postAnswer, type StoredEmail, sesEmails, tokenOf, useLocalStack } from '../support/local-stack.ts';
+import { newWebhookSecret } from '../../shared/store/owners.ts';
+import {
+  adminFetch,
+  postAnswer,
+  type StoredEmail,
+  sesEmails,
+  tokenOf,
+  useLocalStack,
+} from '../support/local-stack.ts';
 
 const CUSTOMERS = [
-  { id: 'k1', email: 'k1@example.com', name: 'Kim Key', ownerId: 'alice', attributes: { tier: 'key', region: 'emea' } },
-  { id: 'k2', email: 'k2@example.com', name: 'Kai Key', ownerId: 'alice', attributes: { tier: 'key', region: 'na' } },
-  { id: 's1', email: 's1@example.com', name: '<b>Sam</b> & Co', ownerId: 'bob', attributes: { tier: 'smb', region: 'emea' } },
-  { id: 's2', email: 's2@example.com', name: 'Sue Smb', ownerId: 'bob', attributes: { tier: 'smb', region: 'na' } },
-  { id: 's3', email: 's3@example.com', name: 'Stu Smb', ownerId: 'bob', attributes: { tier: 'smb', region: 'apac' } },
-  { id: 'x1', email: 'x1@example.com', name: 'Out Of Audience', ownerId: 'bob', attributes: { tier: 'trial' } },
+  {
+    id: 'k1',
+    email: 'k1@example.com',
+    name: 'Kim Key',
+    ownerId: 'alice',
+    attributes: { tier: 'key', region: 'emea' },
+  },
+  {
+    id: 'k2',
+    email: 'k2@example.com',
+    name: 'Kai Key',
+    ownerId: 'alice',
+    attributes: { tier: 'key', region: 'na' },
+  },
+  {
+    id: 's1',
+    email: 's1@example.com',
+    name: '<b>Sam</b> & Co',
+    ownerId: 'bob',
+    attributes: { tier: 'smb', region: 'emea' },
+  },
+  {
+    id: 's2',
+    email: 's2@example.com',
+    name: 'Sue Smb',
+    ownerId: 'bob',
+    attributes: { tier: 'smb', region: 'na' },
+  },
+  {
+    id: 's3',
+    email: 's3@example.com',
+    name: 'Stu Smb',
+    ownerId: 'bob',
+    attributes: { tier: 'smb', region: 'apac' },
+  },
+  {
+    id: 'x1',
+    email: 'x1@example.com',
+    name: 'Out Of Audience',
+    ownerId: 'bob',
+    attributes: { tier: 'trial' },
+  },
 ];
 
 describe('the closed loop, end to end on the local stack', () => {
@@ -68,7 +111,9 @@ describe('the closed loop, end to end on the local stack', () => {
     expect(email?.body.html).not.toContain('<b>Sam</b>');
 
     const run = await adminFetch(stack(), 'GET', '/api/campaigns/q4');
-    expect(run.body.runs).toEqual([expect.objectContaining({ status: 'sent', invited: 5, sent: 5, skipped: 0 })]);
+    expect(run.body.runs).toEqual([
+      expect.objectContaining({ status: 'sent', invited: 5, sent: 5, skipped: 0 }),
+    ]);
   });
 
   it('never records a score on a bare GET of a survey link', async () => {
@@ -99,7 +144,14 @@ describe('the closed loop, end to end on the local stack', () => {
 
     const overall = await adminFetch(stack(), 'GET', '/api/nps?segment=all&window=all');
     expect(overall.body.points).toEqual([
-      expect.objectContaining({ period: 'all', responses: 5, promoters: 2, passives: 1, detractors: 2, nps: 0 }),
+      expect.objectContaining({
+        period: 'all',
+        responses: 5,
+        promoters: 2,
+        passives: 1,
+        detractors: 2,
+        nps: 0,
+      }),
     ]);
     const key = await adminFetch(stack(), 'GET', '/api/nps?segment=tier:key&window=month');
     expect(key.body.points).toEqual([
@@ -107,7 +159,10 @@ describe('the closed loop, end to end on the local stack', () => {
     ]);
     const segments = await adminFetch(stack(), 'GET', '/api/nps/segments?window=all');
     const bySegment = Object.fromEntries(
-      (segments.body.segments as Array<{ segment: string; nps: number; responses: number }>).map((s) => [s.segment, s]),
+      (segments.body.segments as Array<{ segment: string; nps: number; responses: number }>).map((s) => [
+        s.segment,
+        s,
+      ]),
     );
     expect(bySegment['tier:smb']).toMatchObject({ responses: 3, nps: 0 });
     expect(bySegment['owner:bob']).toMatchObject({ responses: 3 });
@@ -118,14 +173,25 @@ describe('the closed loop, end to end on the local stack', () => {
     expect(hooks).toHaveLength(1);
     const hook = hooks[0];
     // Verified independently with the standardwebhooks package, as a receiver would.
-    const payload = new Webhook(secrets['/alice']).verify(hook?.body ?? '', hook?.headers ?? {}) as Record<string, unknown>;
+    const payload = new Webhook(secrets['/alice']).verify(hook?.body ?? '', hook?.headers ?? {}) as Record<
+      string,
+      unknown
+    >;
     expect(payload).toMatchObject({
       type: 'detractor.created',
       case: { status: 'open', slaDueAt: expect.any(String) },
       response: { score: 3, comment: null },
-      customer: { id: 'k1', name: 'Kim Key', email: 'k1@example.com', attributes: { tier: 'key', region: 'emea' } },
+      customer: {
+        id: 'k1',
+        name: 'Kim Key',
+        email: 'k1@example.com',
+        attributes: { tier: 'key', region: 'emea' },
+      },
       owner: { id: 'alice', name: 'ALICE' },
-      links: { case: expect.stringContaining('/dashboard#case='), dashboard: expect.stringContaining('/dashboard') },
+      links: {
+        case: expect.stringContaining('/dashboard#case='),
+        dashboard: expect.stringContaining('/dashboard'),
+      },
     });
     expect(receiver.received.filter((h) => h.path === '/bob')).toHaveLength(1);
 
@@ -137,7 +203,9 @@ describe('the closed loop, end to end on the local stack', () => {
     const k1 = tokenOf(emails.get('k1@example.com') as StoredEmail);
     const s3 = tokenOf(emails.get('s3@example.com') as StoredEmail);
     expect((await postAnswer(stack(), s3, { score: 9 })).status).toBe(200);
-    expect((await postAnswer(stack(), k1, { score: 3, comment: 'Support never called back.' })).status).toBe(200);
+    expect((await postAnswer(stack(), k1, { score: 3, comment: 'Support never called back.' })).status).toBe(
+      200,
+    );
     await stack().settle();
 
     const overall = await adminFetch(stack(), 'GET', '/api/nps?segment=all&window=all');
@@ -153,7 +221,9 @@ describe('the closed loop, end to end on the local stack', () => {
     });
     const responses = await adminFetch(stack(), 'GET', '/api/responses?segment=tier:key');
     expect(responses.body.responses).toEqual(
-      expect.arrayContaining([expect.objectContaining({ customerId: 'k1', score: 3, comment: 'Support never called back.' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ customerId: 'k1', score: 3, comment: 'Support never called back.' }),
+      ]),
     );
   });
 

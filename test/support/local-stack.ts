@@ -63,7 +63,10 @@ export const adminFetch = async (stack: LocalStack, method: string, path: string
     headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as Record<string, unknown> & { error?: { code: string } },
+  };
 };
 
 export const postAnswer = (stack: LocalStack, token: string, answer: unknown) =>

@@ -31,7 +31,14 @@ describe('rollup counters', () => {
     const change = changeOf(before, after, 'UTC');
     const month = [...change.values()].find((c) => c.key.pk === 'all|month');
     expect(month?.key.sk).toBe('2026-11');
-    expect(month?.delta).toMatchObject({ responses: 0, detractors: -1, promoters: 1, scoreSum: 6, h3: -1, h9: 1 });
+    expect(month?.delta).toMatchObject({
+      responses: 0,
+      detractors: -1,
+      promoters: 1,
+      scoreSum: 6,
+      h3: -1,
+      h9: 1,
+    });
   });
 
   it('changes nothing for a late comment', () => {

@@ -6,7 +6,12 @@ const now = new Date('2026-11-23T12:00:00Z');
 
 describe('campaign schedules', () => {
   it('runs cron schedules in their own time zone', () => {
-    const next = nextRunAfter({ type: 'cron', expression: '0 9 * * 1', timezone: 'Europe/Paris' }, now, now, 'UTC');
+    const next = nextRunAfter(
+      { type: 'cron', expression: '0 9 * * 1', timezone: 'Europe/Paris' },
+      now,
+      now,
+      'UTC',
+    );
     expect(next?.toISOString()).toBe('2026-11-30T08:00:00.000Z');
   });
 

@@ -48,7 +48,10 @@ describe('survey tokens', () => {
     expect(verifySurveyToken(KEY, token, { allowExpired: true }).inviteId).toBe(inviteId);
   });
 
-  it.each(['', 'abc', 'a.b.c', `${inviteId}..`, `${inviteId}.zz.${'A'.repeat(23)}`])('rejects malformed %j', (t) => {
-    expect(() => verifySurveyToken(KEY, t)).toThrow(NotFoundError);
-  });
+  it.each(['', 'abc', 'a.b.c', `${inviteId}..`, `${inviteId}.zz.${'A'.repeat(23)}`])(
+    'rejects malformed %j',
+    (t) => {
+      expect(() => verifySurveyToken(KEY, t)).toThrow(NotFoundError);
+    },
+  );
 });
