@@ -12,6 +12,7 @@ import { deadAlerts } from '#shared/store/alerts';
 import { getCampaign, listRuns, newRunId, putCampaign } from '#shared/store/campaigns';
 import { listCases, updateCase } from '#shared/store/cases';
 import { getCustomer, putCustomers } from '#shared/store/customers';
+import { eraseCustomer } from '#shared/store/erasure';
 import { listOwners, publicOwner, putOwner } from '#shared/store/owners';
 import { listResponses } from '#shared/store/responses';
 import { caseStatus } from '#shared/store/schemas';
@@ -38,6 +39,7 @@ const routes: Record<string, Route> = {
     if (!customer) throw new NotFoundError('customer not found');
     return json(200, customer);
   },
+  'DELETE /api/customers/{id}': async (event) => json(200, await eraseCustomer(pathParam(event, 'id'))),
   'POST /api/owners': async (event) => {
     const input = parseBody(ownerInput, event.body);
     const owner = await putOwner(input);

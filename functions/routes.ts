@@ -20,6 +20,7 @@ export const ROUTES: ReadonlyArray<{ routeKey: string; fn: HttpFunctionName }> =
   { routeKey: 'POST /api/customers', fn: 'admin-api' },
   { routeKey: 'POST /api/customers/import', fn: 'admin-api' },
   { routeKey: 'GET /api/customers/{id}', fn: 'admin-api' },
+  { routeKey: 'DELETE /api/customers/{id}', fn: 'admin-api' },
   { routeKey: 'POST /api/owners', fn: 'admin-api' },
   { routeKey: 'GET /api/owners', fn: 'admin-api' },
   { routeKey: 'POST /api/campaigns', fn: 'admin-api' },

@@ -38,6 +38,8 @@ export interface LocalStackOptions {
   tickMs?: number;
   log?: (line: string) => void;
   extraEnv?: Record<string, string>;
+  /** Which stream consumers to run (default all); tests that drive a consumer themselves leave it out. */
+  streamConsumers?: StreamFunctionName[];
 }
 
 export interface LocalStack {
@@ -47,6 +49,7 @@ export interface LocalStack {
   adminKey: string;
   tables: { main: string; aggregates: string };
   tablesCreated: boolean;
+  streamArn: string;
   streamFailures: FailedBatch[];
   /** Waits until async invocations and both stream consumers have nothing left to do. */
   settle: () => Promise<void>;
@@ -161,12 +164,14 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       client: streams,
       streamArn,
       checkpoints,
-      consumers: (Object.keys(STREAM_CONSUMERS) as StreamFunctionName[]).map((name) => ({
-        name,
-        ...STREAM_CONSUMERS[name],
-        bisectOnError: true,
-        tumblingWindow: name === 'rollup-responses',
-      })),
+      consumers: (options.streamConsumers ?? (Object.keys(STREAM_CONSUMERS) as StreamFunctionName[])).map(
+        (name) => ({
+          name,
+          ...STREAM_CONSUMERS[name],
+          bisectOnError: true,
+          tumblingWindow: name === 'rollup-responses',
+        }),
+      ),
       invoke: (name, event) => invoke(name as StreamFunctionName, event),
       onFailure: (failure) => {
         streamFailures.push(failure);
@@ -210,6 +215,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       adminKey,
       tables,
       tablesCreated: created,
+      streamArn,
       streamFailures,
       settle: async () => {
         await http.drain();

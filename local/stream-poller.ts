@@ -64,7 +64,7 @@ const repairEmptyMaps = (image: Image | undefined): Image | undefined => {
 };
 
 /** A Streams API record in the shape Lambda hands to a function. */
-const toLambdaRecord = (r: StreamRecord, streamArn: string): DynamoDBRecord => {
+export const toLambdaRecord = (r: StreamRecord, streamArn: string): DynamoDBRecord => {
   const created = r.dynamodb?.ApproximateCreationDateTime;
   return {
     eventID: r.eventID,
@@ -124,6 +124,7 @@ export class StreamPoller {
     const since = Date.now();
     const deadline = since + timeoutMs;
     await this.describeAndStart();
+    if (this.options.consumers.length === 0) return;
     while (Date.now() < deadline) {
       const readers = [...this.loops.keys()];
       if (

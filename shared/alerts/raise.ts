@@ -9,7 +9,7 @@ import { mainTable } from '../store/db.ts';
 import { getInvite } from '../store/invites.ts';
 import { getOwner } from '../store/owners.ts';
 import type { Owner, Response } from '../store/schemas.ts';
-import { keys, kinds } from '../store/table.ts';
+import { customerGsi2, keys, kinds } from '../store/table.ts';
 import { type AlertType, buildAlert } from './payload.ts';
 
 const isDetractor = (r: Response | undefined): r is Response =>
@@ -73,7 +73,7 @@ export const raiseDetractorAlert = async (
         'createdAt = if_not_exists(createdAt, :now), slaDueAt = if_not_exists(slaDueAt, :sla), ' +
         '#status = if_not_exists(#status, :open), notes = if_not_exists(notes, :noNotes), ' +
         'recovered = if_not_exists(recovered, :false), gsi1pk = if_not_exists(gsi1pk, :openKind), ' +
-        'gsi1sk = if_not_exists(gsi1sk, :sort)' +
+        'gsi1sk = if_not_exists(gsi1sk, :sort), gsi2pk = :customerKey, gsi2sk = if_not_exists(gsi2sk, :customerSort)' +
         (owner ? ', ownerId = :ownerId' : '') +
         (newImage.comment !== undefined ? ', #comment = :comment' : ''),
       ConditionExpression: 'attribute_not_exists(responseVersion) OR responseVersion < :version',
@@ -96,6 +96,8 @@ export const raiseDetractorAlert = async (
         ':false': false,
         ':openKind': kinds.caseByStatus('open'),
         ':sort': `${createdAt}#${caseId}`,
+        ':customerKey': customerGsi2(newImage.customerId),
+        ':customerSort': `CASE#${createdAt}#${caseId}`,
         ...(owner ? { ':ownerId': owner.id } : {}),
         ...(newImage.comment !== undefined ? { ':comment': newImage.comment } : {}),
       },
@@ -118,7 +120,7 @@ export const raiseDetractorAlert = async (
       publicUrl: config().PUBLIC_URL,
     });
     transact.push(
-      newAlertPut({
+      newAlertPut(newImage.customerId, {
         alertId,
         caseId,
         ownerId: owner.id,

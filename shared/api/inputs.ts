@@ -85,7 +85,8 @@ export const surveyAnswerInput = z.object({
     .optional()
     .transform((c) => (c?.trim() ? c.trim() : undefined)),
 });
-export type SurveyAnswerInput = z.infer<typeof surveyAnswerInput>;
+/** A validated answer: an integer score and, if any, a trimmed non-empty comment. */
+export type SurveyAnswerInput = { score: number; comment?: string | undefined };
 
 export const caseUpdateInput = z.object({
   status: z.enum(['acknowledged', 'contacted', 'resolved']),

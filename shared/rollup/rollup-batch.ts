@@ -36,9 +36,9 @@ export const rollupBatch = async (
     try {
       const seq = padSequence(sequenceOf(record));
       if (sortKeyOf(record) !== RESPONSE_SK || isTtlExpiry(record)) continue;
-      considered++;
       const oldImage = parseImage(responseItem, record.dynamodb?.OldImage);
       const newImage = parseImage(responseItem, record.dynamodb?.NewImage);
+      considered++;
       for (const { key, delta } of changeOf(oldImage, newImage, timeZone).values()) {
         changes.push({ key, seq, delta });
       }

@@ -3,10 +3,10 @@ import { getClients } from '../clients.ts';
 import { isConditionFailure } from '../errors.ts';
 import { mainTable, queryAll } from './db.ts';
 import { type Alert, alertItem } from './schemas.ts';
-import { keys, kinds, MAIN_TABLE } from './table.ts';
+import { customerGsi2, keys, kinds, MAIN_TABLE } from './table.ts';
 
 /** The Put of a new alert, for use inside the transaction that also writes its case. */
-export const newAlertPut = (alert: Alert) => ({
+export const newAlertPut = (customerId: string, alert: Alert) => ({
   Put: {
     TableName: mainTable(),
     Item: {
@@ -14,6 +14,9 @@ export const newAlertPut = (alert: Alert) => ({
       kind: 'alert',
       gsi1pk: kinds.pendingAlert,
       gsi1sk: `${alert.nextAttemptAt}#${alert.alertId}`,
+      // Listed under the customer so that erasure finds the personal data in the payload.
+      gsi2pk: customerGsi2(customerId),
+      gsi2sk: `ALERT#${alert.createdAt}#${alert.alertId}`,
       ...alert,
     },
     ConditionExpression: 'attribute_not_exists(pk)',

@@ -54,12 +54,13 @@ export async function* customerPages(): AsyncGenerator<Customer[]> {
   }
 }
 
+/** Which of these addresses have unsubscribed (lower-cased). */
 export const suppressedEmails = async (emails: string[]): Promise<Set<string>> => {
   if (emails.length === 0) return new Set();
-  const unique = [...new Set(emails.map((e) => e.toLowerCase()))];
+  const byKey = new Map(emails.map((e) => [keys.suppression(e).pk, e.toLowerCase()]));
   const found = await batchGetAll(
     mainTable(),
-    unique.map((e) => keys.suppression(e)),
+    [...byKey.keys()].map((pk) => ({ pk, sk: 'SUPPRESSION' })),
   );
-  return new Set(found.map((item) => String(item.email)));
+  return new Set(found.map((item) => byKey.get(String(item.pk)) ?? ''));
 };

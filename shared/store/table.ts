@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The single-table model, in one place: entity keys, the kind-wide list keys, and index names named
  * after their access pattern. The local runtime creates tables from these definitions and the CDK
@@ -25,6 +27,9 @@ export const AGGREGATES_TABLE = {
   },
 } as const;
 
+export const emailHash = (email: string): string =>
+  createHash('sha256').update(email.trim().toLowerCase()).digest('base64url');
+
 export const keys = {
   customer: (id: string) => ({ pk: `CUSTOMER#${id}`, sk: 'CUSTOMER' }),
   lastInvite: (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'LAST_INVITE' }),
@@ -35,7 +40,8 @@ export const keys = {
   response: (inviteId: string) => ({ pk: `INVITE#${inviteId}`, sk: 'RESPONSE' }),
   case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),
   alert: (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' }),
-  suppression: (email: string) => ({ pk: `SUPPRESSION#${email.toLowerCase()}`, sk: 'SUPPRESSION' }),
+  /** Keyed by a hash, so an unsubscribe outlives the erasure of the address it protects. */
+  suppression: (email: string) => ({ pk: `SUPPRESSION#${emailHash(email)}`, sk: 'SUPPRESSION' }),
 } as const;
 
 /** Partition keys of the byKind index. */

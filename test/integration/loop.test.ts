@@ -257,4 +257,24 @@ describe('the closed loop, end to end on the local stack', () => {
     const q1 = await adminFetch(stack(), 'GET', '/api/campaigns/q1');
     expect(q1.body.runs).toEqual([expect.objectContaining({ invited: 5, sent: 5, skipped: 1 })]);
   });
+
+  it('erases a customer on request: personal data gone, their answers out of every aggregate', async () => {
+    const before = await adminFetch(stack(), 'GET', '/api/nps?segment=tier:key&window=all');
+    expect(before.body.points).toEqual([expect.objectContaining({ responses: 2 })]);
+    const erased = await adminFetch(stack(), 'DELETE', '/api/customers/k1');
+    expect(erased.status).toBe(200);
+    expect(erased.body).toMatchObject({ customer: true, invites: 2, responses: 1, cases: 1 });
+    expect((erased.body.alerts as number) >= 2).toBe(true);
+    await stack().settle();
+    expect((await adminFetch(stack(), 'GET', '/api/customers/k1')).status).toBe(404);
+    const after = await adminFetch(stack(), 'GET', '/api/nps?segment=tier:key&window=all');
+    expect(after.body.points).toEqual([
+      expect.objectContaining({ responses: 1, detractors: 0, passives: 1 }),
+    ]);
+    const cases = await adminFetch(stack(), 'GET', '/api/cases');
+    expect((cases.body.cases as Array<{ customerId: string }>).some((c) => c.customerId === 'k1')).toBe(
+      false,
+    );
+    expect((await adminFetch(stack(), 'DELETE', '/api/customers/k1')).status).toBe(404);
+  });
 });

@@ -1,0 +1,129 @@
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { getClients } from '../clients.ts';
+import { aggregatesTable, mainTable, queryPages } from '../store/db.ts';
+import { responseItem } from '../store/schemas.ts';
+import { kinds, MAIN_TABLE } from '../store/table.ts';
+import {
+  addInto,
+  COUNTER_FIELDS,
+  type CounterKey,
+  contributions,
+  counterId,
+  type Delta,
+  emptyDelta,
+} from './counters.ts';
+
+export interface Drift {
+  pk: string;
+  sk: string;
+  field: string;
+  expected: number;
+  actual: number;
+}
+
+export interface ReconcileReport {
+  responses: number;
+  items: number;
+  drift: Drift[];
+  /** Sum of |expected − actual| over every counter field of every item. */
+  totalDrift: number;
+  fixed: number;
+}
+
+/** Every counter recomputed from the raw answers — the ground truth the rollup must equal. */
+export const recomputeCounters = async (timeZone: string) => {
+  const expected = new Map<string, { key: CounterKey; delta: Delta }>();
+  let responses = 0;
+  for await (const page of queryPages({
+    TableName: mainTable(),
+    IndexName: 'byKind',
+    KeyConditionExpression: '#pk = :kind',
+    ExpressionAttributeNames: { '#pk': MAIN_TABLE.indexes.byKind.partitionKey },
+    ExpressionAttributeValues: { ':kind': kinds.response },
+  })) {
+    for (const item of page) {
+      responses++;
+      for (const [key, delta] of contributions(responseItem.parse(item), timeZone)) {
+        const entry = expected.get(counterId(key)) ?? { key, delta: emptyDelta() };
+        addInto(entry.delta, delta);
+        expected.set(counterId(key), entry);
+      }
+    }
+  }
+  return { expected, responses };
+};
+
+const readCounters = async () => {
+  const { ddb } = getClients();
+  const actual = new Map<string, Record<string, unknown>>();
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb.send(
+      new ScanCommand({ TableName: aggregatesTable(), ExclusiveStartKey, ConsistentRead: true }),
+    );
+    for (const item of page.Items ?? [])
+      actual.set(counterId({ pk: String(item.pk), sk: String(item.sk) }), item);
+    ExclusiveStartKey = page.LastEvaluatedKey as Record<string, unknown> | undefined;
+  } while (ExclusiveStartKey);
+  return actual;
+};
+
+/**
+ * Compares every aggregate with a recomputation from the answers. With `fix`, drifted items are
+ * overwritten with the recomputed values (run it while the rollup is quiet).
+ */
+export const reconcile = async (
+  timeZone: string,
+  options: { fix?: boolean } = {},
+): Promise<ReconcileReport> => {
+  const { expected, responses } = await recomputeCounters(timeZone);
+  const actual = await readCounters();
+  const drift: Drift[] = [];
+  const ids = new Set([...expected.keys(), ...actual.keys()]);
+  const toFix = new Map<string, { pk: string; sk: string; values: Delta; key?: CounterKey }>();
+  for (const id of ids) {
+    const want = expected.get(id)?.delta ?? emptyDelta();
+    const have = actual.get(id) ?? {};
+    const [pk = '', sk = ''] = id.split('\u0000');
+    for (const field of COUNTER_FIELDS) {
+      const a = typeof have[field] === 'number' ? (have[field] as number) : 0;
+      if (a !== want[field]) {
+        drift.push({ pk, sk, field, expected: want[field], actual: a });
+        toFix.set(id, { pk, sk, values: want, key: expected.get(id)?.key });
+      }
+    }
+  }
+  let fixed = 0;
+  if (options.fix) {
+    for (const { pk, sk, values, key } of toFix.values()) {
+      const labels = key
+        ? {
+            segment: key.segment,
+            window: key.window,
+            period: key.period,
+            periodKey: `${key.window}|${key.period}`,
+          }
+        : {};
+      const fields: Record<string, unknown> = { ...labels, ...values };
+      await getClients().ddb.send(
+        new UpdateCommand({
+          TableName: aggregatesTable(),
+          Key: { pk, sk },
+          UpdateExpression: `SET ${Object.keys(fields)
+            .map((f) => `#${f} = :${f}`)
+            .join(', ')}`,
+          ExpressionAttributeNames: Object.fromEntries(Object.keys(fields).map((f) => [`#${f}`, f])),
+          ExpressionAttributeValues: Object.fromEntries(Object.entries(fields).map(([f, v]) => [`:${f}`, v])),
+        }),
+      );
+      fixed++;
+    }
+  }
+  return {
+    responses,
+    items: ids.size,
+    drift,
+    totalDrift: drift.reduce((sum, d) => sum + Math.abs(d.expected - d.actual), 0),
+    fixed,
+  };
+};

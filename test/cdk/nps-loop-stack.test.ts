@@ -1,0 +1,467 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_SPECS, type NpsLoopStack } from '../../cdk/nps-loop-stack.ts';
+import {
+  ALL_FUNCTIONS,
+  DISPATCH_FUNCTION,
+  type FunctionName,
+  HTTP_FUNCTIONS,
+  ROUTES,
+  SCHEDULED_FUNCTIONS,
+  STREAM_CONSUMERS,
+  type StreamFunctionName,
+} from '../../functions/routes.ts';
+import { AGGREGATES_TABLE, MAIN_TABLE } from '../../shared/store/table.ts';
+import { buildStack, logicalIdOf, type PolicyStatement, roleStatements } from './support.ts';
+
+type Resources = Record<
+  string,
+  { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string }
+>;
+
+const STREAM_NAMES = Object.keys(STREAM_CONSUMERS) as StreamFunctionName[];
+const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+// One synth for the whole file, with real esbuild bundling: it also proves every handler bundles.
+let app: App;
+let stack: NpsLoopStack;
+let template: Template;
+let resources: Resources;
+let assemblyDir: string;
+
+beforeAll(() => {
+  ({ app, stack } = buildStack({ bundle: true }));
+  const assembly = app.synth();
+  assemblyDir = assembly.directory;
+  template = Template.fromJSON(assembly.getStackByName(stack.stackName).template);
+  resources = template.toJSON().Resources as Resources;
+}, 120_000);
+
+const fnId = (name: FunctionName) => logicalIdOf(stack, stack.functions[name].fn);
+const fnProps = (name: FunctionName) => {
+  const resource = resources[fnId(name)];
+  if (!resource) throw new Error(`no function resource for ${name}`);
+  return resource.Properties as {
+    Environment: { Variables: Record<string, unknown> };
+    Timeout: number;
+    Code: { S3Key: string };
+  };
+};
+/** Every statement of the function's own role policy. */
+const statementsOf = (name: FunctionName): PolicyStatement[] =>
+  roleStatements(template, logicalIdOf(stack, stack.functions[name].role));
+/** Actions allowed on a resource (its Ref or Arn, index ARNs included; a table's stream is not the table). */
+const actionsOn = (name: FunctionName, logicalId: string): string[] => {
+  const refs = [JSON.stringify({ Ref: logicalId }), JSON.stringify({ 'Fn::GetAtt': [logicalId, 'Arn'] })];
+  return statementsOf(name)
+    .filter((s) => refs.some((ref) => JSON.stringify(s.Resource).includes(ref)))
+    .flatMap((s) => asList(s.Action));
+};
+
+describe('tables', () => {
+  it('declares the main table from shared/store/table.ts, with its stream, TTL and point-in-time recovery', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        KeySchema: [
+          { AttributeName: MAIN_TABLE.partitionKey, KeyType: 'HASH' },
+          { AttributeName: MAIN_TABLE.sortKey, KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: MAIN_TABLE.ttlAttribute, Enabled: true },
+        GlobalSecondaryIndexes: Object.entries(MAIN_TABLE.indexes).map(([indexName, index]) => ({
+          IndexName: indexName,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      }),
+    });
+  });
+
+  it('declares the aggregates table without a stream, with point-in-time recovery', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        KeySchema: [
+          { AttributeName: AGGREGATES_TABLE.partitionKey, KeyType: 'HASH' },
+          { AttributeName: AGGREGATES_TABLE.sortKey, KeyType: 'RANGE' },
+        ],
+        StreamSpecification: Match.absent(),
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        GlobalSecondaryIndexes: Object.keys(AGGREGATES_TABLE.indexes).map((indexName) =>
+          Match.objectLike({ IndexName: indexName, Projection: { ProjectionType: 'ALL' } }),
+        ),
+      }),
+    });
+    template.resourceCountIs('AWS::DynamoDB::Table', 2);
+  });
+});
+
+describe('functions', () => {
+  it('has one function per handler, all Node.js 24 on arm64 with tracing, source maps and their own log group', () => {
+    template.resourceCountIs('AWS::Lambda::Function', ALL_FUNCTIONS.length);
+    for (const name of ALL_FUNCTIONS) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: name === DISPATCH_FUNCTION ? `${stack.stackName}-${DISPATCH_FUNCTION}` : Match.absent(),
+        Role: { 'Fn::GetAtt': [logicalIdOf(stack, stack.functions[name].role), 'Arn'] },
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: logicalIdOf(stack, stack.functions[name].logGroup) } },
+        Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
+      });
+    }
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('bundles every handler into its own self-contained ESM asset', () => {
+    const keys = new Set<string>();
+    for (const name of ALL_FUNCTIONS) {
+      const hash = fnProps(name).Code.S3Key.replace(/\.zip$/, '');
+      keys.add(hash);
+      const bundle = join(assemblyDir, `asset.${hash}`, 'index.mjs');
+      expect(existsSync(bundle), `${name} bundle`).toBe(true);
+      expect(existsSync(`${bundle}.map`), `${name} source map`).toBe(true);
+      const code = readFileSync(bundle, 'utf8');
+      expect(code.startsWith('import { createRequire'), `${name} ESM require shim`).toBe(true);
+      // The SDK is bundled (pinned by the lock file), not taken from the runtime.
+      expect(code, `${name} imports nothing from node_modules`).not.toMatch(/from\s*"@aws-sdk\//);
+    }
+    expect(keys.size).toBe(ALL_FUNCTIONS.length);
+  });
+
+  it('gives HTTP functions 10 s, stream consumers and minute ticks 60 s, the dispatch 15 min', () => {
+    for (const name of HTTP_FUNCTIONS) expect(fnProps(name).Timeout, name).toBe(10);
+    for (const name of [...STREAM_NAMES, ...SCHEDULED_FUNCTIONS])
+      expect(fnProps(name).Timeout, name).toBe(60);
+    expect(fnProps(DISPATCH_FUNCTION).Timeout).toBe(900);
+  });
+
+  it('configures every function for AWS: tables, public URL, sender, dispatch name and secret ids', () => {
+    const tokenKey = logicalIdOf(stack, stack.keys.tokenKey);
+    const adminKey = logicalIdOf(stack, stack.keys.adminKey);
+    for (const name of ALL_FUNCTIONS) {
+      const env = fnProps(name).Environment.Variables;
+      expect(env, name).toMatchObject({
+        TABLE_NAME: { Ref: logicalIdOf(stack, stack.data.mainTable) },
+        AGGREGATES_TABLE_NAME: { Ref: logicalIdOf(stack, stack.data.aggregatesTable) },
+        // No custom domain: links point at the API itself.
+        PUBLIC_URL: { 'Fn::GetAtt': [logicalIdOf(stack, stack.api.httpApi), 'ApiEndpoint'] },
+        SENDER_EMAIL: 'surveys@example.com',
+        TIME_ZONE: 'UTC',
+        TOKEN_TTL_DAYS: '30',
+        DISPATCH_FUNCTION_NAME: `${stack.stackName}-${DISPATCH_FUNCTION}`,
+        TOKEN_KEY_SECRET_ID: { Ref: tokenKey },
+        ADMIN_KEY_SECRET_ID: { Ref: adminKey },
+      });
+      for (const localOnly of ['LOCAL_MODE', 'DYNAMODB_ENDPOINT', 'SES_ENDPOINT', 'LAMBDA_ENDPOINT']) {
+        expect(env, `${name} ${localOnly}`).not.toHaveProperty(localOnly);
+      }
+    }
+  });
+});
+
+describe('secrets', () => {
+  it('generates both keys in Secrets Manager: the template holds no key value', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    template.allResourcesProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { ExcludePunctuation: true, PasswordLength: 48 },
+      SecretString: Match.absent(),
+    });
+    expect(JSON.stringify(template.toJSON())).not.toContain('{{resolve:secretsmanager');
+  });
+
+  it('never passes a key value in the environment, only secret ids', () => {
+    for (const name of ALL_FUNCTIONS) {
+      const env = fnProps(name).Environment.Variables;
+      expect(env, name).not.toHaveProperty('TOKEN_KEY');
+      expect(env, name).not.toHaveProperty('ADMIN_KEY');
+      for (const [variable, value] of Object.entries(env)) {
+        // A secret can only appear as its ARN (Ref); GetAtt or dynamic references would leak the value.
+        expect(JSON.stringify(value), `${name} ${variable}`).not.toMatch(
+          /resolve:secretsmanager|SecretString/,
+        );
+      }
+    }
+  });
+
+  it('lets only the functions that verify tokens read the token key, and only the admin API the admin key', () => {
+    const tokenKey = logicalIdOf(stack, stack.keys.tokenKey);
+    const adminKey = logicalIdOf(stack, stack.keys.adminKey);
+    for (const name of ALL_FUNCTIONS) {
+      const keys = FUNCTION_SPECS[name].keys ?? [];
+      expect(actionsOn(name, tokenKey).includes('secretsmanager:GetSecretValue'), `${name} token key`).toBe(
+        keys.includes('tokenKey'),
+      );
+      expect(actionsOn(name, adminKey).includes('secretsmanager:GetSecretValue'), `${name} admin key`).toBe(
+        keys.includes('adminKey'),
+      );
+    }
+    expect(ALL_FUNCTIONS.filter((n) => FUNCTION_SPECS[n].keys?.includes('tokenKey')).sort()).toEqual(
+      ['dispatch-campaign', 'submit-response', 'survey-page', 'sweep-outbox', 'unsubscribe'].sort(),
+    );
+    expect(ALL_FUNCTIONS.filter((n) => FUNCTION_SPECS[n].keys?.includes('adminKey'))).toEqual(['admin-api']);
+  });
+});
+
+describe('table access', () => {
+  const writes = [
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+  ];
+
+  it('grants each function only the table access it needs', () => {
+    const main = logicalIdOf(stack, stack.data.mainTable);
+    const aggregates = logicalIdOf(stack, stack.data.aggregatesTable);
+    expect(statementsOf('dashboard').flatMap((s) => asList(s.Action))).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
+
+    expect(actionsOn('survey-page', main)).toContain('dynamodb:GetItem');
+    for (const write of writes) expect(actionsOn('survey-page', main)).not.toContain(write);
+    expect(actionsOn('survey-page', aggregates)).toEqual([]);
+
+    expect(actionsOn('admin-api', main)).toContain('dynamodb:PutItem');
+    expect(actionsOn('admin-api', aggregates)).toContain('dynamodb:Query');
+    for (const write of writes) expect(actionsOn('admin-api', aggregates)).not.toContain(write);
+
+    expect(actionsOn('rollup-responses', aggregates)).toContain('dynamodb:UpdateItem');
+    // The rollup reads the main table only through its stream, never the table itself.
+    expect(actionsOn('rollup-responses', main)).toEqual([]);
+    for (const name of [
+      'submit-response',
+      'unsubscribe',
+      'raise-alerts',
+      'run-schedules',
+      'sweep-outbox',
+    ] as const) {
+      expect(actionsOn(name, main), name).toContain('dynamodb:UpdateItem');
+      expect(actionsOn(name, aggregates), name).toEqual([]);
+    }
+  });
+});
+
+describe('stream consumers', () => {
+  it.each(STREAM_NAMES)(
+    '%s: filtered, partial-failure reporting mapping with a dead-letter queue',
+    (name) => {
+      const settings = STREAM_CONSUMERS[name];
+      const consumer = stack.streamConsumers[name];
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: fnId(name) },
+        EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack, stack.data.mainTable), 'StreamArn'] },
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: settings.batchSize,
+        MaximumRetryAttempts: settings.maxRetries,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        BisectBatchOnFunctionError: true,
+        ParallelizationFactor: 1,
+        MaximumRecordAgeInSeconds: 86_400,
+        DestinationConfig: {
+          OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(stack, consumer.deadLetterQueue), 'Arn'] } },
+        },
+        FilterCriteria: {
+          Filters: [{ Pattern: JSON.stringify({ dynamodb: { Keys: { sk: { S: [settings.sortKey] } } } }) }],
+        },
+        TumblingWindowInSeconds: name === 'rollup-responses' ? 1 : Match.absent(),
+      });
+    },
+  );
+
+  it('keeps one encrypted, TLS-only dead-letter queue per consumer', () => {
+    template.resourceCountIs('AWS::SQS::Queue', STREAM_NAMES.length);
+    template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('HTTP API', () => {
+  it('declares exactly the routes of functions/routes.ts', () => {
+    const routeKeys = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::ApiGatewayV2::Route')
+      .map((r) => r.Properties.RouteKey);
+    expect(routeKeys.sort()).toEqual(ROUTES.map((r) => r.routeKey).sort());
+  });
+
+  it('sends each route to its function, through one integration per function', () => {
+    const integrationTarget = (routeKey: string): unknown => {
+      const route = Object.values(resources).find(
+        (r) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.RouteKey === routeKey,
+      );
+      if (!route) throw new Error(`no route ${routeKey}`);
+      const target = route.Properties.Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
+      return resources[target['Fn::Join'][1][1].Ref]?.Properties.IntegrationUri;
+    };
+    for (const { routeKey, fn } of ROUTES) {
+      expect(integrationTarget(routeKey), routeKey).toEqual({ 'Fn::GetAtt': [fnId(fn), 'Arn'] });
+    }
+    template.resourceCountIs('AWS::ApiGatewayV2::Integration', new Set(ROUTES.map((r) => r.fn)).size);
+  });
+
+  it('serves a throttled $default stage with access logs that never record the token-bearing path', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [logicalIdOf(stack, stack.api.accessLogs), 'Arn'] },
+        Format: Match.stringLikeRegexp('\\$context\\.routeKey'),
+      },
+    });
+    const stage = Object.values(resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage');
+    expect(JSON.stringify(stage?.Properties.AccessLogSettings)).not.toMatch(/\$context\.(path|rawPath)/);
+  });
+});
+
+describe('sending', () => {
+  it('lets only the senders call ses:SendEmail, scoped to the sender identity, never *', () => {
+    const senders = ALL_FUNCTIONS.filter((n) => FUNCTION_SPECS[n].sendsEmail);
+    expect(senders.sort()).toEqual(['dispatch-campaign', 'sweep-outbox']);
+    for (const name of ALL_FUNCTIONS) {
+      const ses = statementsOf(name).filter((s) => asList(s.Action).includes('ses:SendEmail'));
+      if (!senders.includes(name)) {
+        expect(ses, name).toEqual([]);
+        continue;
+      }
+      expect(ses, name).toHaveLength(1);
+      const [statement] = ses;
+      const arns = asList(statement?.Resource).map((r) => JSON.stringify(r));
+      expect(arns).toEqual([
+        expect.stringMatching(/:identity\/example\.com"\]\]\}$/),
+        expect.stringMatching(/:identity\/surveys@example\.com"\]\]\}$/),
+      ]);
+      expect(arns.join()).not.toContain('"*"');
+      expect(statement?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'surveys@example.com' } });
+    }
+  });
+
+  it('lets only the run starters invoke the dispatch function, and nothing else', () => {
+    const dispatchArn = { 'Fn::GetAtt': [fnId(DISPATCH_FUNCTION), 'Arn'] };
+    for (const name of ALL_FUNCTIONS) {
+      const invoke = statementsOf(name).filter((s) => asList(s.Action).includes('lambda:InvokeFunction'));
+      if (FUNCTION_SPECS[name].startsRuns) {
+        expect(
+          invoke.map((s) => s.Resource),
+          name,
+        ).toEqual([dispatchArn]);
+      } else {
+        expect(invoke, name).toEqual([]);
+      }
+    }
+    expect(ALL_FUNCTIONS.filter((n) => FUNCTION_SPECS[n].startsRuns).sort()).toEqual([
+      'admin-api',
+      'run-schedules',
+    ]);
+  });
+});
+
+describe('schedules', () => {
+  it('runs each scheduled function every minute, with no flexible window', () => {
+    template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
+    template.resourceCountIs('AWS::Scheduler::Schedule', SCHEDULED_FUNCTIONS.length);
+    for (const name of SCHEDULED_FUNCTIONS) {
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'rate(1 minute)',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        State: 'ENABLED',
+        Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId(name), 'Arn'] } }),
+      });
+    }
+  });
+
+  it('invokes through a role Scheduler alone assumes, allowed to invoke exactly the scheduled functions', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'lambda:InvokeFunction',
+            Resource: SCHEDULED_FUNCTIONS.map((name) => ({ 'Fn::GetAtt': [fnId(name), 'Arn'] })),
+          },
+        ],
+      },
+    });
+  });
+});
+
+describe('alarms and outputs', () => {
+  it('alarms on every function error, on dead letters and on a lagging rollup', () => {
+    for (const name of ALL_FUNCTIONS) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId(name) } }],
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    }
+    for (const name of STREAM_NAMES) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [
+          {
+            Name: 'QueueName',
+            Value: {
+              'Fn::GetAtt': [logicalIdOf(stack, stack.streamConsumers[name].deadLetterQueue), 'QueueName'],
+            },
+          },
+        ],
+        Threshold: 0,
+      });
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'IteratorAge',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId('rollup-responses') } }],
+      Statistic: 'Maximum',
+    });
+  });
+
+  it('outputs the URLs, the table names and the admin secret name', () => {
+    for (const output of ['ApiUrl', 'PublicUrl', 'DashboardUrl', 'MainTableName', 'AggregatesTableName']) {
+      template.hasOutput(output, {});
+    }
+    template.hasOutput('AdminKeySecretName', { Value: `${stack.stackName}/admin-key` });
+  });
+});
+
+describe('cdk-nag', () => {
+  it('has no unacknowledged AWS Solutions finding', () => {
+    const report = new AwsSolutionsChecks().validateScope(stack);
+    const findings = report.violations.map(
+      (v) => `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
+    expect(findings).toEqual([]);
+  });
+});

@@ -1,0 +1,50 @@
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBRecord } from 'aws-lambda';
+import type { LocalStack } from '../../local/stack.ts';
+import { toLambdaRecord } from '../../local/stream-poller.ts';
+
+/**
+ * Reads the table's stream from the start, in Lambda's record shape — for tests that play the
+ * event source mapping themselves (to inject duplicates, crashes and odd batch compositions).
+ */
+export const readStream = async (
+  stack: LocalStack,
+): Promise<Array<{ shardId: string; records: DynamoDBRecord[] }>> => {
+  const client = new DynamoDBStreamsClient({
+    endpoint: stack.dynamoEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    const described = await client.send(new DescribeStreamCommand({ StreamArn: stack.streamArn }));
+    const out: Array<{ shardId: string; records: DynamoDBRecord[] }> = [];
+    for (const shard of described.StreamDescription?.Shards ?? []) {
+      if (!shard.ShardId) continue;
+      let iterator = (
+        await client.send(
+          new GetShardIteratorCommand({
+            StreamArn: stack.streamArn,
+            ShardId: shard.ShardId,
+            ShardIteratorType: 'TRIM_HORIZON',
+          }),
+        )
+      ).ShardIterator;
+      const records: DynamoDBRecord[] = [];
+      while (iterator) {
+        const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+        if (!page.Records?.length) break;
+        records.push(...page.Records.map((r) => toLambdaRecord(r, stack.streamArn)));
+        iterator = page.NextShardIterator;
+      }
+      out.push({ shardId: shard.ShardId, records });
+    }
+    return out;
+  } finally {
+    client.destroy();
+  }
+};
