@@ -15,6 +15,8 @@ export interface ConsumerConfig {
   /** The event filter: only records of items with this sort key reach the function. */
   sortKey: string;
   batchSize: number;
+  /** MaximumBatchingWindowInSeconds, in ms: how long to wait for a batch to fill. */
+  batchingWindowMs?: number;
   maxRetries: number;
   bisectOnError: boolean;
   /** Passes `shardId` (and empty window state) as Lambda does with a tumbling window. */
@@ -194,29 +196,39 @@ export class StreamPoller {
 
   private async readShard(consumer: ConsumerConfig, shardId: string, key: string): Promise<void> {
     let iterator = await this.iteratorFor(consumer, shardId);
-    while (!this.stopped && iterator) {
-      const startedAt = Date.now();
-      let records: StreamRecord[];
+    const fetch = async (limit: number): Promise<StreamRecord[] | undefined> => {
+      if (!iterator) return [];
       try {
-        const out = await this.options.client.send(
-          new GetRecordsCommand({ ShardIterator: iterator, Limit: consumer.batchSize }),
-        );
-        records = out.Records ?? [];
+        const out = await this.options.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
         iterator = out.NextShardIterator;
+        return out.Records ?? [];
       } catch (err: unknown) {
-        if (this.stopped) return;
+        if (this.stopped) return undefined;
         if (err instanceof Error && err.name === 'ExpiredIteratorException') {
           iterator = await this.iteratorFor(consumer, shardId);
-          continue;
+          return [];
         }
         console.error(`[stream] ${key} GetRecords failed`, err);
         await sleep(1000);
-        continue;
+        return [];
       }
+    };
+    while (!this.stopped && iterator) {
+      const startedAt = Date.now();
+      const records = await fetch(consumer.batchSize);
+      if (records === undefined) return;
       if (records.length === 0) {
         this.quietSince.set(key, startedAt);
         await sleep(this.options.idleMs);
         continue;
+      }
+      // Like MaximumBatchingWindowInSeconds: wait a little for a fuller batch, never past the window.
+      const windowEnds = Date.now() + (consumer.batchingWindowMs ?? 0);
+      while (records.length < consumer.batchSize && Date.now() < windowEnds && iterator && !this.stopped) {
+        await sleep(Math.min(50, windowEnds - Date.now()));
+        const more = await fetch(consumer.batchSize - records.length);
+        if (more === undefined) return;
+        records.push(...more);
       }
       const batch = records
         .map((r) => toLambdaRecord(r, this.options.streamArn))

@@ -1,0 +1,264 @@
+/**
+ * npm run bench:rollup [-- --n 20000] [-- --naive-n 2000] [-- --rate 1000]
+ *
+ * Pushes N answers through the real DynamoDB Streams pipeline on the local stack and measures the
+ * rollup: answers/s, counter write units per answer and answer→aggregate-visible latency — for
+ * this design (per-batch sums, one conditional write per counter item per batch) and, in the same
+ * run, for the naive design (one UpdateItem per record per counter item), on fresh tables.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { STREAM_CONSUMERS } from '../functions/routes.ts';
+import { memoryCheckpoints } from '../local/checkpoints.ts';
+import { localDynamoClient } from '../local/dynamodb.ts';
+import { invoke } from '../local/lambda.ts';
+import { startLocalStack } from '../local/stack.ts';
+import { StreamPoller } from '../local/stream-poller.ts';
+import { ensureTables } from '../local/tables.ts';
+import { type Clients, getClients, setClientsForTests } from '../shared/clients.ts';
+import { changeOf } from '../shared/rollup/counters.ts';
+import { responseItem } from '../shared/store/schemas.ts';
+import { keys, kinds } from '../shared/store/table.ts';
+import { parseImage } from '../shared/stream/records.ts';
+import { mapLimit } from '../shared/util/concurrency.ts';
+
+const { values } = parseArgs({
+  options: {
+    n: { type: 'string', default: '20000' },
+    'naive-n': { type: 'string' },
+    rate: { type: 'string', default: '1000' },
+  },
+});
+const N = Number(values.n);
+const NAIVE_N = Number(values['naive-n'] ?? Math.min(N, 2000));
+const RATE = Number(values.rate);
+for (const [name, v] of [
+  ['n', N],
+  ['naive-n', NAIVE_N],
+  ['rate', RATE],
+] as const) {
+  if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer`);
+}
+
+// Realistic cardinalities: 3 tiers, 6 regions, 4 plans, 40 owners, 2 campaigns.
+const TIERS = ['key', 'mid', 'smb'];
+const REGIONS = ['emea', 'na', 'latam', 'apac', 'anz', 'mea'];
+const PLANS = ['free', 'team', 'pro', 'enterprise'];
+const pick = <T>(xs: T[], i: number) => xs[i % xs.length] as T;
+
+const answerItem = (i: number, prefix: string) => {
+  const inviteId = `${prefix}${String(i).padStart(22 - prefix.length, '0')}`;
+  const now = new Date().toISOString();
+  const customerId = `cust-${i}`;
+  return {
+    ...keys.response(inviteId),
+    kind: 'response',
+    inviteId,
+    campaignId: pick(['spring', 'autumn'], i >> 3),
+    customerId,
+    ownerId: `owner-${(i * 7) % 40}`,
+    attributes: { tier: pick(TIERS, i), region: pick(REGIONS, i >> 1), plan: pick(PLANS, i >> 2) },
+    score: (i * 7919) % 11,
+    firstAnsweredAt: now,
+    respondedAt: now,
+    version: 1,
+    gsi1pk: kinds.response,
+    gsi1sk: `${now}#${inviteId}`,
+  };
+};
+
+const percentile = (xs: number[], p: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return (
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN
+  );
+};
+
+/** Counts UpdateItem requests per table: each is one write unit (counter items stay under 1 KB). */
+const counting = (real: Clients) => {
+  const writes = new Map<string, number>();
+  const ddb = {
+    send: (command: unknown) => {
+      if (command instanceof UpdateCommand) {
+        const table = command.input.TableName ?? '';
+        writes.set(table, (writes.get(table) ?? 0) + 1);
+      }
+      return real.ddb.send(command as never);
+    },
+  };
+  return { clients: { ...real, ddb: ddb as unknown as Clients['ddb'] }, writes };
+};
+
+/** The obvious design: every record, every counter item, one UpdateItem; no batching, no idempotency. */
+const naiveRollup = async (records: DynamoDBRecord[], table: string) => {
+  const { ddb } = getClients();
+  for (const record of records) {
+    const change = changeOf(
+      parseImage(responseItem, record.dynamodb?.OldImage),
+      parseImage(responseItem, record.dynamodb?.NewImage),
+      'UTC',
+    );
+    await mapLimit([...change.values()], 16, ({ key, delta }) => {
+      const fields = Object.entries(delta).filter(([, v]) => v !== 0);
+      return ddb.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: key.pk, sk: key.sk },
+          UpdateExpression: `SET #segment = :segment, #periodKey = :periodKey ADD ${fields.map(([f]) => `#${f} :${f}`).join(', ')}`,
+          ExpressionAttributeNames: {
+            '#segment': 'segment',
+            '#periodKey': 'periodKey',
+            ...Object.fromEntries(fields.map(([f]) => [`#${f}`, f])),
+          },
+          ExpressionAttributeValues: {
+            ':segment': key.segment,
+            ':periodKey': `${key.window}|${key.period}`,
+            ...Object.fromEntries(fields.map(([f, v]) => [`:${f}`, v])),
+          },
+        }),
+      );
+    });
+  }
+  return { batchItemFailures: [] };
+};
+
+interface DesignResult {
+  design: 'batched-exactly-once' | 'naive';
+  answers: number;
+  seconds: number;
+  answersPerSecond: number;
+  /** Answers per second of rollup handler time: what one shard's consumer can keep up with. */
+  processedPerBusySecond: number;
+  counterWrites: number;
+  writesPerResponse: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  batches: number;
+}
+
+const stack = await startLocalStack({ port: 0, tickMs: 0, streamConsumers: [] });
+const counter = counting(getClients());
+setClientsForTests(counter.clients);
+const ddbAdmin = localDynamoClient(stack.dynamoEndpoint);
+const streams = new DynamoDBStreamsClient({
+  endpoint: stack.dynamoEndpoint,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+});
+
+const runDesign = async (design: DesignResult['design'], answers: number): Promise<DesignResult> => {
+  const tables =
+    design === 'naive'
+      ? { main: `${stack.tables.main}-naive`, aggregates: `${stack.tables.aggregates}-naive` }
+      : stack.tables;
+  await ensureTables(ddbAdmin, tables);
+  const streamArn = (await ddbAdmin.send(new DescribeTableCommand({ TableName: tables.main }))).Table
+    ?.LatestStreamArn;
+  if (!streamArn) throw new Error('no stream');
+  const latencies: number[] = [];
+  let applied = 0;
+  let batches = 0;
+  let busyMs = 0;
+  const config = STREAM_CONSUMERS['rollup-responses'];
+  const poller = new StreamPoller({
+    client: streams,
+    streamArn,
+    checkpoints: memoryCheckpoints(),
+    consumers: [{ name: 'rollup-responses', ...config, bisectOnError: true, tumblingWindow: true }],
+    invoke: async (_name, event) => {
+      const records = (event as { Records: DynamoDBRecord[] }).Records;
+      const t0 = Date.now();
+      const result =
+        design === 'naive'
+          ? await naiveRollup(records, tables.aggregates)
+          : await invoke('rollup-responses', event);
+      const done = Date.now();
+      busyMs += done - t0;
+      batches++;
+      for (const r of records) {
+        const at = r.dynamodb?.NewImage?.respondedAt?.S;
+        if (at) latencies.push(done - Date.parse(at));
+      }
+      applied += records.length;
+      return result;
+    },
+    onFailure: (f) => {
+      throw new Error(`bench batch failed: ${JSON.stringify(f)}`);
+    },
+  });
+  poller.start();
+  const before = counter.writes.get(tables.aggregates) ?? 0;
+  const started = Date.now();
+  // The answers arrive at a steady rate, 25 per BatchWriteItem, as a busy survey week would send them.
+  const { ddb } = getClients();
+  for (let i = 0; i < answers; i += 25) {
+    const due = started + (i / RATE) * 1000;
+    if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+    const items = Array.from({ length: Math.min(25, answers - i) }, (_, k) =>
+      answerItem(i + k, design === 'naive' ? 'nv' : 'bx'),
+    );
+    let pending = items.map((Item) => ({ PutRequest: { Item } }));
+    while (pending.length) {
+      const out = await ddb.send(new BatchWriteCommand({ RequestItems: { [tables.main]: pending } }));
+      pending = (out.UnprocessedItems?.[tables.main] as typeof pending | undefined) ?? [];
+    }
+  }
+  while (applied < answers) await new Promise((r) => setTimeout(r, 20));
+  const seconds = (Date.now() - started) / 1000;
+  await poller.stop();
+  const counterWrites = (counter.writes.get(tables.aggregates) ?? 0) - before;
+  return {
+    design,
+    answers,
+    seconds,
+    answersPerSecond: Math.round(answers / seconds),
+    processedPerBusySecond: Math.round(answers / (busyMs / 1000)),
+    counterWrites,
+    writesPerResponse: counterWrites / answers,
+    latencyMs: {
+      p50: percentile(latencies, 50),
+      p90: percentile(latencies, 90),
+      p99: percentile(latencies, 99),
+      max: percentile(latencies, 100),
+    },
+    batches,
+  };
+};
+
+try {
+  const ours = await runDesign('batched-exactly-once', N);
+  console.log(`this design: ${JSON.stringify(ours)}`);
+  const naive = await runDesign('naive', NAIVE_N);
+  console.log(`naive design: ${JSON.stringify(naive)}`);
+  const ratio = naive.writesPerResponse / ours.writesPerResponse;
+  const result = {
+    date: new Date().toISOString(),
+    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+    parameters: {
+      n: N,
+      naiveN: NAIVE_N,
+      ratePerSecond: RATE,
+      batchSize: STREAM_CONSUMERS['rollup-responses'].batchSize,
+    },
+    cardinalities: { tiers: 3, regions: 6, plans: 4, owners: 40, campaigns: 2, windows: 5 },
+    ours,
+    naive,
+    ratio,
+  };
+  const dir = join(process.cwd(), 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `rollup-${result.date.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`results: ${file}`);
+  console.log(
+    `rollup: ${ours.writesPerResponse.toFixed(2)} writes/response vs naive ${naive.writesPerResponse.toFixed(2)} (${ratio.toFixed(1)}x fewer); p99 visible ${Math.round(ours.latencyMs.p99)} ms`,
+  );
+} finally {
+  streams.destroy();
+  ddbAdmin.destroy();
+  await stack.stop();
+}
