@@ -199,7 +199,9 @@ export class StreamPoller {
     const fetch = async (limit: number): Promise<StreamRecord[] | undefined> => {
       if (!iterator) return [];
       try {
-        const out = await this.options.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
+        const out = await this.options.client.send(
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }),
+        );
         iterator = out.NextShardIterator;
         return out.Records ?? [];
       } catch (err: unknown) {

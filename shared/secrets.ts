@@ -2,12 +2,6 @@ import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { config } from './config.ts';
 import { ConfigError } from './errors.ts';
 
-export interface Secrets {
-  /** HMAC key for survey tokens and invite ids. */
-  tokenKey: string;
-  adminKey: string;
-}
-
 const read = async (
   direct: string | undefined,
   secretId: string | undefined,
@@ -23,12 +17,13 @@ const read = async (
   return value;
 };
 
-/** Keys never live in the template or the code: locally they come from env, on AWS from Secrets Manager. */
-export const secrets = async (): Promise<Secrets> => {
-  const c = config();
-  const [tokenKey, adminKey] = await Promise.all([
-    read(c.TOKEN_KEY, c.TOKEN_KEY_SECRET_ID, 'TOKEN_KEY'),
-    read(c.ADMIN_KEY, c.ADMIN_KEY_SECRET_ID, 'ADMIN_KEY'),
-  ]);
-  return { tokenKey, adminKey };
-};
+/**
+ * Keys never live in the template or the code: locally they come from env, on AWS from Secrets
+ * Manager. Each is read on its own, so a function is granted only the key it uses — the public
+ * survey functions can never read the admin key.
+ */
+export const tokenKey = (): Promise<string> =>
+  read(config().TOKEN_KEY, config().TOKEN_KEY_SECRET_ID, 'TOKEN_KEY');
+
+export const adminKey = (): Promise<string> =>
+  read(config().ADMIN_KEY, config().ADMIN_KEY_SECRET_ID, 'ADMIN_KEY');

@@ -1,7 +1,7 @@
 import { config } from '../config.ts';
 import { NotFoundError } from '../errors.ts';
 import { logger } from '../logger.ts';
-import { secrets } from '../secrets.ts';
+import { tokenKey } from '../secrets.ts';
 import { completeRun, getCampaign, getRun, markRunDispatching } from '../store/campaigns.ts';
 import { customerPages, suppressedEmails } from '../store/customers.ts';
 import {
@@ -37,7 +37,7 @@ export const dispatchRun = async (
   runId: string,
   now = new Date(),
 ): Promise<RunTotals> => {
-  const { tokenKey } = await secrets();
+  const key = await tokenKey();
   const campaign = await getCampaign(campaignId);
   if (!campaign) throw new NotFoundError(`campaign ${campaignId} does not exist`);
   const run = await getRun(campaignId, runId);
@@ -53,7 +53,7 @@ export const dispatchRun = async (
       return void totals.skipped++;
     }
     const { invite } = await putInviteOnce({
-      inviteId: deriveInviteId(tokenKey, campaignId, runId, customer.id),
+      inviteId: deriveInviteId(key, campaignId, runId, customer.id),
       campaignId,
       runId,
       customerId: customer.id,
@@ -70,7 +70,7 @@ export const dispatchRun = async (
     totals.invited++;
     if (invite.sentAt) return void totals.sent++;
     try {
-      await sendInvite(invite, tokenKey);
+      await sendInvite(invite, key);
       totals.sent++;
     } catch (err: unknown) {
       // Left unsent on purpose: the sweep retries it, so one SES hiccup does not fail the run.
@@ -91,13 +91,13 @@ export const dispatchRun = async (
 
 /** Sends invites that a crashed or throttled dispatch left behind. */
 export const sendStaleInvites = async (now = new Date(), olderThanMs = 120_000): Promise<number> => {
-  const { tokenKey } = await secrets();
+  const key = await tokenKey();
   const stale = await unsentInvitesBefore(new Date(now.getTime() - olderThanMs));
   let sent = 0;
   await mapLimit(stale, SEND_CONCURRENCY, async (invite: Invite) => {
     if (await isSuppressed(invite.email)) return markInviteSkipped(invite.inviteId, 'suppressed');
     try {
-      await sendInvite(invite, tokenKey, now);
+      await sendInvite(invite, key, now);
       sent++;
     } catch (err: unknown) {
       logger.error('survey email retry failed', { inviteId: invite.inviteId, err });

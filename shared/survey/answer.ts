@@ -1,6 +1,6 @@
 import type { SurveyAnswerInput } from '../api/inputs.ts';
 import { NotFoundError } from '../errors.ts';
-import { secrets } from '../secrets.ts';
+import { tokenKey } from '../secrets.ts';
 import { getCustomer } from '../store/customers.ts';
 import { getInvite, suppressEmail } from '../store/invites.ts';
 import { getResponse, recordAnswer } from '../store/responses.ts';
@@ -12,8 +12,8 @@ export const openInvite = async (
   token: string,
   options: { allowExpired?: boolean } = {},
 ): Promise<Invite> => {
-  const { tokenKey } = await secrets();
-  const { inviteId } = verifySurveyToken(tokenKey, token, options);
+  const key = await tokenKey();
+  const { inviteId } = verifySurveyToken(key, token, options);
   const invite = await getInvite(inviteId);
   if (!invite) throw new NotFoundError('This survey link is not valid.', 'unknown_invite');
   return invite;

@@ -268,6 +268,8 @@ describe('stream consumers', () => {
         EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack, stack.data.mainTable), 'StreamArn'] },
         StartingPosition: 'TRIM_HORIZON',
         BatchSize: settings.batchSize,
+        MaximumBatchingWindowInSeconds:
+          settings.batchingWindowMs > 0 ? settings.batchingWindowMs / 1000 : Match.absent(),
         MaximumRetryAttempts: settings.maxRetries,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         BisectBatchOnFunctionError: true,

@@ -1,0 +1,113 @@
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { type HttpFunctionName, ROUTES } from '#functions/routes';
+
+export interface ApiProps {
+  throttle: { rateLimit: number; burstLimit: number };
+}
+
+/**
+ * Access log line: JSON, one request per line. It logs the route key, never the raw path: survey
+ * and unsubscribe paths carry the survey token, which is a credential.
+ */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    time: '$context.requestTime',
+    ip: '$context.identity.sourceIp',
+    userAgent: '$context.identity.userAgent',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    responseLength: '$context.responseLength',
+    latencyMs: '$context.responseLatency',
+    integrationLatencyMs: '$context.integrationLatency',
+    integrationError: '$context.integrationErrorMessage',
+  }),
+);
+
+/**
+ * Why each function's routes have no API Gateway authorizer (cdk-nag APIG4). Typed by the HTTP
+ * function list, so a new HTTP function must state its own reason.
+ */
+const NO_AUTHORIZER_REASON: Record<HttpFunctionName, string> = {
+  'survey-page':
+    'Public survey link: the signed, expiring token in the path is the credential, verified by the function.',
+  'submit-response':
+    'Public survey answer: the signed, expiring token in the path is the credential, verified by the function.',
+  unsubscribe:
+    'RFC 8058 one-click unsubscribe must work without login: the signed token in the path is the credential.',
+  dashboard:
+    'Static page with no data in it; its data comes from the /api routes, which require the admin key.',
+  'admin-api':
+    'Admin routes check the bearer admin key in the function (constant-time compare with the key in Secrets Manager) before anything else.',
+};
+
+/**
+ * The HTTP API (API Gateway HTTP API, payload 2.0): one route per entry of functions/routes.ts, one
+ * Lambda integration per function, a throttled `$default` stage with JSON access logs.
+ */
+export class Api extends Construct {
+  readonly httpApi: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly accessLogs: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+
+    this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
+      description: 'nps-loop: survey pages, unsubscribe, admin API and dashboard',
+      // The stage is declared below, to give it throttling and access logs.
+      createDefaultStage: false,
+    });
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.stage = this.httpApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle,
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(this.accessLogs),
+        format: ACCESS_LOG_FORMAT,
+      },
+    });
+  }
+
+  /** The execute-api base URL, without trailing slash (the `$default` stage is served at the root). */
+  get endpoint(): string {
+    return this.httpApi.apiEndpoint;
+  }
+
+  /** Declares exactly the routes of functions/routes.ts, each to its function's one integration. */
+  addRoutes(functions: Record<HttpFunctionName, lambda.IFunction>): void {
+    const integrations = new Map<HttpFunctionName, HttpLambdaIntegration>();
+    const integrationOf = (name: HttpFunctionName) => {
+      let integration = integrations.get(name);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${name}-integration`, functions[name]);
+        integrations.set(name, integration);
+      }
+      return integration;
+    };
+
+    for (const { routeKey, fn } of ROUTES) {
+      const [method, path] = routeKey.split(' ');
+      const httpMethod = Object.values(apigw.HttpMethod).find((m) => m === method);
+      if (!httpMethod || !path) throw new Error(`route key "${routeKey}" is not "METHOD /path"`);
+      const route = new apigw.HttpRoute(this, `Route ${routeKey.replaceAll('/', '|')}`, {
+        httpApi: this.httpApi,
+        routeKey: apigw.HttpRouteKey.with(path, httpMethod),
+        integration: integrationOf(fn),
+      });
+      Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason: NO_AUTHORIZER_REASON[fn] });
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import { fileURLToPath } from 'node:url';
+import { type CfnElement, type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { FunctionName } from '#functions/routes';
+
+/** The repository root: entries, package.json (its `imports` aliases) and the lock file live there. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export type TableAccess = 'read' | 'write' | 'readWrite';
+
+export interface HouseFunctionProps {
+  /** `functions/<name>.ts`, exporting `handler`. */
+  name: FunctionName;
+  description: string;
+  timeout: Duration;
+  memorySize?: number;
+  functionName?: string;
+  environment: Record<string, string>;
+  /** Table access, granted one by one: nothing unless asked for. */
+  tables?: ReadonlyArray<{ table: dynamodb.ITable; access: TableAccess }>;
+  /** Secrets this function may read (GetSecretValue on exactly these). */
+  secrets?: ReadonlyArray<secretsmanager.ISecret>;
+}
+
+/**
+ * ESM bundles need `require` for the CommonJS dependencies esbuild inlines (they call
+ * `require('node:crypto')` and friends at run time).
+ */
+const ESM_REQUIRE_SHIM =
+  "import { createRequire as __houseCreateRequire } from 'node:module';" +
+  'const require = __houseCreateRequire(import.meta.url);';
+
+/**
+ * The house Lambda function: every nps-loop function is built the same way — Node.js 24 on Graviton,
+ * an ESM bundle made locally by esbuild (AWS SDK included, so versions are the pinned ones),
+ * minified with source maps, X-Ray tracing, its own log group kept one month, and its own role
+ * holding only what this function was granted (no AWS managed policies).
+ */
+export class HouseFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: HouseFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `nps-loop ${props.name}`,
+    });
+    // What AWSLambdaBasicExecutionRole grants, but on this function's log group only.
+    this.logGroup.grantWrite(this.role);
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: `${PROJECT_ROOT}functions/${props.name}.ts`,
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      functionName: props.functionName,
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        ...props.environment,
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'nps-loop',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_SHIM,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Bundle the AWS SDK rather than use the runtime's copy: the versions are the lock file's.
+        externalModules: [],
+        bundleAwsSDK: true,
+      },
+    });
+
+    for (const { table, access } of props.tables ?? []) {
+      if (access === 'read') table.grantReadData(this.role);
+      else if (access === 'write') table.grantWriteData(this.role);
+      else table.grantReadWriteData(this.role);
+      const tableId = Stack.of(table).resolve((table.node.defaultChild as CfnElement).logicalId) as string;
+      this.acknowledgeWildcard(
+        `Resource::<${tableId}.Arn>/index/*`,
+        `The ${access} grant on ${table.node.id} also covers that table's own global secondary indexes ` +
+          '(<table ARN>/index/*); no other table is reachable.',
+      );
+    }
+    for (const secret of props.secrets ?? []) secret.grantRead(this.role);
+
+    this.acknowledgeWildcard(
+      'Resource::*',
+      'X-Ray PutTraceSegments and PutTelemetryRecords (active tracing) support no resource-level permissions.',
+    );
+  }
+
+  /** Allows `lambda:InvokeFunction` on exactly that function (no `:*` version/alias wildcard). */
+  allowInvoke(target: lambda.IFunction): void {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.functionArn] }),
+    );
+  }
+
+  /**
+   * Acknowledges one cdk-nag IAM5 wildcard finding on this function's role only, with the reason
+   * it cannot be narrower. Each caller states its own reason, so the audit trail keeps them all.
+   */
+  acknowledgeWildcard(finding: string, reason: string): void {
+    Validations.of(this.role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+  }
+}

@@ -1,0 +1,269 @@
+import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import {
+  ALL_FUNCTIONS,
+  DISPATCH_FUNCTION,
+  type FunctionName,
+  HTTP_FUNCTIONS,
+  type HttpFunctionName,
+  SCHEDULED_FUNCTIONS,
+  STREAM_CONSUMERS,
+  type StreamFunctionName,
+} from '#functions/routes';
+import { Alarms } from './constructs/alarms.ts';
+import { Api } from './constructs/api.ts';
+import { Data } from './constructs/data.ts';
+import { HouseFunction, type TableAccess } from './constructs/house-function.ts';
+import { Keys } from './constructs/keys.ts';
+import { Schedules } from './constructs/schedules.ts';
+import { Sending } from './constructs/sending.ts';
+import { StreamConsumer } from './constructs/stream-consumer.ts';
+import { EXAMPLE_SENDER_EMAIL, type NpsLoopSettings } from './settings.ts';
+
+export interface NpsLoopStackProps extends StackProps {
+  settings: NpsLoopSettings;
+}
+
+type KeyName = 'tokenKey' | 'adminKey';
+
+interface FunctionSpec {
+  description: string;
+  memorySize?: number;
+  main?: TableAccess;
+  aggregates?: TableAccess;
+  /** Secrets the function reads at run time. */
+  keys?: readonly KeyName[];
+  /** Sends survey emails through SES. */
+  sendsEmail?: boolean;
+  /** Starts campaign runs: invokes the dispatch function asynchronously. */
+  startsRuns?: boolean;
+}
+
+/**
+ * Least privilege, in one table: what each function may touch, read off the shared/ code it calls.
+ * Typed by the function list of functions/routes.ts, so a new function does not compile until it
+ * has a line here.
+ */
+export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
+  'survey-page': {
+    description: 'GET /s/{token}: shows the survey page (never records)',
+    main: 'read',
+    keys: ['tokenKey'],
+  },
+  'submit-response': {
+    description: 'POST /s/{token}: records or replaces the answer',
+    main: 'readWrite',
+    keys: ['tokenKey'],
+  },
+  unsubscribe: {
+    description: 'GET|POST /u/{token}: one-click unsubscribe',
+    main: 'readWrite',
+    keys: ['tokenKey'],
+  },
+  'admin-api': {
+    description: 'The admin API (bearer key)',
+    main: 'readWrite',
+    aggregates: 'read',
+    keys: ['adminKey'],
+    startsRuns: true,
+  },
+  dashboard: { description: 'GET /dashboard: the static dashboard page' },
+  'rollup-responses': {
+    description: 'Table stream: rolls responses up into per-segment NPS counters',
+    // Counter updates only (conditional UpdateItem); the records carry everything else.
+    aggregates: 'write',
+    memorySize: 1024,
+  },
+  'raise-alerts': {
+    description: 'Table stream: opens detractor cases and delivers their alerts',
+    main: 'readWrite',
+  },
+  'run-schedules': {
+    description: 'Every minute: starts the campaign runs that are due',
+    main: 'readWrite',
+    startsRuns: true,
+  },
+  'sweep-outbox': {
+    description: 'Every minute: resends stale invites and retries due alerts',
+    main: 'readWrite',
+    keys: ['tokenKey'],
+    sendsEmail: true,
+  },
+  'dispatch-campaign': {
+    description: 'One campaign run: audience, suppression, fatigue, invites and survey emails',
+    main: 'readWrite',
+    keys: ['tokenKey'],
+    sendsEmail: true,
+    memorySize: 1024,
+  },
+};
+
+/** Per-consumer event source options that are AWS-only (the local poller has no such knobs). */
+const STREAM_OPTIONS: Record<StreamFunctionName, { tumblingWindow?: Duration }> = {
+  // The handler keeps exactly-once marks per shard and needs `event.shardId`, which Lambda only
+  // sends to mappings with a tumbling window.
+  'rollup-responses': { tumblingWindow: Duration.seconds(1) },
+  'raise-alerts': {},
+};
+
+const isHttp = (name: FunctionName): name is HttpFunctionName =>
+  (HTTP_FUNCTIONS as readonly string[]).includes(name);
+
+const timeoutOf = (name: FunctionName): Duration => {
+  if (name === DISPATCH_FUNCTION) return Duration.minutes(15);
+  if (isHttp(name)) return Duration.seconds(10);
+  return Duration.seconds(60); // stream consumers and the minute ticks
+};
+
+const pascal = (name: string) =>
+  name.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase());
+
+/**
+ * nps-loop on AWS, one stack split by concern: data (tables), keys (secrets), the HTTP API, the
+ * functions (one house construct each), the stream consumers (rollup, alerts), sending (SES and the
+ * dispatch), the minute schedules, and alarms.
+ */
+export class NpsLoopStack extends Stack {
+  readonly data: Data;
+  readonly keys: Keys;
+  readonly api: Api;
+  readonly functions: Record<FunctionName, HouseFunction>;
+  readonly streamConsumers: Record<StreamFunctionName, StreamConsumer>;
+
+  constructor(scope: Construct, id: string, props: NpsLoopStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+
+    if (settings.senderEmail === EXAMPLE_SENDER_EMAIL) {
+      Annotations.of(this).addWarningV2(
+        'nps-loop:exampleSender',
+        `senderEmail is the example ${EXAMPLE_SENDER_EMAIL}: deploy with -c senderEmail=<an address of a verified SES identity>`,
+      );
+    }
+
+    this.data = new Data(this, 'Data');
+    this.keys = new Keys(this, 'Keys');
+    this.api = new Api(this, 'Api', { throttle: settings.throttle });
+
+    // Links in emails start here. Without a custom domain it is the API's own URL: the functions then
+    // reference the API resource, which depends on none of them (routes and integrations do), so there
+    // is no cycle.
+    const publicUrl = settings.publicUrl ?? this.api.endpoint;
+
+    // The dispatch function gets a fixed name: every function's config requires DISPATCH_FUNCTION_NAME,
+    // and a function cannot reference its own generated name in its environment (a template cycle).
+    const dispatchFunctionName = `${this.stackName}-${DISPATCH_FUNCTION}`;
+    if (dispatchFunctionName.length > 64) {
+      throw new Error(
+        `stack name "${this.stackName}" is too long: ${dispatchFunctionName} exceeds 64 characters`,
+      );
+    }
+
+    // Every function gets the same settings (shared/config.ts validates them all at start-up). The
+    // keys are passed by secret ARN only; their values are read at run time from Secrets Manager.
+    const environment: Record<string, string> = {
+      TABLE_NAME: this.data.mainTable.tableName,
+      AGGREGATES_TABLE_NAME: this.data.aggregatesTable.tableName,
+      PUBLIC_URL: publicUrl,
+      SENDER_EMAIL: settings.senderEmail,
+      TIME_ZONE: settings.timeZone,
+      TOKEN_TTL_DAYS: String(settings.tokenTtlDays),
+      DISPATCH_FUNCTION_NAME: dispatchFunctionName,
+      TOKEN_KEY_SECRET_ID: this.keys.tokenKey.secretArn,
+      ADMIN_KEY_SECRET_ID: this.keys.adminKey.secretArn,
+      ...(settings.sesConfigurationSet && { SES_CONFIGURATION_SET: settings.sesConfigurationSet }),
+      ...(settings.defaultOwnerId && { DEFAULT_OWNER_ID: settings.defaultOwnerId }),
+    };
+
+    const tables = { main: this.data.mainTable, aggregates: this.data.aggregatesTable };
+    const makeFunction = (name: FunctionName): HouseFunction => {
+      const spec = FUNCTION_SPECS[name];
+      return new HouseFunction(this, pascal(name), {
+        name,
+        description: `nps-loop: ${spec.description}`,
+        functionName: name === DISPATCH_FUNCTION ? dispatchFunctionName : undefined,
+        timeout: timeoutOf(name),
+        memorySize: spec.memorySize,
+        environment,
+        tables: [
+          ...(spec.main ? [{ table: tables.main, access: spec.main }] : []),
+          ...(spec.aggregates ? [{ table: tables.aggregates, access: spec.aggregates }] : []),
+        ],
+        secrets: (spec.keys ?? []).map((key) => this.keys[key]),
+      });
+    };
+    this.functions = Object.fromEntries(ALL_FUNCTIONS.map((name) => [name, makeFunction(name)])) as Record<
+      FunctionName,
+      HouseFunction
+    >;
+    const fns = this.functions;
+
+    this.api.addRoutes(
+      Object.fromEntries(HTTP_FUNCTIONS.map((name) => [name, fns[name].fn])) as Record<
+        HttpFunctionName,
+        HouseFunction['fn']
+      >,
+    );
+
+    const streamNames = Object.keys(STREAM_CONSUMERS) as StreamFunctionName[];
+    this.streamConsumers = Object.fromEntries(
+      streamNames.map((name) => [
+        name,
+        new StreamConsumer(this, `${pascal(name)}Stream`, {
+          table: this.data.mainTable,
+          consumer: fns[name],
+          name,
+          settings: STREAM_CONSUMERS[name],
+          tumblingWindow: STREAM_OPTIONS[name].tumblingWindow,
+        }),
+      ]),
+    ) as Record<StreamFunctionName, StreamConsumer>;
+
+    new Sending(this, 'Sending', {
+      senderEmail: settings.senderEmail,
+      sesConfigurationSet: settings.sesConfigurationSet,
+      senders: ALL_FUNCTIONS.filter((name) => FUNCTION_SPECS[name].sendsEmail).map((name) => fns[name]),
+      dispatch: fns[DISPATCH_FUNCTION],
+      starters: ALL_FUNCTIONS.filter((name) => FUNCTION_SPECS[name].startsRuns).map((name) => fns[name]),
+    });
+
+    new Schedules(this, 'Schedules', {
+      targets: SCHEDULED_FUNCTIONS.map((name) => ({ name, fn: fns[name].fn })),
+    });
+
+    const alarms = new Alarms(this, 'Alarms', {
+      functions: ALL_FUNCTIONS.map((name) => ({ name, fn: fns[name].fn })),
+      streamConsumers: streamNames.map((name) => ({
+        name,
+        fn: fns[name].fn,
+        deadLetterQueue: this.streamConsumers[name].deadLetterQueue,
+      })),
+      alarmEmail: settings.alarmEmail,
+    });
+
+    const publicBase = settings.publicUrl ?? this.api.endpoint;
+    new CfnOutput(this, 'ApiUrl', {
+      description: 'The HTTP API (execute-api) URL',
+      value: this.api.endpoint,
+    });
+    new CfnOutput(this, 'PublicUrl', {
+      description: 'Base of the links in survey emails',
+      value: publicBase,
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      description: 'The NPS dashboard',
+      value: `${publicBase}/dashboard`,
+    });
+    new CfnOutput(this, 'MainTableName', { value: this.data.mainTable.tableName });
+    new CfnOutput(this, 'AggregatesTableName', { value: this.data.aggregatesTable.tableName });
+    new CfnOutput(this, 'AdminKeySecretName', {
+      description:
+        'The admin API key: aws secretsmanager get-secret-value --secret-id <this> --query SecretString --output text',
+      value: this.keys.adminKeyName,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'Subscribe to receive the alarms',
+      value: alarms.topic.topicArn,
+    });
+  }
+}
