@@ -6,11 +6,13 @@ import {
   type FunctionName,
   HTTP_FUNCTIONS,
   type HttpFunctionName,
+  QUEUE_CONSUMERS,
   SCHEDULED_FUNCTIONS,
   STREAM_CONSUMERS,
   type StreamFunctionName,
 } from '#functions/routes';
 import { Alarms } from './constructs/alarms.ts';
+import { AlertQueue } from './constructs/alert-queue.ts';
 import { Api } from './constructs/api.ts';
 import { Data } from './constructs/data.ts';
 import { HouseFunction, type TableAccess } from './constructs/house-function.ts';
@@ -37,6 +39,8 @@ interface FunctionSpec {
   sendsEmail?: boolean;
   /** Starts campaign runs: invokes the dispatch function asynchronously. */
   startsRuns?: boolean;
+  /** Hands committed alerts to the alert queue. */
+  queuesAlerts?: boolean;
 }
 
 /**
@@ -64,8 +68,12 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     description: 'The admin API (bearer key)',
     main: 'readWrite',
     aggregates: 'read',
-    keys: ['adminKey'],
+    // The token key signs the unsubscribe link of a case follow-up email, which it also sends.
+    keys: ['adminKey', 'tokenKey'],
+    sendsEmail: true,
     startsRuns: true,
+    // Re-drives dead alerts (POST /api/alerts/{id}/redeliver).
+    queuesAlerts: true,
   },
   dashboard: { description: 'GET /dashboard: the static dashboard page' },
   'rollup-responses': {
@@ -75,8 +83,14 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     memorySize: 1024,
   },
   'raise-alerts': {
-    description: 'Table stream: opens detractor cases and delivers their alerts',
+    description: 'Table stream: opens detractor cases and queues their alerts',
     main: 'readWrite',
+    queuesAlerts: true,
+  },
+  'deliver-alerts': {
+    description: 'Alert queue: signed webhooks (generic, Slack, Teams) and alert emails to owners',
+    main: 'readWrite',
+    sendsEmail: true,
   },
   'run-schedules': {
     description: 'Every minute: starts the campaign runs that are due',
@@ -84,10 +98,15 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     startsRuns: true,
   },
   'sweep-outbox': {
-    description: 'Every minute: resends stale invites and retries due alerts',
+    description: 'Every minute: resends stale invites and delivers alerts the queue did not',
     main: 'readWrite',
     keys: ['tokenKey'],
     sendsEmail: true,
+  },
+  'escalate-cases': {
+    description: 'Every minute: escalates open cases past their SLA to the fallback owner',
+    main: 'readWrite',
+    queuesAlerts: true,
   },
   'dispatch-campaign': {
     description: 'One campaign run: audience, suppression, fatigue, invites and survey emails',
@@ -125,6 +144,7 @@ const pascal = (name: string) =>
  */
 export class NpsLoopStack extends Stack {
   readonly data: Data;
+  readonly alertQueue: AlertQueue;
   readonly keys: Keys;
   readonly api: Api;
   readonly functions: Record<FunctionName, HouseFunction>;
@@ -142,6 +162,10 @@ export class NpsLoopStack extends Stack {
     }
 
     this.data = new Data(this, 'Data');
+    this.alertQueue = new AlertQueue(this, 'AlertQueue', {
+      settings: QUEUE_CONSUMERS['deliver-alerts'],
+      consumerTimeout: timeoutOf('deliver-alerts'),
+    });
     this.keys = new Keys(this, 'Keys');
     this.api = new Api(this, 'Api', { throttle: settings.throttle });
 
@@ -163,6 +187,7 @@ export class NpsLoopStack extends Stack {
     // keys are passed by secret ARN only; their values are read at run time from Secrets Manager.
     const environment: Record<string, string> = {
       TABLE_NAME: this.data.mainTable.tableName,
+      ALERT_QUEUE_URL: this.alertQueue.queue.queueUrl,
       AGGREGATES_TABLE_NAME: this.data.aggregatesTable.tableName,
       PUBLIC_URL: publicUrl,
       SENDER_EMAIL: settings.senderEmail,
@@ -219,6 +244,11 @@ export class NpsLoopStack extends Stack {
       ]),
     ) as Record<StreamFunctionName, StreamConsumer>;
 
+    this.alertQueue.connect(
+      fns['deliver-alerts'],
+      ALL_FUNCTIONS.filter((name) => FUNCTION_SPECS[name].queuesAlerts).map((name) => fns[name]),
+    );
+
     new Sending(this, 'Sending', {
       senderEmail: settings.senderEmail,
       sesConfigurationSet: settings.sesConfigurationSet,
@@ -238,6 +268,7 @@ export class NpsLoopStack extends Stack {
         fn: fns[name].fn,
         deadLetterQueue: this.streamConsumers[name].deadLetterQueue,
       })),
+      queues: [{ name: 'alert-queue', deadLetterQueue: this.alertQueue.deadLetterQueue }],
       alarmEmail: settings.alarmEmail,
     });
 

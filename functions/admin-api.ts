@@ -1,20 +1,32 @@
+import { queueAlerts } from '#shared/alerts/outbox';
 import { parseCustomersCsv } from '#shared/api/customers-csv';
-import { campaignInput, caseUpdateInput, customersInput, ownerInput } from '#shared/api/inputs';
+import {
+  campaignInput,
+  caseUpdateInput,
+  customersInput,
+  followUpInput,
+  ownerInput,
+  routingInput,
+} from '#shared/api/inputs';
 import { validateSchedule } from '#shared/campaigns/schedule';
 import { startRun } from '#shared/campaigns/start-run';
+import { sendCaseFollowUp } from '#shared/cases/follow-up';
+import { readCaseMetrics } from '#shared/cases/metrics';
+import { saveRoutingRules } from '#shared/cases/routing';
 import { config } from '#shared/config';
 import { NotFoundError, ValidationError } from '#shared/errors';
 import { requireAdmin } from '#shared/http/admin-auth';
 import { type HttpEvent, httpHandler, parseBody, pathParam } from '#shared/http/handler';
 import { type HttpResult, json } from '#shared/http/responses';
 import { npsBySegment, npsSeries, parseSegment, parseWindow, periodRange } from '#shared/rollup/read-nps';
-import { deadAlerts } from '#shared/store/alerts';
+import { deadAlerts, getAlert, resetAlertForRedelivery } from '#shared/store/alerts';
 import { getCampaign, listRuns, newRunId, putCampaign } from '#shared/store/campaigns';
 import { listCases, updateCase } from '#shared/store/cases';
 import { getCustomer, putCustomers } from '#shared/store/customers';
 import { eraseCustomer } from '#shared/store/erasure';
 import { listOwners, publicOwner, putOwner } from '#shared/store/owners';
 import { listResponses } from '#shared/store/responses';
+import { getRoutingRules } from '#shared/store/routing';
 import { caseStatus } from '#shared/store/schemas';
 
 type Route = (event: HttpEvent) => Promise<HttpResult>;
@@ -100,7 +112,28 @@ const routes: Record<string, Route> = {
   },
   'PATCH /api/cases/{id}': async (event) =>
     json(200, await updateCase(pathParam(event, 'id'), parseBody(caseUpdateInput, event.body))),
+  'GET /api/cases/metrics': async (event) =>
+    json(
+      200,
+      await readCaseMetrics({ from: query(event, 'from'), to: query(event, 'to') }, config().TIME_ZONE),
+    ),
+  'POST /api/cases/{id}/follow-up': async (event) => {
+    // The body is optional: without a message the case's outcome is what the customer reads.
+    const input = event.body === undefined || event.body === '' ? {} : parseBody(followUpInput, event.body);
+    return json(200, await sendCaseFollowUp(pathParam(event, 'id'), input));
+  },
+  'GET /api/routing': async () => json(200, await getRoutingRules()),
+  'PUT /api/routing': async (event) =>
+    json(200, await saveRoutingRules(parseBody(routingInput, event.body).rules)),
   'GET /api/alerts/dead': async () => json(200, { alerts: await deadAlerts() }),
+  'POST /api/alerts/{id}/redeliver': async (event) => {
+    const alert = await resetAlertForRedelivery(pathParam(event, 'id'));
+    await queueAlerts([alert.alertId]);
+    return json(202, {
+      alertId: alert.alertId,
+      status: (await getAlert(alert.alertId))?.status ?? alert.status,
+    });
+  },
 };
 
 /** Every admin route: bearer key first, then the route. */

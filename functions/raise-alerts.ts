@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { deliverAlert } from '#shared/alerts/deliver';
+import { queueAlerts } from '#shared/alerts/outbox';
 import { raiseDetractorAlert } from '#shared/alerts/raise';
 import { responseItem } from '#shared/store/schemas';
 import { RESPONSE_SK } from '#shared/store/table';
@@ -14,9 +14,10 @@ const onRecord = async (record: DynamoDBRecord): Promise<void> => {
   if (sortKeyOf(record) !== RESPONSE_SK || record.eventName === 'REMOVE' || isTtlExpiry(record)) return;
   const oldImage = parseImage(responseItem, record.dynamodb?.OldImage);
   const newImage = parseImage(responseItem, record.dynamodb?.NewImage);
-  const { alertId } = await raiseDetractorAlert(oldImage, newImage);
-  // A failed first attempt is not a failed record: the alert is queued, and the sweep retries it.
-  if (alertId) await deliverAlert(alertId);
+  const { alertIds } = await raiseDetractorAlert(oldImage, newImage);
+  // Re-queued on a redelivered record too: its first hand-over may be what crashed. Delivery is
+  // leased and idempotent, so a second hand-over never posts twice.
+  await queueAlerts(alertIds);
 };
 
 const raiseAlerts = async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>

@@ -31,7 +31,12 @@ export const ROUTES: ReadonlyArray<{ routeKey: string; fn: HttpFunctionName }> =
   { routeKey: 'GET /api/responses', fn: 'admin-api' },
   { routeKey: 'GET /api/cases', fn: 'admin-api' },
   { routeKey: 'PATCH /api/cases/{id}', fn: 'admin-api' },
+  { routeKey: 'GET /api/cases/metrics', fn: 'admin-api' },
+  { routeKey: 'POST /api/cases/{id}/follow-up', fn: 'admin-api' },
+  { routeKey: 'GET /api/routing', fn: 'admin-api' },
+  { routeKey: 'PUT /api/routing', fn: 'admin-api' },
   { routeKey: 'GET /api/alerts/dead', fn: 'admin-api' },
+  { routeKey: 'POST /api/alerts/{id}/redeliver', fn: 'admin-api' },
 ];
 
 /** Stream consumers and their event filters (the ESM FilterCriteria pattern on the AWS side). */
@@ -45,15 +50,22 @@ export const STREAM_CONSUMERS = {
 export type StreamFunctionName = keyof typeof STREAM_CONSUMERS;
 
 /** Functions started by EventBridge Scheduler every minute (the local runtime ticks faster). */
-export const SCHEDULED_FUNCTIONS = ['run-schedules', 'sweep-outbox'] as const;
+export const SCHEDULED_FUNCTIONS = ['run-schedules', 'sweep-outbox', 'escalate-cases'] as const;
 export type ScheduledFunctionName = (typeof SCHEDULED_FUNCTIONS)[number];
 
 export const DISPATCH_FUNCTION = 'dispatch-campaign';
+
+/** SQS consumers: the alert queue, with the settings its event source mapping uses. */
+export const QUEUE_CONSUMERS = {
+  'deliver-alerts': { queue: 'alerts', batchSize: 10, maxReceiveCount: 12 },
+} as const;
+export type QueueFunctionName = keyof typeof QUEUE_CONSUMERS;
 
 export const ALL_FUNCTIONS = [
   ...HTTP_FUNCTIONS,
   ...(Object.keys(STREAM_CONSUMERS) as StreamFunctionName[]),
   ...SCHEDULED_FUNCTIONS,
   DISPATCH_FUNCTION,
+  ...(Object.keys(QUEUE_CONSUMERS) as QueueFunctionName[]),
 ] as const;
 export type FunctionName = (typeof ALL_FUNCTIONS)[number];

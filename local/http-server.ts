@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type FunctionName, ROUTES } from '#functions/routes';
 import { invoke, isFunctionName } from './lambda.ts';
+import { type LocalSqs, SqsApiError } from './sqs.ts';
 
 const MAX_BODY_BYTES = 1_048_576;
 
@@ -130,6 +131,9 @@ const sendJsonError = (res: ServerResponse, status: number, code: string, messag
     .end(JSON.stringify({ error: { code, message } }));
 };
 
+const isLoopback = (req: IncomingMessage) =>
+  /^(127\.|::1$|::ffff:127\.)/.test(req.socket.remoteAddress ?? '');
+
 export interface LocalHttpServer {
   server: Server;
   port: number;
@@ -147,6 +151,8 @@ export const startHttpServer = async (opts: {
   host?: string;
   isReady: () => boolean;
   onInvokeError: (name: string, err: unknown) => void;
+  /** Serves the SQS JSON protocol (`X-Amz-Target: AmazonSQS.*`) on loopback. */
+  sqs?: () => LocalSqs | undefined;
 }): Promise<LocalHttpServer> => {
   const background = new Set<Promise<unknown>>();
 
@@ -166,6 +172,21 @@ export const startHttpServer = async (opts: {
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result ?? null));
   };
 
+  const handleSqs = async (req: IncomingMessage, res: ServerResponse, action: string) => {
+    const sqs = opts.sqs?.();
+    const send = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(body));
+    if (!sqs || !isLoopback(req))
+      return send(403, { __type: 'AccessDenied', message: 'local SQS, loopback only' });
+    try {
+      const input = JSON.parse((await readBody(req)).toString('utf8') || '{}') as Record<string, unknown>;
+      return send(200, sqs.handle(action, input));
+    } catch (err: unknown) {
+      if (err instanceof SqsApiError) return send(400, { __type: err.type, message: err.message });
+      throw err;
+    }
+  };
+
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://local');
@@ -177,6 +198,10 @@ export const startHttpServer = async (opts: {
       }
       if (method === 'GET' && url.pathname === '/')
         return res.writeHead(302, { location: '/dashboard' }).end();
+      const target = req.headers['x-amz-target'];
+      if (method === 'POST' && typeof target === 'string' && target.startsWith('AmazonSQS.')) {
+        return await handleSqs(req, res, target.slice('AmazonSQS.'.length));
+      }
       const invokeMatch = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
       if (invokeMatch?.[1] && method === 'POST') {
         const remote = req.socket.remoteAddress ?? '';

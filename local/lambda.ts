@@ -15,7 +15,9 @@ const loaders: Record<FunctionName, () => Promise<{ handler: unknown }>> = {
   'raise-alerts': () => import('#functions/raise-alerts'),
   'run-schedules': () => import('#functions/run-schedules'),
   'sweep-outbox': () => import('#functions/sweep-outbox'),
+  'escalate-cases': () => import('#functions/escalate-cases'),
   'dispatch-campaign': () => import('#functions/dispatch-campaign'),
+  'deliver-alerts': () => import('#functions/deliver-alerts'),
 };
 
 export const isFunctionName = (name: string): name is FunctionName => Object.hasOwn(loaders, name);

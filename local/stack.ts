@@ -5,6 +5,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import {
   DISPATCH_FUNCTION,
+  QUEUE_CONSUMERS,
   SCHEDULED_FUNCTIONS,
   STREAM_CONSUMERS,
   type StreamFunctionName,
@@ -17,6 +18,7 @@ import { type LocalHttpServer, startHttpServer } from './http-server.ts';
 import { invoke } from './lambda.ts';
 import { freePort } from './ports.ts';
 import { type RunningSes, startSes } from './ses.ts';
+import { LocalSqs } from './sqs.ts';
 import { type FailedBatch, StreamPoller } from './stream-poller.ts';
 import { ensureTables } from './tables.ts';
 
@@ -53,6 +55,8 @@ export interface LocalStack {
   streamFailures: FailedBatch[];
   /** Waits until async invocations and both stream consumers have nothing left to do. */
   settle: () => Promise<void>;
+  /** Messages the local alert queue gave up on (its DLQ). */
+  queueDeadLetters: () => Array<{ messageId: string; body: string; receiveCount: number }>;
   /** Runs the scheduled functions once, now. */
   tick: () => Promise<void>;
   stop: () => Promise<void>;
@@ -108,14 +112,21 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     stops.push(ses.stop);
 
     let ready = false;
+    let sqs: LocalSqs | undefined;
     const http: LocalHttpServer = await startHttpServer({
       port: options.port ?? 0,
       isReady: () => ready,
+      sqs: () => sqs,
       onInvokeError: (name, err) =>
         log(`[${name}] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     });
     stops.push(http.close);
     const url = `http://127.0.0.1:${http.port}`;
+    sqs = new LocalSqs(url);
+    const alertQueueUrl = sqs.createQueue(QUEUE_CONSUMERS['deliver-alerts'].queue, {
+      visibilityTimeoutMs: 360_000,
+      maxReceiveCount: QUEUE_CONSUMERS['deliver-alerts'].maxReceiveCount,
+    });
 
     const secrets = loadSecrets(options.dataDir);
     const adminKey = options.adminKey ?? secrets.adminKey;
@@ -130,6 +141,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       DYNAMODB_ENDPOINT: dynamoEndpoint,
       SES_ENDPOINT: ses.url,
       LAMBDA_ENDPOINT: url,
+      SQS_ENDPOINT: url,
+      ALERT_QUEUE_URL: alertQueueUrl,
       PUBLIC_URL: options.publicUrl ?? url,
       SENDER_EMAIL: 'surveys@nps-loop.example',
       TIME_ZONE: options.timeZone ?? 'UTC',
@@ -185,6 +198,14 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     poller.start();
     stops.push(() => poller.stop());
 
+    const localSqs = sqs;
+    localSqs.addConsumer({
+      queue: QUEUE_CONSUMERS['deliver-alerts'].queue,
+      batchSize: QUEUE_CONSUMERS['deliver-alerts'].batchSize,
+      invoke: (event) => invoke('deliver-alerts', event),
+    });
+    stops.push(() => localSqs.stop());
+
     const tick = async () => {
       for (const name of SCHEDULED_FUNCTIONS) {
         await invoke(name, { source: 'local.scheduler', time: new Date().toISOString() }).catch(
@@ -218,10 +239,18 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       streamArn,
       streamFailures,
       settle: async () => {
+        // In flow order: async invocations (dispatch), the stream consumers, then the alert queue
+        // they feed (its delayed retries excepted: those wait for their backoff).
+        const deadline = Date.now() + 30_000;
         await http.drain();
         await poller.waitForIdle();
         await http.drain();
+        while (!localSqs.isIdle()) {
+          if (Date.now() > deadline) throw new Error('the local alert queue did not settle within 30 s');
+          await new Promise((r) => setTimeout(r, 20));
+        }
       },
+      queueDeadLetters: () => localSqs.deadLetters(QUEUE_CONSUMERS['deliver-alerts'].queue),
       tick,
       stop: stopAll,
     };

@@ -108,7 +108,7 @@ export class StreamPoller {
   private discovery: Promise<void> | undefined;
 
   constructor(options: StreamPollerOptions) {
-    this.options = { idleMs: 100, retryDelayMs: 50, ...options };
+    this.options = { idleMs: 50, retryDelayMs: 50, ...options };
   }
 
   start(): void {

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from './config.ts';
 
@@ -12,6 +13,7 @@ export interface Clients {
   ddb: DynamoDBDocumentClient;
   ses: SESv2Client;
   lambda: LambdaClient;
+  sqs: SQSClient;
 }
 
 let clients: Clients | undefined;
@@ -36,6 +38,7 @@ export const getClients = (): Clients => {
       endpoint: c.LAMBDA_ENDPOINT,
       credentials: localCredentials(c.LAMBDA_ENDPOINT),
     }),
+    sqs: new SQSClient({ region, endpoint: c.SQS_ENDPOINT, credentials: localCredentials(c.SQS_ENDPOINT) }),
   };
   return clients;
 };

@@ -23,6 +23,9 @@ const schema = z
     DYNAMODB_ENDPOINT: z.url().optional(),
     SES_ENDPOINT: z.url().optional(),
     LAMBDA_ENDPOINT: z.url().optional(),
+    SQS_ENDPOINT: z.url().optional(),
+    /** The alert delivery queue; without it (tests, tools) alerts are delivered inline and by the sweep. */
+    ALERT_QUEUE_URL: z.url().optional(),
     PUBLIC_URL: z.url().transform((u) => u.replace(/\/+$/, '')),
     SENDER_EMAIL: z.email(),
     SES_CONFIGURATION_SET: z.string().min(1).optional(),
@@ -39,7 +42,34 @@ const schema = z
     SLA_HOURS_DEFAULT: z.coerce.number().positive().default(72),
     /** Owner alerted when a customer has none of their own. */
     DEFAULT_OWNER_ID: z.string().min(1).optional(),
+    /** Owner a case is escalated to when its SLA passes unacknowledged; else DEFAULT_OWNER_ID. */
+    ESCALATION_OWNER_ID: z.string().min(1).optional(),
+    /** Customer tiers (comma-separated) whose cases are high priority, on the SLA_HOURS_KEY clock. */
+    KEY_TIERS: z
+      .string()
+      .default('key')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((t) => t.trim().toLowerCase())
+          .filter(Boolean),
+      ),
     ALERT_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5_000),
+    /**
+     * Seconds to wait before each retry of a failed alert; attempts = retries + 1. The default makes
+     * 8 attempts over about 21 hours. Each delay is at most 12 h (the longest SQS visibility timeout).
+     */
+    ALERT_RETRY_DELAYS: z
+      .string()
+      .default('60,300,900,3600,7200,21600,43200')
+      .transform((s) => s.split(',').map((x) => Number(x.trim())))
+      .refine(
+        (xs) =>
+          xs.length >= 1 && xs.length <= 20 && xs.every((x) => Number.isInteger(x) && x >= 0 && x <= 43_200),
+        {
+          message: 'comma-separated whole seconds, each 0..43200, at most 20',
+        },
+      ),
   })
   .refine((c) => c.TOKEN_KEY || c.TOKEN_KEY_SECRET_ID, {
     message: 'set TOKEN_KEY or TOKEN_KEY_SECRET_ID',

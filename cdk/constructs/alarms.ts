@@ -10,6 +10,8 @@ import { Construct } from 'constructs';
 export interface AlarmsProps {
   functions: ReadonlyArray<{ name: string; fn: lambda.IFunction }>;
   streamConsumers: ReadonlyArray<{ name: string; fn: lambda.IFunction; deadLetterQueue: sqs.IQueue }>;
+  /** Work queues whose dead-letter queue must stay empty. */
+  queues?: ReadonlyArray<{ name: string; deadLetterQueue: sqs.IQueue }>;
   /** Subscribed to the alarm topic by email, if given. */
   alarmEmail?: string;
   /** Stream records older than this mean a consumer is falling behind. */
@@ -46,6 +48,19 @@ export class Alarms extends Construct {
       add(`${name}-errors`, {
         alarmDescription: `${name} failed at least once in 5 minutes (see its log group)`,
         metric: fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+      });
+    }
+
+    for (const { name, deadLetterQueue } of props.queues ?? []) {
+      add(`${name}-dead-letters`, {
+        alarmDescription: `${name}: messages failed past their receive limit and sit in its dead-letter queue`,
+        metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,

@@ -1,29 +1,43 @@
 import { Webhook } from 'standardwebhooks';
+import { Agent, fetch } from 'undici';
 import { config } from '../config.ts';
+import { renderAlertEmail } from '../email/alert-email.ts';
+import { sendEmail } from '../email/send-email.ts';
 import { logger } from '../logger.ts';
 import { dueAlerts, leaseAlert, markAlertDelivered, markAlertFailed } from '../store/alerts.ts';
-import { getOwner } from '../store/owners.ts';
-import type { Alert } from '../store/schemas.ts';
+import { disableOwnerWebhook, getOwner } from '../store/owners.ts';
+import type { Alert, Owner } from '../store/schemas.ts';
 import { mapLimit } from '../util/concurrency.ts';
 import { bodyForStyle, type DetractorAlert } from './payload.ts';
-import { assertDeliverableUrl, UnsafeUrlError } from './url-safety.ts';
+import { assertDeliverableUrl, publicOnlyLookup, UnsafeUrlError } from './url-safety.ts';
 
-/** Delays before attempts 2..8: about a day in all, with jitter so receivers are not stampeded. */
-export const RETRY_DELAYS_MS = [
-  30_000, 120_000, 600_000, 1_800_000, 3_600_000, 10_800_000, 21_600_000, 43_200_000,
-];
-export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length;
 const MAX_KEPT_ANSWER_BYTES = 1024;
 
+/** Attempts allowed: the first, plus one per configured retry delay. */
+export const maxAttempts = (): number => config().ALERT_RETRY_DELAYS.length + 1;
+
+/** When the next attempt may run after `attempts` failed ones; undefined once they are used up. */
 export const nextAttemptAt = (attempts: number, now: Date, random = Math.random): Date | undefined => {
-  if (attempts >= MAX_ATTEMPTS) return undefined;
-  const base = RETRY_DELAYS_MS[attempts - 1] ?? RETRY_DELAYS_MS[RETRY_DELAYS_MS.length - 1] ?? 60_000;
+  const delays = config().ALERT_RETRY_DELAYS;
+  if (attempts > delays.length) return undefined;
+  const base = (delays[attempts - 1] ?? 0) * 1000;
+  // ±25 % jitter, so receivers coming back up are not hit by every retry at once.
   return new Date(now.getTime() + Math.round(base * (0.75 + random() * 0.5)));
 };
 
-const readCapped = async (res: Response): Promise<string> => {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
+let agents: { safe: Agent; local: Agent } | undefined;
+/** Connections outside local mode may only go to public addresses, checked as they connect. */
+const agentFor = (localMode: boolean): Agent => {
+  agents ??= {
+    safe: new Agent({ connect: { lookup: publicOnlyLookup } }),
+    local: new Agent(),
+  };
+  return localMode ? agents.local : agents.safe;
+};
+
+const readCapped = async (body: ReadableStream<Uint8Array> | null): Promise<string> => {
+  if (!body) return '';
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   while (size < MAX_KEPT_ANSWER_BYTES) {
@@ -36,68 +50,111 @@ const readCapped = async (res: Response): Promise<string> => {
   return Buffer.concat(chunks).subarray(0, MAX_KEPT_ANSWER_BYTES).toString('utf8');
 };
 
-export type DeliveryOutcome = 'delivered' | 'retrying' | 'dead' | 'not-due';
+type Attempt =
+  | { ok: true; statusCode?: number }
+  | { ok: false; error: string; statusCode?: number; final?: boolean };
 
-/**
- * One delivery attempt of one alert, under a lease. The body and webhook-id are the same on every
- * attempt, so receivers can deduplicate; the signature is fresh (its timestamp is checked).
- */
-export const deliverAlert = async (alertId: string, now = new Date()): Promise<DeliveryOutcome> => {
-  const c = config();
-  const alert = await leaseAlert(alertId, now, c.ALERT_TIMEOUT_MS * 3);
-  if (!alert) return 'not-due';
-  const fail = async (error: string, statusCode?: number) => {
-    const next = nextAttemptAt(alert.attempts, new Date());
-    await markAlertFailed(alert, { error, statusCode }, next);
-    logger.warn('alert delivery failed', {
-      alertId,
-      attempts: alert.attempts,
-      statusCode,
-      error,
-      dead: !next,
-    });
-    return next ? 'retrying' : 'dead';
-  };
-  const owner = await getOwner(alert.ownerId);
-  if (!owner?.webhookUrl || !owner.webhookSecret) return fail('owner has no webhook configured');
-  try {
-    const url = await assertDeliverableUrl(owner.webhookUrl, c.LOCAL_MODE);
-    const generic = JSON.parse(alert.payload) as DetractorAlert;
-    const body = bodyForStyle(owner.style, generic);
-    const timestamp = new Date();
-    const signature = new Webhook(owner.webhookSecret).sign(alert.alertId, timestamp, body);
-    const res = await fetch(url, {
-      method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(c.ALERT_TIMEOUT_MS),
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'nps-loop-alerts/1',
-        'webhook-id': alert.alertId,
-        'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-        'webhook-signature': signature,
-      },
-      body,
-    });
-    const answer = await readCapped(res);
-    if (res.status >= 200 && res.status < 300) {
-      await markAlertDelivered(alert.alertId, res.status, new Date());
-      return 'delivered';
-    }
-    return fail(`receiver answered ${res.status}${answer ? `: ${answer}` : ''}`, res.status);
-  } catch (err: unknown) {
-    if (err instanceof UnsafeUrlError) return fail(err.message);
-    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    return fail(message);
+const postWebhook = async (alert: Alert, owner: Owner): Promise<Attempt> => {
+  if (!owner.webhookUrl || !owner.webhookSecret)
+    return { ok: false, error: 'owner has no webhook', final: true };
+  if (owner.webhookDisabledAt) {
+    return {
+      ok: false,
+      error: `webhook disabled: ${owner.webhookDisabledReason ?? 'receiver gone'}`,
+      final: true,
+    };
   }
+  const c = config();
+  const url = assertDeliverableUrl(owner.webhookUrl, c.LOCAL_MODE);
+  const body = bodyForStyle(owner.style, JSON.parse(alert.payload) as DetractorAlert);
+  const timestamp = new Date();
+  const res = await fetch(url, {
+    method: 'POST',
+    // No redirect is followed: a 3xx is a failed attempt, so a redirect can never reach a private host.
+    redirect: 'manual',
+    dispatcher: agentFor(c.LOCAL_MODE),
+    signal: AbortSignal.timeout(c.ALERT_TIMEOUT_MS),
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'nps-loop-alerts/1',
+      'webhook-id': alert.alertId,
+      'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+      'webhook-signature': new Webhook(owner.webhookSecret).sign(alert.alertId, timestamp, body),
+    },
+    body,
+  });
+  const answer = await readCapped(res.body as ReadableStream<Uint8Array> | null);
+  if (res.status >= 200 && res.status < 300) return { ok: true, statusCode: res.status };
+  const error = `receiver answered ${res.status}${answer ? `: ${answer}` : ''}`;
+  if (res.status === 410) {
+    // The receiver says it is gone for good: stop posting to it and tell the admin (owners list, dashboard).
+    await disableOwnerWebhook(owner.id, `receiver answered 410 Gone on ${timestamp.toISOString()}`);
+    return { ok: false, error, statusCode: res.status, final: true };
+  }
+  return { ok: false, error, statusCode: res.status };
 };
 
-/** The retry sweep: every due alert gets its next attempt. */
+const sendAlertEmail = async (alert: Alert, owner: Owner): Promise<Attempt> => {
+  if (!owner.email) return { ok: false, error: 'owner has no email address', final: true };
+  await sendEmail(owner.email, renderAlertEmail(JSON.parse(alert.payload) as DetractorAlert), {
+    kind: 'alert',
+  });
+  return { ok: true };
+};
+
+export type DeliveryOutcome = 'delivered' | 'retrying' | 'dead' | 'not-due';
+
+export interface DeliveryResult {
+  outcome: DeliveryOutcome;
+  /** When a retrying alert may be tried again. */
+  nextAttemptAt?: Date;
+}
+
+/**
+ * One delivery attempt of one alert, under a lease (only one deliverer at a time). The body and
+ * webhook-id are the same on every attempt, so receivers can deduplicate; the signature is fresh.
+ */
+export const deliverAlert = async (alertId: string, now = new Date()): Promise<DeliveryResult> => {
+  const alert = await leaseAlert(alertId, now, config().ALERT_TIMEOUT_MS * 3);
+  if (!alert) return { outcome: 'not-due' };
+  let attempt: Attempt;
+  try {
+    const owner = await getOwner(alert.ownerId);
+    if (!owner) attempt = { ok: false, error: `owner ${alert.ownerId} no longer exists`, final: true };
+    else
+      attempt =
+        alert.channel === 'email' ? await sendAlertEmail(alert, owner) : await postWebhook(alert, owner);
+  } catch (err: unknown) {
+    const final = err instanceof UnsafeUrlError;
+    const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : '';
+    attempt = {
+      ok: false,
+      error: err instanceof Error ? `${err.name}: ${err.message}${cause}` : String(err),
+      final,
+    };
+  }
+  if (attempt.ok) {
+    await markAlertDelivered(alert.alertId, attempt.statusCode ?? 0, new Date());
+    return { outcome: 'delivered' };
+  }
+  const next = attempt.final ? undefined : nextAttemptAt(alert.attempts, new Date());
+  await markAlertFailed(alert, { error: attempt.error, statusCode: attempt.statusCode }, next);
+  logger.warn('alert delivery failed', {
+    alertId,
+    channel: alert.channel,
+    attempts: alert.attempts,
+    error: attempt.error,
+    dead: !next,
+  });
+  return next ? { outcome: 'retrying', nextAttemptAt: next } : { outcome: 'dead' };
+};
+
+/** The retry sweep: every due alert gets its next attempt (the safety net behind the queue). */
 export const deliverDueAlerts = async (now = new Date()): Promise<Record<DeliveryOutcome, number>> => {
   const due: Alert[] = await dueAlerts(now);
   const counts: Record<DeliveryOutcome, number> = { delivered: 0, retrying: 0, dead: 0, 'not-due': 0 };
   await mapLimit(due, 8, async (a) => {
-    counts[await deliverAlert(a.alertId, now)]++;
+    counts[(await deliverAlert(a.alertId, now)).outcome]++;
   });
   return counts;
 };

@@ -1,34 +1,26 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { casePolicy, SCORE_RAISED, slaDueAt as slaDueFrom } from '../cases/policy.ts';
+import { recoverEarlierCases } from '../cases/recovery.ts';
+import { type Routed, routeCase } from '../cases/routing.ts';
 import { getClients } from '../clients.ts';
 import { config } from '../config.ts';
+import { ConflictError } from '../errors.ts';
 import { classify } from '../nps/score.ts';
-import { newAlertPut } from '../store/alerts.ts';
-import { getCase } from '../store/cases.ts';
+import { caseFromAnswerWrite, caseResolvedByCustomerWrite, getCase } from '../store/cases.ts';
 import { getCustomer } from '../store/customers.ts';
-import { mainTable } from '../store/db.ts';
 import { getInvite } from '../store/invites.ts';
 import { getOwner } from '../store/owners.ts';
-import type { Owner, Response } from '../store/schemas.ts';
-import { customerGsi2, keys, kinds } from '../store/table.ts';
+import type { CaseStatus, Response } from '../store/schemas.ts';
+import { alertPuts } from './outbox.ts';
 import { type AlertType, buildAlert } from './payload.ts';
 
 const isDetractor = (r: Response | undefined): r is Response =>
   r !== undefined && classify(r.score) === 'detractor';
 
-/** Owner routing: the customer's own account manager, else the configured default owner. */
-const routeOwner = async (ownerId: string | undefined): Promise<Owner | undefined> => {
-  const own = ownerId ? await getOwner(ownerId) : undefined;
-  if (own) return own;
-  const fallback = config().DEFAULT_OWNER_ID;
-  return fallback ? getOwner(fallback) : undefined;
-};
-
-const slaHours = (tier: string | undefined) =>
-  tier === 'key' ? config().SLA_HOURS_KEY : config().SLA_HOURS_DEFAULT;
-
 export interface RaiseResult {
   caseId?: string;
-  alertId?: string;
+  /** The alerts this change raised (one per owner channel), to hand to delivery. */
+  alertIds: string[];
   duplicate: boolean;
 }
 
@@ -43,102 +35,93 @@ const isCancelledByCondition = (err: unknown): boolean =>
  * A detractor answer (new, or edited, or commented) opens or updates the invite's case and queues
  * one alert for the owner — case and alert in one transaction, keyed by the response version, so
  * a redelivered stream record changes nothing and a crash leaves either both or neither.
+ * An answer of 7 or more marks the customer's earlier cases recovered, and when it is this very
+ * invite's score raised from a detractor's, resolves its case (outcome `score raised`) and tells
+ * the owner with a `detractor.updated` alert.
  */
 export const raiseDetractorAlert = async (
   oldImage: Response | undefined,
   newImage: Response | undefined,
   now = new Date(),
 ): Promise<RaiseResult> => {
-  if (!isDetractor(newImage)) return { duplicate: false };
-  const type: AlertType = isDetractor(oldImage) ? 'detractor.updated' : 'detractor.created';
+  if (!newImage) return { alertIds: [], duplicate: false };
+  const raised = !isDetractor(newImage);
   const caseId = newImage.inviteId;
-  const alertId = `${newImage.inviteId}.v${newImage.version}`;
-  const [customer, invite, owner, existing] = await Promise.all([
+  // A 7+ answer only has work to do on cases: look before loading anything else.
+  const [known] = raised ? await Promise.all([getCase(caseId), recoverEarlierCases(newImage)]) : [];
+  if (raised && (!known || known.status === 'resolved')) return { alertIds: [], duplicate: false };
+  const eventId = `${newImage.inviteId}.v${newImage.version}`;
+  const [customer, invite, existing, routed] = await Promise.all([
     getCustomer(newImage.customerId),
     getInvite(newImage.inviteId),
-    routeOwner(newImage.ownerId),
-    getCase(caseId),
+    raised ? known : getCase(caseId),
+    // Routing decides the owner when the case opens, from the answer's snapshot.
+    raised ? Promise.resolve<Routed>({}) : routeCase(newImage),
   ]);
-  const tier = newImage.attributes.tier;
-  const createdAt = now.toISOString();
-  const slaDueAt = existing?.slaDueAt ?? new Date(now.getTime() + slaHours(tier) * 3_600_000).toISOString();
+  // Later updates of a case go to the owner it was opened for, whatever the rules say by then.
+  const owner =
+    existing?.ownerId && existing.ownerId !== routed.owner?.id
+      ? ((await getOwner(existing.ownerId)) ?? routed.owner)
+      : routed.owner;
+  const reopen = !raised && existing?.status === 'resolved' && existing.resolvedBy === 'customer';
+  const type: AlertType = existing || isDetractor(oldImage) ? 'detractor.updated' : 'detractor.created';
+  const policy = casePolicy(newImage.attributes.tier, config());
+  const slaDueAt = existing?.slaDueAt ?? slaDueFrom(now, policy.slaHours);
+  // The status the case has once this transaction commits, as the alert reports it.
+  const statusAfter: CaseStatus = raised ? 'resolved' : reopen ? 'open' : (existing?.status ?? 'open');
 
-  const caseUpdate = {
-    Update: {
-      TableName: mainTable(),
-      Key: keys.case(caseId),
-      UpdateExpression:
-        'SET caseId = :caseId, inviteId = :inviteId, customerId = :customerId, score = :score, updatedAt = :now, ' +
-        'responseVersion = :version, kind = :kind, tier = :tier, ' +
-        'createdAt = if_not_exists(createdAt, :now), slaDueAt = if_not_exists(slaDueAt, :sla), ' +
-        '#status = if_not_exists(#status, :open), notes = if_not_exists(notes, :noNotes), ' +
-        'recovered = if_not_exists(recovered, :false), gsi1pk = if_not_exists(gsi1pk, :openKind), ' +
-        'gsi1sk = if_not_exists(gsi1sk, :sort), gsi2pk = :customerKey, gsi2sk = if_not_exists(gsi2sk, :customerSort)' +
-        (owner ? ', ownerId = :ownerId' : '') +
-        (newImage.comment !== undefined ? ', #comment = :comment' : ''),
-      ConditionExpression: 'attribute_not_exists(responseVersion) OR responseVersion < :version',
-      ExpressionAttributeNames: {
-        '#status': 'status',
-        ...(newImage.comment !== undefined ? { '#comment': 'comment' } : {}),
-      },
-      ExpressionAttributeValues: {
-        ':caseId': caseId,
-        ':inviteId': newImage.inviteId,
-        ':customerId': newImage.customerId,
-        ':score': newImage.score,
-        ':now': createdAt,
-        ':version': newImage.version,
-        ':kind': 'case',
-        ':tier': tier ?? 'none',
-        ':sla': slaDueAt,
-        ':open': 'open',
-        ':noNotes': [],
-        ':false': false,
-        ':openKind': kinds.caseByStatus('open'),
-        ':sort': `${createdAt}#${caseId}`,
-        ':customerKey': customerGsi2(newImage.customerId),
-        ':customerSort': `CASE#${createdAt}#${caseId}`,
-        ...(owner ? { ':ownerId': owner.id } : {}),
-        ...(newImage.comment !== undefined ? { ':comment': newImage.comment } : {}),
-      },
-    },
-  };
+  const caseUpdate = known
+    ? caseResolvedByCustomerWrite(known, newImage, SCORE_RAISED, now)
+    : caseFromAnswerWrite({
+        caseId,
+        response: newImage,
+        ownerId: owner?.id,
+        routedBy: routed.routedBy,
+        priority: policy.priority,
+        slaDueAt,
+        reopen,
+        now,
+      });
 
   const transact: NonNullable<TransactWriteCommandInput['TransactItems']> = [caseUpdate];
-  if (owner?.webhookUrl) {
-    const payload = buildAlert({
-      type,
-      caseItem: { caseId, status: existing?.status ?? 'open', slaDueAt },
-      response: newImage,
-      customer: customer ?? {
-        id: newImage.customerId,
-        name: invite?.name,
-        email: invite?.email ?? '',
-        attributes: newImage.attributes,
-      },
-      owner,
-      publicUrl: config().PUBLIC_URL,
-    });
-    transact.push(
-      newAlertPut(newImage.customerId, {
-        alertId,
+  const outbox = owner
+    ? alertPuts({
+        eventId,
         caseId,
-        ownerId: owner.id,
+        customerId: newImage.customerId,
+        owner,
         type,
-        payload: JSON.stringify(payload),
-        status: 'pending',
-        attempts: 0,
-        nextAttemptAt: createdAt,
-        createdAt,
-      }),
-    );
-  }
+        payload: buildAlert({
+          type,
+          caseItem: { caseId, status: statusAfter, slaDueAt },
+          response: newImage,
+          customer: customer ?? {
+            id: newImage.customerId,
+            name: invite?.name,
+            email: invite?.email ?? '',
+            attributes: newImage.attributes,
+          },
+          owner,
+          publicUrl: config().PUBLIC_URL,
+        }),
+        now,
+      })
+    : { puts: [], alertIds: [] };
+  transact.push(...outbox.puts);
   try {
     await getClients().ddb.send(new TransactWriteCommand({ TransactItems: transact }));
   } catch (err: unknown) {
-    if (isCancelledByCondition(err))
-      return { caseId, alertId: owner?.webhookUrl ? alertId : undefined, duplicate: true };
+    if (isCancelledByCondition(err)) {
+      // Refused because this response version was applied already: a redelivery. Refused while the
+      // case still holds an older version: it changed between read and write (an owner's update),
+      // so the record fails and is retried, reading the case afresh.
+      const current = await getCase(caseId);
+      if (current?.responseVersion !== undefined && current.responseVersion < newImage.version) {
+        throw new ConflictError(`case ${caseId} changed while answer v${newImage.version} was applied`);
+      }
+      return { caseId, alertIds: outbox.alertIds, duplicate: true };
+    }
     throw err;
   }
-  return { caseId, alertId: owner?.webhookUrl ? alertId : undefined, duplicate: false };
+  return { caseId, alertIds: outbox.alertIds, duplicate: false };
 };

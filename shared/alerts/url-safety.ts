@@ -1,8 +1,9 @@
-import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { lookup } from 'node:dns';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 
 /** Addresses a webhook must never reach from inside AWS: loopback, private, link-local (metadata), … */
-const blocked = new BlockList();
+const blockedV4 = new BlockList();
+const blockedV6 = new BlockList();
 for (const [net, prefix] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
@@ -18,25 +19,29 @@ for (const [net, prefix] of [
   ['203.0.113.0', 24],
   ['224.0.0.0', 3],
 ] as const) {
-  blocked.addSubnet(net, prefix, 'ipv4');
+  blockedV4.addSubnet(net, prefix, 'ipv4');
 }
 for (const [net, prefix] of [
   ['::', 128],
   ['::1', 128],
-  ['::ffff:0:0', 96],
   ['64:ff9b::', 96],
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
   ['2001:db8::', 32],
 ] as const) {
-  blocked.addSubnet(net, prefix, 'ipv6');
+  blockedV6.addSubnet(net, prefix, 'ipv6');
 }
 
 export const isPublicAddress = (address: string): boolean => {
   const family = isIP(address);
-  if (family === 0) return false;
-  return !blocked.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (family === 4) return !blockedV4.check(address, 'ipv4');
+  if (family !== 6) return false;
+  // An IPv4-mapped IPv6 address (::ffff:10.0.0.1) is judged by its IPv4 part.
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  if (mapped) return !blockedV4.check(mapped, 'ipv4');
+  if (/^::ffff:/i.test(address)) return false;
+  return !blockedV6.check(address, 'ipv6');
 };
 
 export class UnsafeUrlError extends Error {
@@ -47,10 +52,10 @@ export class UnsafeUrlError extends Error {
 }
 
 /**
- * Checked at send time, not only when saved: DNS can change after an owner is saved. In local mode
- * (one laptop, loopback receivers) plain http and private addresses are allowed.
+ * Static checks on a webhook URL: http(s) only, no credentials, and outside local mode https and
+ * no literal private address. The resolved addresses are checked at connect time (below).
  */
-export const assertDeliverableUrl = async (raw: string, localMode: boolean): Promise<URL> => {
+export const assertDeliverableUrl = (raw: string, localMode: boolean): URL => {
   let url: URL;
   try {
     url = new URL(raw);
@@ -58,18 +63,32 @@ export const assertDeliverableUrl = async (raw: string, localMode: boolean): Pro
     throw new UnsafeUrlError('webhook URL is not a valid URL');
   }
   if (url.username || url.password) throw new UnsafeUrlError('webhook URL must not carry credentials');
-  if (localMode) {
-    if (url.protocol !== 'https:' && url.protocol !== 'http:')
-      throw new UnsafeUrlError('webhook URL must be http(s)');
-    return url;
-  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new UnsafeUrlError('webhook URL must be http(s)');
+  if (localMode) return url;
   if (url.protocol !== 'https:') throw new UnsafeUrlError('webhook URL must use https');
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(host)
-    ? [host]
-    : (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
-  if (addresses.length === 0 || !addresses.every(isPublicAddress)) {
-    throw new UnsafeUrlError(`webhook host ${url.hostname} does not resolve to public addresses only`);
-  }
+  if (isIP(host) && !isPublicAddress(host))
+    throw new UnsafeUrlError(`webhook host ${host} is not a public address`);
   return url;
+};
+
+/**
+ * A DNS lookup for the HTTP client that refuses private answers. Checking at connect time, on the
+ * very addresses the socket will use, closes the gap in which DNS could change after a check
+ * (DNS rebinding) — the connection can only go where the check looked.
+ */
+export const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
+  lookup(hostname, { ...options, all: true }, (err, addresses) => {
+    if (err) return callback(err, '', 0);
+    const list = Array.isArray(addresses) ? addresses : [];
+    const unsafe = list.find((a) => !isPublicAddress(a.address));
+    if (list.length === 0 || unsafe) {
+      const error = new UnsafeUrlError(`webhook host ${hostname} resolves to a non-public address`);
+      return callback(error as NodeJS.ErrnoException, '', 0);
+    }
+    if (options.all) return (callback as unknown as (e: null, a: typeof list) => void)(null, list);
+    const [first] = list;
+    return callback(null, first?.address ?? '', first?.family ?? 4);
+  });
 };

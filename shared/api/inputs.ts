@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_SCORE, MIN_SCORE } from '../nps/score.ts';
+import { SEGMENT_PATTERN } from '../nps/segments.ts';
 import { ownerStyle, scheduleShape } from '../store/schemas.ts';
 
 /** Public HTTP bodies. Extra fields are allowed (and ignored); the fields named here are fixed. */
@@ -88,11 +89,55 @@ export const surveyAnswerInput = z.object({
 /** A validated answer: an integer score and, if any, a trimmed non-empty comment. */
 export type SurveyAnswerInput = { score: number; comment?: string | undefined };
 
-export const caseUpdateInput = z.object({
-  status: z.enum(['acknowledged', 'contacted', 'resolved']),
-  note: z.string().trim().max(2000).optional(),
-  outcome: z.string().trim().max(500).optional(),
-});
+export const caseUpdateInput = z
+  .object({
+    status: z.enum(['acknowledged', 'contacted', 'resolved']),
+    note: z.string().trim().max(2000).optional(),
+    outcome: z.string().trim().max(500).optional(),
+  })
+  // The record of the follow-up is the point: how the customer was contacted, what was done.
+  .superRefine((input, ctx) => {
+    if (input.status === 'contacted' && !input.note) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['note'],
+        message: 'a note is required when marking a case contacted',
+      });
+    }
+    if (input.status === 'resolved' && !input.outcome) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['outcome'],
+        message: 'an outcome is required to resolve a case',
+      });
+    }
+  });
 export type CaseUpdateInput = z.infer<typeof caseUpdateInput>;
+
+/**
+ * Routing rules, first match wins: `{segment: "tier:key", ownerId: "key-accounts"}`. A segment is
+ * `attr:value`, `campaign:<id>` or `all` (a catch-all); `owner:` is refused, since rules only
+ * route customers who have no owner of their own.
+ */
+export const routingInput = z.object({
+  rules: z
+    .array(
+      z.object({
+        segment: z
+          .string()
+          .trim()
+          .toLowerCase()
+          .regex(SEGMENT_PATTERN, 'segment must be attr:value (e.g. tier:key), campaign:<id> or all')
+          .refine((s) => !s.startsWith('owner:'), 'owner: segments cannot route: use the customer ownerId'),
+        ownerId: id,
+      }),
+    )
+    .max(100),
+});
+export type RoutingInput = z.infer<typeof routingInput>;
+
+export const followUpInput = z.object({
+  message: z.string().trim().min(1).max(2000).optional(),
+});
 
 export { id as idSchema };

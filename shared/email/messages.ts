@@ -17,6 +17,12 @@ export interface Messages {
   invalid: string;
   unsubscribed: string;
   unsubscribeConfirm: string;
+  /** The follow-up email after a case is resolved; `{comment}`, `{score}` and `{brand}` are filled in. */
+  followUpSubject: string;
+  followUpToldUs: string;
+  followUpToldUsScore: string;
+  followUpWhatWeDid: string;
+  followUpThanks: string;
 }
 
 const en: Messages = {
@@ -37,6 +43,11 @@ const en: Messages = {
   invalid: 'This survey link is not valid.',
   unsubscribed: 'You will not receive these surveys any more.',
   unsubscribeConfirm: 'Stop receiving these surveys?',
+  followUpSubject: '{brand}: what we did about your feedback',
+  followUpToldUs: 'You told us: “{comment}”',
+  followUpToldUsScore: 'You rated {brand} {score} out of 10.',
+  followUpWhatWeDid: 'Here is what we did:',
+  followUpThanks: 'Thank you for taking the time to tell us.',
 };
 
 const de: Messages = {
@@ -57,6 +68,11 @@ const de: Messages = {
   invalid: 'Dieser Umfragelink ist ungültig.',
   unsubscribed: 'Sie erhalten diese Umfragen nicht mehr.',
   unsubscribeConfirm: 'Diese Umfragen nicht mehr erhalten?',
+  followUpSubject: '{brand}: Was wir aus Ihrem Feedback gemacht haben',
+  followUpToldUs: 'Sie haben uns geschrieben: „{comment}“',
+  followUpToldUsScore: 'Sie haben {brand} mit {score} von 10 bewertet.',
+  followUpWhatWeDid: 'Das haben wir unternommen:',
+  followUpThanks: 'Vielen Dank, dass Sie sich die Zeit genommen haben, uns das mitzuteilen.',
 };
 
 const fr: Messages = {
@@ -77,6 +93,11 @@ const fr: Messages = {
   invalid: 'Ce lien d’enquête n’est pas valide.',
   unsubscribed: 'Vous ne recevrez plus ces enquêtes.',
   unsubscribeConfirm: 'Ne plus recevoir ces enquêtes ?',
+  followUpSubject: '{brand} : ce que nous avons fait de votre avis',
+  followUpToldUs: 'Vous nous avez dit : « {comment} »',
+  followUpToldUsScore: 'Vous avez donné à {brand} la note de {score} sur 10.',
+  followUpWhatWeDid: 'Voici ce que nous avons fait :',
+  followUpThanks: 'Merci d’avoir pris le temps de nous le dire.',
 };
 
 const catalog: Record<string, Messages> = { en, de, fr };

@@ -26,10 +26,12 @@ export const sendEmail = async (to: string, email: RenderedEmail, tags: Record<s
             Html: { Data: email.html, Charset: 'UTF-8' },
             Text: { Data: email.text, Charset: 'UTF-8' },
           },
-          Headers: [
-            { Name: 'List-Unsubscribe', Value: `<${email.unsubscribeUrl}>` },
-            { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
-          ],
+          Headers: email.unsubscribeUrl
+            ? [
+                { Name: 'List-Unsubscribe', Value: `<${email.unsubscribeUrl}>` },
+                { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
+              ]
+            : undefined,
         },
       },
     }),

@@ -15,7 +15,8 @@ export interface RenderedEmail {
   subject: string;
   html: string;
   text: string;
-  unsubscribeUrl: string;
+  /** Bulk mail to customers carries one-click unsubscribe; internal mail to owners does not. */
+  unsubscribeUrl?: string;
 }
 
 export const scoreUrl = (publicUrl: string, token: string, score: number) =>

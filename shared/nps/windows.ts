@@ -18,11 +18,22 @@ const formatterFor = (timeZone: string): Intl.DateTimeFormat => {
   return f;
 };
 
-/** The calendar date of an instant in the account's time zone. */
+const dates = new Map<string, LocalDate>();
+
+/**
+ * The calendar date of an instant in the account's time zone. Offsets are whole minutes, so the
+ * answer is cached per minute: a batch of answers needs Intl once per minute, not once per answer.
+ */
 export const localDate = (instant: Date, timeZone: string): LocalDate => {
+  const key = `${timeZone}|${Math.floor(instant.getTime() / 60_000)}`;
+  const cached = dates.get(key);
+  if (cached) return cached;
   const parts = formatterFor(timeZone).formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return { year: get('year'), month: get('month'), day: get('day') };
+  const date = { year: get('year'), month: get('month'), day: get('day') };
+  if (dates.size >= 10_000) dates.clear();
+  dates.set(key, date);
+  return date;
 };
 
 export const parseLocalDate = (text: string): LocalDate | undefined => {

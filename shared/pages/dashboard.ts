@@ -16,6 +16,8 @@ export const dashboardPage = (): Page => {
   <table id="trend"><thead><tr><th>Month</th><th>NPS</th><th>±</th><th>Responses</th></tr></thead><tbody></tbody></table>
   <h2>Detractor cases</h2>
   <table id="cases"><thead><tr><th>Opened</th><th>Customer</th><th>Score</th><th>Comment</th><th>Owner</th><th>Status</th><th>Due</th><th></th></tr></thead><tbody></tbody></table>
+  <h2>Follow-up</h2>
+  <table id="followup"><thead><tr><th>Cases of</th><th>Cases</th><th>Acknowledge p50 / p90 (min)</th><th>First contact p50 / p90 (min)</th><th>Acknowledged within SLA</th><th>Recovered</th><th>Escalated</th></tr></thead><tbody></tbody></table>
   <h2>Latest responses</h2>
   <table id="responses"><thead><tr><th>When</th><th>Customer</th><th>Score</th><th>Comment</th><th>Segment</th></tr></thead><tbody></tbody></table>
   <h2>Undeliverable alerts</h2>
@@ -42,11 +44,11 @@ async function load() {
   $('error').textContent = '';
   try {
     const w = $('window').value;
-    const [segments, trend, cases, responses, dead] = await Promise.all([
+    const [segments, trend, cases, responses, dead, metrics] = await Promise.all([
       api('/api/nps/segments?window=' + w), api('/api/nps?segment=all&window=month'), api('/api/cases'),
-      api('/api/responses?limit=25'), api('/api/alerts/dead'),
+      api('/api/responses?limit=25'), api('/api/alerts/dead'), api('/api/cases/metrics'),
     ]);
-    for (const id of ['segments', 'trend', 'cases', 'responses', 'dead']) $(id).tBodies[0].replaceChildren();
+    for (const id of ['segments', 'trend', 'cases', 'responses', 'dead', 'followup']) $(id).tBodies[0].replaceChildren();
     for (const s of segments.segments) row($('segments').tBodies[0], [s.segment, fmt(s.nps), fmt(s.marginOfError), s.responses, s.promoters, s.passives, s.detractors]);
     for (const p of trend.points) row($('trend').tBodies[0], [p.period, fmt(p.nps), fmt(p.marginOfError), p.responses]);
     for (const c of cases.cases) {
@@ -61,10 +63,30 @@ async function load() {
           load();
         });
         actions.append(b);
+      } else if (c.followUp) {
+        actions.textContent = 'follow-up sent ' + when(c.followUp.sentAt);
+      } else {
+        const b = document.createElement('button');
+        b.textContent = 'Send follow-up';
+        b.addEventListener('click', async () => {
+          const message = prompt('What we did, for the customer (empty: the outcome)', c.outcome || '');
+          if (message === null) return;
+          await api('/api/cases/' + encodeURIComponent(c.caseId) + '/follow-up', { method: 'POST', body: JSON.stringify(message.trim() ? { message } : {}) }).catch((e) => { $('error').textContent = e.message; });
+          load();
+        });
+        actions.append(b);
       }
-      const tr = row($('cases').tBodies[0], [when(c.createdAt), c.customerId, c.score, c.comment, c.ownerId, c.status, when(c.slaDueAt), actions]);
+      const flags = [c.priority === 'high' ? 'high priority' : '', c.escalatedAt ? 'escalated' : '', c.recovered ? 'recovered' : ''].filter(Boolean);
+      const status = c.status + (flags.length ? ' (' + flags.join(', ') + ')' : '');
+      const tr = row($('cases').tBodies[0], [when(c.createdAt), c.customerId, c.score, c.comment, c.ownerId, status, when(c.slaDueAt), actions]);
       tr.id = 'case=' + c.caseId;
     }
+    const pair = (d) => (d.count ? fmt(d.p50) + ' / ' + fmt(d.p90) : '—');
+    const pct = (x) => (x == null ? '—' : Math.round(x * 100) + '%');
+    const figures = (label, f) => row($('followup').tBodies[0], [label, f.cases, pair(f.timeToAcknowledgeMinutes), pair(f.timeToFirstContactMinutes), pct(f.sla.share) + ' of ' + f.sla.due, pct(f.recovery.rate) + ' (' + f.recovery.recovered + ')', f.escalated]);
+    figures('all', metrics.overall);
+    for (const o of metrics.byOwner) figures('owner:' + o.ownerId, o);
+    for (const s of metrics.bySegment) figures(s.segment, s);
     for (const r of responses.responses) row($('responses').tBodies[0], [when(r.respondedAt), r.customerId, r.score, r.comment, Object.entries(r.attributes).map(([k, v]) => k + ':' + v).join(' ')]);
     for (const a of dead.alerts) row($('dead').tBodies[0], [a.alertId, a.ownerId, a.attempts, a.lastError]);
     $('app').hidden = false;

@@ -1,6 +1,6 @@
 import { classify } from '../nps/score.ts';
 import { segmentsOf } from '../nps/segments.ts';
-import { periodOf, WINDOWS, type Window } from '../nps/windows.ts';
+import { localDate, periodOfDate, WINDOWS, type Window } from '../nps/windows.ts';
 import type { Response } from '../store/schemas.ts';
 
 /** The counters kept per segment × window period. NPS and margin of error are derived on read. */
@@ -66,8 +66,8 @@ const deltaOfScore = (score: number): Delta => {
  * window periods of its *first* answer (so an edit never moves it to another period).
  */
 export const contributions = (response: Response, timeZone: string): Array<[CounterKey, Delta]> => {
-  const at = new Date(response.firstAnsweredAt);
-  const periods = WINDOWS.map((w) => [w, periodOf(w, at, timeZone)] as const);
+  const date = localDate(new Date(response.firstAnsweredAt), timeZone);
+  const periods = WINDOWS.map((w) => [w, periodOfDate(w, date)] as const);
   const out: Array<[CounterKey, Delta]> = [];
   for (const segment of segmentsOf(response)) {
     for (const [window, period] of periods)

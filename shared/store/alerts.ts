@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
-import { isConditionFailure } from '../errors.ts';
+import { ConflictError, isConditionFailure, NotFoundError } from '../errors.ts';
 import { mainTable, queryAll } from './db.ts';
 import { type Alert, alertItem } from './schemas.ts';
 import { customerGsi2, keys, kinds, MAIN_TABLE } from './table.ts';
@@ -107,6 +107,37 @@ export const markAlertFailed = async (
           },
     }),
   );
+};
+
+/** Puts a dead (or stuck) alert back in the queue with a fresh set of attempts. */
+export const resetAlertForRedelivery = async (alertId: string, now = new Date()): Promise<Alert> => {
+  try {
+    const out = await getClients().ddb.send(
+      new UpdateCommand({
+        TableName: mainTable(),
+        Key: keys.alert(alertId),
+        UpdateExpression:
+          'SET #status = :pending, attempts = :zero, nextAttemptAt = :now, gsi1pk = :kind, gsi1sk = :sort, redrivenAt = :now REMOVE leaseUntil',
+        ConditionExpression: 'attribute_exists(pk) AND #status <> :delivered',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':pending': 'pending',
+          ':zero': 0,
+          ':now': now.toISOString(),
+          ':kind': kinds.pendingAlert,
+          ':sort': `${now.toISOString()}#${alertId}`,
+          ':delivered': 'delivered',
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return alertItem.parse(out.Attributes);
+  } catch (err: unknown) {
+    if (!isConditionFailure(err)) throw err;
+    const existing = await getAlert(alertId);
+    if (!existing) throw new NotFoundError(`alert ${alertId} does not exist`);
+    throw new ConflictError('this alert was already delivered', 'already_delivered');
+  }
 };
 
 /** Alerts whose next attempt is due, oldest first. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OwnerInput } from '../api/inputs.ts';
 import { getClients } from '../clients.ts';
 import { mainTable, queryAll } from './db.ts';
@@ -55,4 +55,19 @@ export const listOwners = async (): Promise<Owner[]> => {
 export const publicOwner = ({ webhookSecret, ...owner }: Owner) => ({
   ...owner,
   hasWebhookSecret: Boolean(webhookSecret),
+  webhookDisabled: Boolean(owner.webhookDisabledAt),
 });
+
+/** After a 410 Gone: no more posts to this webhook until the owner is saved again. */
+export const disableOwnerWebhook = async (ownerId: string, reason: string, now = new Date()) => {
+  await getClients().ddb.send(
+    new UpdateCommand({
+      TableName: mainTable(),
+      Key: keys.owner(ownerId),
+      UpdateExpression:
+        'SET webhookDisabledAt = if_not_exists(webhookDisabledAt, :now), webhookDisabledReason = :reason',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':now': now.toISOString(), ':reason': reason },
+    }),
+  );
+};

@@ -25,6 +25,9 @@ export const ownerItem = z.object({
   webhookUrl: z.string().optional(),
   webhookSecret: z.string().optional(),
   style: ownerStyle.default('generic'),
+  /** Set when the receiver answered 410 Gone: no more posts until the owner is saved again. */
+  webhookDisabledAt: z.string().optional(),
+  webhookDisabledReason: z.string().optional(),
   updatedAt: z.string(),
 });
 export type Owner = z.infer<typeof ownerItem>;
@@ -101,6 +104,8 @@ export type Response = z.infer<typeof responseItem>;
 
 export const caseStatus = z.enum(['open', 'acknowledged', 'contacted', 'resolved']);
 export type CaseStatus = z.infer<typeof caseStatus>;
+export const casePriority = z.enum(['high', 'normal']);
+export type CasePriority = z.infer<typeof casePriority>;
 export const caseItem = z.object({
   caseId: z.string(),
   inviteId: z.string(),
@@ -116,14 +121,42 @@ export const caseItem = z.object({
   notes: z.array(z.object({ at: z.string(), text: z.string(), status: caseStatus })).default([]),
   outcome: z.string().optional(),
   recovered: z.boolean().default(false),
+  /** Set by the routing: the customer's own owner, a routing rule, or the default owner. */
+  routedBy: z.enum(['customer', 'rule', 'default']).optional(),
+  priority: casePriority.optional(),
+  /** The answer's segment snapshot, so metrics per segment read the case alone. */
+  attributes: attributes.optional(),
+  responseVersion: z.number().int().optional(),
+  acknowledgedAt: z.string().optional(),
+  contactedAt: z.string().optional(),
+  resolvedAt: z.string().optional(),
+  /** `customer` when the customer raised the score to 7+ themselves (outcome `score raised`). */
+  resolvedBy: z.enum(['owner', 'customer']).optional(),
+  /** When and by which later answer (invite id) the customer came back with 7 or more. */
+  recoveredAt: z.string().optional(),
+  recoveredBy: z.string().optional(),
+  escalatedAt: z.string().optional(),
+  escalatedTo: z.string().optional(),
+  followUp: z.object({ sentAt: z.string(), messageId: z.string(), message: z.string() }).optional(),
 });
 export type Case = z.infer<typeof caseItem>;
 
-export const alertStatus = z.enum(['pending', 'delivered', 'dead', 'skipped']);
+export const routingRule = z.object({ segment: z.string(), ownerId: z.string() });
+export type RoutingRule = z.infer<typeof routingRule>;
+export const routingItem = z.object({
+  rules: z.array(routingRule).default([]),
+  updatedAt: z.string(),
+});
+export type Routing = z.infer<typeof routingItem>;
+
+export const alertStatus = z.enum(['pending', 'delivered', 'dead']);
+export const alertChannel = z.enum(['webhook', 'email']);
+export type AlertChannel = z.infer<typeof alertChannel>;
 export const alertItem = z.object({
   alertId: z.string(),
   caseId: z.string(),
   ownerId: z.string(),
+  channel: alertChannel.default('webhook'),
   type: z.enum(['detractor.created', 'detractor.updated']),
   /** The exact body sent on every attempt, frozen when the alert was raised. */
   payload: z.string(),

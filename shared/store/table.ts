@@ -40,6 +40,8 @@ export const keys = {
   response: (inviteId: string) => ({ pk: `INVITE#${inviteId}`, sk: 'RESPONSE' }),
   case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),
   alert: (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' }),
+  /** The owner routing rules: one item holding the ordered list. */
+  routing: () => ({ pk: 'ROUTING', sk: 'RULES' }),
   /** Keyed by a hash, so an unsubscribe outlives the erasure of the address it protects. */
   suppression: (email: string) => ({ pk: `SUPPRESSION#${emailHash(email)}`, sk: 'SUPPRESSION' }),
 } as const;
@@ -63,3 +65,18 @@ export const kinds = {
 export const RESPONSE_SK = 'RESPONSE';
 
 export const customerGsi2 = (customerId: string) => `CUSTOMER#${customerId}`;
+
+/**
+ * Cases sort by SLA due time inside their `CASE#<status>` partition, so the escalation check reads
+ * exactly the open cases that are overdue (a key range up to now). An escalated case moves behind
+ * every timestamp (`~`), out of that range, so it is never read by the check again.
+ */
+export const caseSort = {
+  due: (slaDueAt: string, caseId: string) => `${slaDueAt}#${caseId}`,
+  escalated: (slaDueAt: string, caseId: string) => `~escalated#${slaDueAt}#${caseId}`,
+  /** The upper bound of the key range of cases due at or before `now`. */
+  dueBy: (now: Date) => `${now.toISOString()}#~`,
+} as const;
+
+/** A customer's cases in the byCustomer index, in creation order. */
+export const caseCustomerSort = (createdAt: string, caseId: string) => `CASE#${createdAt}#${caseId}`;

@@ -10,6 +10,7 @@ import {
   DISPATCH_FUNCTION,
   type FunctionName,
   HTTP_FUNCTIONS,
+  QUEUE_CONSUMERS,
   ROUTES,
   SCHEDULED_FUNCTIONS,
   STREAM_CONSUMERS,
@@ -208,8 +209,16 @@ describe('secrets', () => {
         keys.includes('adminKey'),
       );
     }
+    // admin-api signs the unsubscribe link of a case follow-up email.
     expect(ALL_FUNCTIONS.filter((n) => FUNCTION_SPECS[n].keys?.includes('tokenKey')).sort()).toEqual(
-      ['dispatch-campaign', 'submit-response', 'survey-page', 'sweep-outbox', 'unsubscribe'].sort(),
+      [
+        'admin-api',
+        'dispatch-campaign',
+        'submit-response',
+        'survey-page',
+        'sweep-outbox',
+        'unsubscribe',
+      ].sort(),
     );
     expect(ALL_FUNCTIONS.filter((n) => FUNCTION_SPECS[n].keys?.includes('adminKey'))).toEqual(['admin-api']);
   });
@@ -286,8 +295,8 @@ describe('stream consumers', () => {
     },
   );
 
-  it('keeps one encrypted, TLS-only dead-letter queue per consumer', () => {
-    template.resourceCountIs('AWS::SQS::Queue', STREAM_NAMES.length);
+  it('keeps one encrypted, TLS-only dead-letter queue per consumer (plus the alert queue and its DLQ)', () => {
+    template.resourceCountIs('AWS::SQS::Queue', STREAM_NAMES.length + 2);
     template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
@@ -296,6 +305,51 @@ describe('stream consumers', () => {
         ]),
       },
     });
+  });
+});
+
+describe('alert queue', () => {
+  const queueId = () => logicalIdOf(stack, stack.alertQueue.queue);
+  it('dead-letters a message after its receive limit, and alarms on the dead-letter queue', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(stack, stack.alertQueue.deadLetterQueue), 'Arn'] },
+        maxReceiveCount: QUEUE_CONSUMERS['deliver-alerts'].maxReceiveCount,
+      },
+      VisibilityTimeout: 360,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [logicalIdOf(stack, stack.alertQueue.deadLetterQueue), 'QueueName'] },
+        },
+      ],
+      Threshold: 0,
+    });
+  });
+
+  it('feeds the deliver function in batches that report partial failures', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId(), 'Arn'] },
+      FunctionName: { Ref: fnId('deliver-alerts') },
+      BatchSize: QUEUE_CONSUMERS['deliver-alerts'].batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('lets only the alert producers send to it, and tells every function its URL', () => {
+    for (const name of ALL_FUNCTIONS) {
+      const queueArn = JSON.stringify({ 'Fn::GetAtt': [queueId(), 'Arn'] });
+      const sends = statementsOf(name).some(
+        (st) =>
+          asList(st.Action).includes('sqs:SendMessage') &&
+          asList(st.Resource).some((r) => JSON.stringify(r) === queueArn),
+      );
+      expect(sends, name).toBe(Boolean(FUNCTION_SPECS[name].queuesAlerts));
+      expect(fnProps(name).Environment.Variables.ALERT_QUEUE_URL).toEqual({ Ref: queueId() });
+    }
   });
 });
 
@@ -340,7 +394,8 @@ describe('HTTP API', () => {
 describe('sending', () => {
   it('lets only the senders call ses:SendEmail, scoped to the sender identity, never *', () => {
     const senders = ALL_FUNCTIONS.filter((n) => FUNCTION_SPECS[n].sendsEmail);
-    expect(senders.sort()).toEqual(['dispatch-campaign', 'sweep-outbox']);
+    // Surveys (dispatch, sweep), alert emails to owners (deliver-alerts, sweep), case follow-ups (admin-api).
+    expect(senders.sort()).toEqual(['admin-api', 'deliver-alerts', 'dispatch-campaign', 'sweep-outbox']);
     for (const name of ALL_FUNCTIONS) {
       const ses = statementsOf(name).filter((s) => asList(s.Action).includes('ses:SendEmail'));
       if (!senders.includes(name)) {
@@ -407,7 +462,10 @@ describe('schedules', () => {
           {
             Effect: 'Allow',
             Action: 'lambda:InvokeFunction',
-            Resource: SCHEDULED_FUNCTIONS.map((name) => ({ 'Fn::GetAtt': [fnId(name), 'Arn'] })),
+            // CDK lists the ARNs sorted by logical id.
+            Resource: SCHEDULED_FUNCTIONS.map((name) => fnId(name))
+              .sort()
+              .map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })),
           },
         ],
       },
