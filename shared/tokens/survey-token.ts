@@ -48,8 +48,10 @@ export const verifySurveyToken = (key: string, token: string, options: VerifyOpt
   const unknown = () => new NotFoundError('This survey link is not valid.', 'invalid_token');
   if (!m) throw unknown();
   const [, inviteId = '', expiry = '', mac = ''] = m;
-  const given = Buffer.from(mac, 'base64url');
-  const expected = macOf(key, inviteId, expiry);
+  // Compared as text, not as decoded bytes: the last base64url character carries unused bits, and
+  // a decoded comparison would accept several spellings of one MAC (a malleable token).
+  const given = Buffer.from(mac, 'ascii');
+  const expected = Buffer.from(macOf(key, inviteId, expiry).toString('base64url'), 'ascii');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw unknown();
   const expiresAt = new Date(Number.parseInt(expiry, 36) * 1000);
   if (!options.allowExpired && expiresAt.getTime() <= (options.now ?? new Date()).getTime()) {
