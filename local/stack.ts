@@ -181,6 +181,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         (name) => ({
           name,
           ...STREAM_CONSUMERS[name],
+          batchingWindowMs: STREAM_CONSUMERS[name].localBatchingWindowMs,
           bisectOnError: true,
           tumblingWindow: name === 'rollup-responses',
         }),

@@ -51,13 +51,14 @@ export const raiseDetractorAlert = async (
   const [known] = raised ? await Promise.all([getCase(caseId), recoverEarlierCases(newImage)]) : [];
   if (raised && (!known || known.status === 'resolved')) return { alertIds: [], duplicate: false };
   const eventId = `${newImage.inviteId}.v${newImage.version}`;
-  const [customer, invite, existing, routed] = await Promise.all([
+  const [customer, existing, routed] = await Promise.all([
     getCustomer(newImage.customerId),
-    getInvite(newImage.inviteId),
     raised ? known : getCase(caseId),
     // Routing decides the owner when the case opens, from the answer's snapshot.
     raised ? Promise.resolve<Routed>({}) : routeCase(newImage),
   ]);
+  // The invite's copy of name and email is only needed once the customer record is gone.
+  const invite = customer ? undefined : await getInvite(newImage.inviteId);
   // Later updates of a case go to the owner it was opened for, whatever the rules say by then.
   const owner =
     existing?.ownerId && existing.ownerId !== routed.owner?.id
