@@ -16,6 +16,7 @@ import { startLocalStack } from '../local/stack.ts';
 import { startWebhookReceiver } from '../local/webhook-receiver.ts';
 import { newWebhookSecret } from '../shared/store/owners.ts';
 import { mapLimit } from '../shared/util/concurrency.ts';
+import { adminApi, percentile, surveyTokens } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,13 +33,6 @@ if (!Number.isFinite(RATE) || RATE <= 0)
 if (!Number.isInteger(N) || N < 10 || !Number.isInteger(R) || R < 10)
   throw new Error('--n ≥ 10 and --receivers ≥ 10');
 const FLAKY = Math.round(R / 10);
-
-const percentile = (xs: number[], p: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return (
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN
-  );
-};
 
 const secret = newWebhookSecret();
 const secrets = Object.fromEntries(Array.from({ length: R }, (_, i) => [`/r${i}`, secret]));
@@ -70,15 +64,7 @@ const stack = await startLocalStack({
   streamConsumers: ['raise-alerts'],
   extraEnv: { ALERT_RETRY_DELAYS: '1,2,4,8,16,30,60' },
 });
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as Record<string, unknown>;
-};
+const api = adminApi(stack);
 
 try {
   for (let i = 0; i < R; i++) {
@@ -101,15 +87,7 @@ try {
   await api('POST', '/api/campaigns/bench/send');
   await stack.settle();
   const dispatchSeconds = (performance.now() - sendStarted) / 1000;
-  const store = (await (await fetch(`${stack.sesUrl}/store`)).json()) as {
-    emails: Array<{ destination: { to: string[] }; body: { text?: string } }>;
-  };
-  const tokens = new Map(
-    store.emails.map((e) => [
-      e.destination.to[0]?.replace(/@.*/, '') ?? '',
-      e.body.text?.match(/\/s\/([^?\s]+)\?/)?.[1] ?? '',
-    ]),
-  );
+  const tokens = await surveyTokens(stack);
 
   const answeredAt = new Map<string, number>();
   const started = performance.now();

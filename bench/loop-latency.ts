@@ -7,15 +7,11 @@ import { parseArgs } from 'node:util';
 import { startLocalStack } from '../local/stack.ts';
 import { startWebhookReceiver } from '../local/webhook-receiver.ts';
 import { newWebhookSecret } from '../shared/store/owners.ts';
+import { adminApi, percentile, surveyTokens } from './support.ts';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '40' } } });
 const n = Number(values.n);
 if (!Number.isInteger(n) || n < 2 || n > 1000) throw new Error('--n must be an integer from 2 to 1000');
-
-const percentile = (xs: number[], p: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-};
 
 const started = performance.now();
 const secret = newWebhookSecret();
@@ -29,15 +25,7 @@ const receiver = await startWebhookReceiver({
 });
 const stack = await startLocalStack({ port: 0, tickMs: 0 });
 const startupMs = performance.now() - started;
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as Record<string, unknown>;
-};
+const api = adminApi(stack);
 
 try {
   await api('POST', '/api/owners', {
@@ -54,15 +42,7 @@ try {
   await api('POST', '/api/campaigns', { id: 'bench', name: 'Bench', fatigueDays: 0 });
   await api('POST', '/api/campaigns/bench/send');
   await stack.settle();
-  const store = (await (await fetch(`${stack.sesUrl}/store`)).json()) as {
-    emails: Array<{ destination: { to: string[] }; body: { text?: string } }>;
-  };
-  const tokens = new Map(
-    store.emails.map((e) => [
-      e.destination.to[0]?.replace(/@.*/, '') ?? '',
-      e.body.text?.match(/\/s\/([^?\s]+)\?/)?.[1] ?? '',
-    ]),
-  );
+  const tokens = await surveyTokens(stack);
 
   const toAggregate: number[] = [];
   const toWebhook: number[] = [];

@@ -26,6 +26,7 @@ import { responseItem } from '../shared/store/schemas.ts';
 import { keys, kinds } from '../shared/store/table.ts';
 import { parseImage } from '../shared/stream/records.ts';
 import { mapLimit } from '../shared/util/concurrency.ts';
+import { percentile } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -70,13 +71,6 @@ const answerItem = (i: number, prefix: string) => {
     gsi1pk: kinds.response,
     gsi1sk: `${now}#${inviteId}`,
   };
-};
-
-const percentile = (xs: number[], p: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return (
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN
-  );
 };
 
 /** Counts UpdateItem requests per table: each is one write unit (counter items stay under 1 KB). */

@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { isTimeZone } from '#shared/config';
 
 /**
  * The deploy-time settings of one nps-loop stack, read from CDK context (`cdk deploy -c name=value`
@@ -46,15 +47,6 @@ export class SettingsError extends Error {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-const isTimeZone = (tz: string): boolean => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Context values arrive as strings from `-c`, or as JSON values from cdk.json. */
 const text = (node: Node, key: string): string | undefined => {

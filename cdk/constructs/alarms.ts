@@ -54,10 +54,10 @@ export class Alarms extends Construct {
       });
     }
 
-    for (const { name, deadLetterQueue } of props.queues ?? []) {
+    const whenNotEmpty = (name: string, queue: sqs.IQueue, description: string) =>
       add(`${name}-dead-letters`, {
-        alarmDescription: `${name}: messages failed past their receive limit and sit in its dead-letter queue`,
-        metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        alarmDescription: description,
+        metric: queue.metricApproximateNumberOfMessagesVisible({
           period: Duration.minutes(1),
           statistic: cloudwatch.Stats.MAXIMUM,
         }),
@@ -65,20 +65,22 @@ export class Alarms extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
       });
+
+    for (const { name, deadLetterQueue } of props.queues ?? []) {
+      whenNotEmpty(
+        name,
+        deadLetterQueue,
+        `${name}: messages failed past their receive limit and sit in its dead-letter queue`,
+      );
     }
 
     const maxAge = props.maxIteratorAge ?? Duration.minutes(5);
     for (const { name, fn, deadLetterQueue } of props.streamConsumers) {
-      add(`${name}-dead-letters`, {
-        alarmDescription: `${name} gave up on stream records: their batch descriptions are in its dead-letter queue`,
-        metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-          statistic: cloudwatch.Stats.MAXIMUM,
-        }),
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-      });
+      whenNotEmpty(
+        name,
+        deadLetterQueue,
+        `${name} gave up on stream records: their batch descriptions are in its dead-letter queue`,
+      );
       add(`${name}-iterator-age`, {
         alarmDescription: `${name} is more than ${maxAge.toHumanString()} behind the table stream`,
         metric: fn.metric('IteratorAge', {

@@ -1,8 +1,9 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { QUEUE_CONSUMERS } from '#functions/routes';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 import type { HouseFunction } from './house-function.ts';
 
 export interface AlertQueueProps {
@@ -25,15 +26,11 @@ export class AlertQueue extends Construct {
   constructor(scope: Construct, id: string, props: AlertQueueProps) {
     super(scope, id);
     this.settings = props.settings;
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the alert delivery queue.',
-    });
+    this.deadLetterQueue = deadLetterQueue(
+      this,
+      'DeadLetterQueue',
+      'the redrive target of the alert delivery queue',
+    );
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

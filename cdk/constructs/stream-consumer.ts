@@ -1,11 +1,12 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { STREAM_CONSUMERS, StreamFunctionName } from '#functions/routes';
 import { MAIN_TABLE } from '#shared/store/table';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 import type { HouseFunction } from './house-function.ts';
 
 export interface StreamConsumerProps {
@@ -35,15 +36,11 @@ export class StreamConsumer extends Construct {
     super(scope, id);
     const { settings } = props;
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: `This queue is itself a dead-letter queue: the on-failure destination of the ${props.name} stream event source mapping.`,
-    });
+    this.deadLetterQueue = deadLetterQueue(
+      this,
+      'DeadLetterQueue',
+      `the on-failure destination of the ${props.name} stream event source mapping`,
+    );
 
     this.eventSource = new DynamoEventSource(props.table, {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
