@@ -54,9 +54,13 @@ const routes: Record<string, Route> = {
   'DELETE /api/customers/{id}': async (event) => json(200, await eraseCustomer(pathParam(event, 'id'))),
   'POST /api/owners': async (event) => {
     const input = parseBody(ownerInput, event.body);
-    const owner = await putOwner(input);
-    // The signing secret is shown once, to whoever saved the owner, so the receiver can be set up.
-    return json(200, { ...publicOwner(owner), webhookSecret: owner.webhookSecret });
+    const { owner, generatedSecret } = await putOwner(input);
+    // A generated signing secret is shown once, to whoever saved the owner, so the receiver can be
+    // set up; after that it is write-only.
+    return json(200, {
+      ...publicOwner(owner),
+      ...(generatedSecret ? { webhookSecret: owner.webhookSecret } : {}),
+    });
   },
   'GET /api/owners': async () => json(200, { owners: (await listOwners()).map(publicOwner) }),
   'POST /api/campaigns': async (event) => {

@@ -21,7 +21,9 @@ const onRecord = async (record: DynamoDBRecord): Promise<void> => {
 };
 
 const raiseAlerts = async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
-  processPartialResponse(event, onRecord, processor, { context });
+  // In stream order: two changes to one answer in one batch must not race (a raise to 9 read
+  // before the detractor case it resolves was written would leave that case open).
+  processPartialResponse(event, onRecord, processor, { context, processInParallel: false });
 
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>({ timeoutEarlyInMillis: 0 }).handler(
   raiseAlerts,

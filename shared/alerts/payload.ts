@@ -78,6 +78,9 @@ export const slackMessage = (a: DetractorAlert) => ({
   ],
 });
 
+/** Adaptive Card text is Markdown: a customer's comment must not become links or formatting. */
+const teamsEscape = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!<>|~]/g, (c) => `\\${c}`);
+
 export const teamsMessage = (a: DetractorAlert) => ({
   type: 'message',
   attachments: [
@@ -100,7 +103,7 @@ export const teamsMessage = (a: DetractorAlert) => ({
           },
           {
             type: 'TextBlock',
-            text: a.response.comment ?? '(no comment)',
+            text: a.response.comment ? teamsEscape(a.response.comment) : '(no comment)',
             wrap: true,
             isSubtle: !a.response.comment,
           },

@@ -19,7 +19,12 @@ const attributeName = z
   .regex(/^[a-z0-9_-]{1,40}$/, 'attribute names are 1–40 of a-z 0-9 _ -')
   .refine((n) => !RESERVED_ATTRIBUTES.has(n), 'all, owner and campaign are reserved segment names');
 
-const attributeValue = z.string().trim().min(1).max(100);
+const attributeValue = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .refine((v) => !v.includes('|'), 'attribute values must not contain |');
 
 export const customerInput = z.object({
   id,

@@ -1,8 +1,14 @@
 import { config } from '../config.ts';
-import { NotFoundError } from '../errors.ts';
+import { isConditionFailure, NotFoundError } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { tokenKey } from '../secrets.ts';
-import { completeRun, getCampaign, getRun, markRunDispatching } from '../store/campaigns.ts';
+import {
+  claimStalledRuns,
+  completeRun,
+  getCampaign,
+  getRun,
+  markRunDispatching,
+} from '../store/campaigns.ts';
 import { customerPages, suppressedEmails } from '../store/customers.ts';
 import {
   claimSurveySlot,
@@ -16,6 +22,7 @@ import { deriveInviteId } from '../tokens/survey-token.ts';
 import { mapLimit } from '../util/concurrency.ts';
 import { inAudience } from './audience.ts';
 import { sendInvite } from './send-invite.ts';
+import { invokeDispatch } from './start-run.ts';
 
 /** SES accounts start at 14 messages/s; a few in flight keeps well inside that. */
 const SEND_CONCURRENCY = 8;
@@ -42,7 +49,14 @@ export const dispatchRun = async (
   if (!campaign) throw new NotFoundError(`campaign ${campaignId} does not exist`);
   const run = await getRun(campaignId, runId);
   if (!run) throw new NotFoundError(`run ${runId} of campaign ${campaignId} does not exist`);
-  await markRunDispatching(campaignId, runId);
+  // A duplicate or late invocation of a finished run changes nothing.
+  if (run.status === 'sent') return { invited: run.invited, sent: run.sent, skipped: run.skipped, failed: 0 };
+  try {
+    await markRunDispatching(campaignId, runId);
+  } catch (err: unknown) {
+    if (!isConditionFailure(err)) throw err;
+    return { invited: run.invited, sent: run.sent, skipped: run.skipped, failed: 0 };
+  }
 
   const ttlMs = config().TOKEN_TTL_DAYS * 86_400_000;
   const totals: RunTotals = { invited: 0, sent: 0, skipped: 0, failed: 0 };
@@ -64,12 +78,14 @@ export const dispatchRun = async (
       attributes: customer.attributes,
       brand: campaign.brand,
       question: campaign.question,
-      createdAt: now.toISOString(),
+      // The real write time, so the sweep's "older than 2 minutes" means what it says.
+      createdAt: new Date().toISOString(),
       expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
     });
     totals.invited++;
     if (invite.sentAt) return void totals.sent++;
     try {
+      // Sent by us now, or by a sweep or an earlier attempt: counted as sent either way.
       await sendInvite(invite, key);
       totals.sent++;
     } catch (err: unknown) {
@@ -97,11 +113,20 @@ export const sendStaleInvites = async (now = new Date(), olderThanMs = 120_000):
   await mapLimit(stale, SEND_CONCURRENCY, async (invite: Invite) => {
     if (await isSuppressed(invite.email)) return markInviteSkipped(invite.inviteId, 'suppressed');
     try {
-      await sendInvite(invite, key, now);
-      sent++;
+      if (await sendInvite(invite, key, now)) sent++;
     } catch (err: unknown) {
       logger.error('survey email retry failed', { inviteId: invite.inviteId, err });
     }
   });
   return sent;
+};
+
+/** Campaign runs that never started, or whose dispatch died midway, are dispatched again (idempotent). */
+export const restartStalledRuns = async (now = new Date()): Promise<number> => {
+  const stalled = await claimStalledRuns(now);
+  for (const run of stalled) {
+    logger.warn('restarting a stalled campaign run', run);
+    await invokeDispatch(run);
+  }
+  return stalled.length;
 };

@@ -11,11 +11,16 @@ export interface DispatchRequest {
 
 /**
  * Creates a run and hands it to the dispatch function asynchronously (Lambda retries async
- * invocations twice; the sweep covers what still fails). Idempotent for a given run id.
+ * invocations twice; the sweep restarts runs that still do not complete). Idempotent per run id.
  */
 export const startRun = async (campaignId: string, runId: string, trigger: Run['trigger']) => {
-  await createRun({ campaignId, runId, trigger });
-  const request: DispatchRequest = { campaignId, runId };
+  // Only the caller that created the run starts it: an overlapping tick or a duplicate scheduler
+  // delivery finds it there and leaves it (the sweep restarts a run whose start was lost).
+  if (await createRun({ campaignId, runId, trigger })) await invokeDispatch({ campaignId, runId });
+  return { runId };
+};
+
+export const invokeDispatch = async (request: DispatchRequest) => {
   await getClients().lambda.send(
     new InvokeCommand({
       FunctionName: config().DISPATCH_FUNCTION_NAME,
@@ -23,5 +28,4 @@ export const startRun = async (campaignId: string, runId: string, trigger: Run['
       Payload: Buffer.from(JSON.stringify(request)),
     }),
   );
-  return { runId };
 };

@@ -8,7 +8,8 @@ export interface SegmentSource {
   campaignId: string;
 }
 
-export const SEGMENT_PATTERN = /^(all|[a-z0-9_-]{1,40}:[^\s|]{1,100})$/;
+/** `all` or `name:value`; values may hold inner spaces (`region:north america`), never `|`. */
+export const SEGMENT_PATTERN = /^(all|[a-z0-9_-]{1,40}:[^\s|](?:[^|]{0,98}[^\s|])?)$/;
 
 export const normalizeSegmentValue = (value: string): string => value.trim().toLowerCase();
 

@@ -20,8 +20,11 @@ export interface ApplyStats {
 }
 
 const WRITE_CONCURRENCY = 16;
-/** Shard ids embed their creation time; a shard this old has no record left to redeliver. */
-const MARK_RETENTION_MS = 3 * 86_400_000;
+/**
+ * Shard ids embed their creation time. A shard takes writes for about 4 h and its records live
+ * 24 h, so after 36 h nothing of it can be redelivered and its mark can go.
+ */
+const MARK_RETENTION_MS = 36 * 3_600_000;
 
 const markAttribute = (shardId: string) => `hw_${shardId}`;
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CampaignInput } from '../api/inputs.ts';
 import { getClients } from '../clients.ts';
 import { isConditionFailure } from '../errors.ts';
@@ -152,6 +152,9 @@ export const createRun = async (run: Pick<Run, 'campaignId' | 'runId' | 'trigger
           invited: 0,
           sent: 0,
           skipped: 0,
+          // Listed as open until it completes; the sweep restarts it if it has not started by then.
+          gsi1pk: kinds.openRun,
+          gsi1sk: `${new Date(now.getTime() + RUN_START_GRACE_MS).toISOString()}#${run.campaignId}#${run.runId}`,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
@@ -179,17 +182,70 @@ export const listRuns = async (campaignId: string): Promise<Run[]> => {
   return items.map((i) => runItem.parse(i));
 };
 
-export const markRunDispatching = async (campaignId: string, runId: string) => {
+/** A run not started within this long after it was created is started again by the sweep. */
+const RUN_START_GRACE_MS = 120_000;
+/** A dispatch cannot outlive Lambda's 15 minutes: a run still open after this is restarted. */
+const RUN_DISPATCH_LEASE_MS = 16 * 60_000;
+
+export const markRunDispatching = async (campaignId: string, runId: string, now = new Date()) => {
   await getClients().ddb.send(
     new UpdateCommand({
       TableName: mainTable(),
       Key: keys.run(campaignId, runId),
-      UpdateExpression: 'SET #status = :status',
-      ConditionExpression: 'attribute_exists(pk)',
+      UpdateExpression: 'SET #status = :status, gsi1sk = :due',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_exists(gsi1pk)',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':status': 'dispatching' },
+      ExpressionAttributeValues: {
+        ':status': 'dispatching',
+        ':due': `${new Date(now.getTime() + RUN_DISPATCH_LEASE_MS).toISOString()}#${campaignId}#${runId}`,
+      },
     }),
   );
+};
+
+/**
+ * Runs that should have finished by now (never started, or their dispatch died): each is claimed
+ * for another dispatch lease, conditionally, so overlapping sweeps restart it once.
+ */
+export const claimStalledRuns = async (
+  now: Date,
+  limit = 20,
+): Promise<Array<{ campaignId: string; runId: string }>> => {
+  const page = await getClients().ddb.send(
+    new QueryCommand({
+      TableName: mainTable(),
+      IndexName: 'byKind',
+      KeyConditionExpression: '#pk = :kind AND #sk <= :now',
+      ExpressionAttributeNames: {
+        '#pk': MAIN_TABLE.indexes.byKind.partitionKey,
+        '#sk': MAIN_TABLE.indexes.byKind.sortKey,
+      },
+      ExpressionAttributeValues: { ':kind': kinds.openRun, ':now': `${now.toISOString()}#~` },
+      Limit: limit,
+    }),
+  );
+  const claimed: Array<{ campaignId: string; runId: string }> = [];
+  for (const item of page.Items ?? []) {
+    const { campaignId, runId } = runItem.parse(item);
+    try {
+      await getClients().ddb.send(
+        new UpdateCommand({
+          TableName: mainTable(),
+          Key: keys.run(campaignId, runId),
+          UpdateExpression: 'SET gsi1sk = :due',
+          ConditionExpression: 'gsi1sk = :seen',
+          ExpressionAttributeValues: {
+            ':due': `${new Date(now.getTime() + RUN_DISPATCH_LEASE_MS).toISOString()}#${campaignId}#${runId}`,
+            ':seen': item.gsi1sk,
+          },
+        }),
+      );
+      claimed.push({ campaignId, runId });
+    } catch (err: unknown) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+  return claimed;
 };
 
 /** Totals are set, not added: a re-run of the dispatch recounts them from the invites themselves. */
@@ -203,7 +259,8 @@ export const completeRun = async (
     new UpdateCommand({
       TableName: mainTable(),
       Key: keys.run(campaignId, runId),
-      UpdateExpression: 'SET #status = :sent, invited = :i, sent = :s, skipped = :k, completedAt = :now',
+      UpdateExpression:
+        'SET #status = :sent, invited = :i, sent = :s, skipped = :k, completedAt = :now REMOVE gsi1pk, gsi1sk',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':sent': 'sent',

@@ -65,8 +65,12 @@ export async function* queryPages(input: QueryCommandInput): AsyncGenerator<Item
   } while (ExclusiveStartKey);
 }
 
+/** Every item of a query — or, with `Limit`, at most that many (no further pages are read). */
 export const queryAll = async (input: QueryCommandInput): Promise<Item[]> => {
   const all: Item[] = [];
-  for await (const page of queryPages(input)) all.push(...page);
+  for await (const page of queryPages(input)) {
+    all.push(...page);
+    if (input.Limit !== undefined && all.length >= input.Limit) return all.slice(0, input.Limit);
+  }
   return all;
 };

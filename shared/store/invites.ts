@@ -40,6 +40,33 @@ export const getInvite = async (inviteId: string, consistent = false): Promise<I
   return out.Item ? inviteItem.parse(out.Item) : undefined;
 };
 
+/**
+ * Takes the right to send one invite for a while: only one of a dispatch, a retried dispatch and a
+ * sweep may hand a given invite to SES. A crash before the send lets the lease lapse, and the sweep
+ * sends it then.
+ */
+export const leaseInviteSend = async (inviteId: string, now: Date, leaseMs = 120_000): Promise<boolean> => {
+  try {
+    await getClients().ddb.send(
+      new UpdateCommand({
+        TableName: mainTable(),
+        Key: keys.invite(inviteId),
+        UpdateExpression: 'SET sendingUntil = :until',
+        ConditionExpression:
+          'attribute_exists(pk) AND attribute_not_exists(sentAt) AND (attribute_not_exists(sendingUntil) OR sendingUntil < :now)',
+        ExpressionAttributeValues: {
+          ':until': new Date(now.getTime() + leaseMs).toISOString(),
+          ':now': now.toISOString(),
+        },
+      }),
+    );
+    return true;
+  } catch (err: unknown) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+};
+
 /** Records the hand-over to SES and takes the invite out of the unsent sweep. */
 export const markInviteSent = async (
   inviteId: string,
@@ -51,7 +78,7 @@ export const markInviteSent = async (
       new UpdateCommand({
         TableName: mainTable(),
         Key: keys.invite(inviteId),
-        UpdateExpression: 'SET sentAt = :now, messageId = :m REMOVE gsi1pk, gsi1sk',
+        UpdateExpression: 'SET sentAt = :now, messageId = :m REMOVE gsi1pk, gsi1sk, sendingUntil',
         ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(sentAt)',
         ExpressionAttributeValues: { ':now': now.toISOString(), ':m': messageId },
       }),

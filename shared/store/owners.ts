@@ -12,8 +12,12 @@ export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString(
  * Saves an owner. A webhook without a secret gets one generated (and kept on later saves that
  * leave the secret out), because every alert must be signed.
  */
-export const putOwner = async (input: OwnerInput, now = new Date()): Promise<Owner> => {
+export const putOwner = async (
+  input: OwnerInput,
+  now = new Date(),
+): Promise<{ owner: Owner; generatedSecret: boolean }> => {
   const existing = await getOwner(input.id);
+  const generatedSecret = Boolean(input.webhookUrl && !input.webhookSecret && !existing?.webhookSecret);
   const webhookSecret = input.webhookUrl
     ? (input.webhookSecret ?? existing?.webhookSecret ?? newWebhookSecret())
     : input.webhookSecret;
@@ -32,7 +36,7 @@ export const putOwner = async (input: OwnerInput, now = new Date()): Promise<Own
       Item: { ...keys.owner(owner.id), gsi1pk: kinds.owner, gsi1sk: owner.id, kind: 'owner', ...owner },
     }),
   );
-  return owner;
+  return { owner, generatedSecret };
 };
 
 export const getOwner = async (id: string): Promise<Owner | undefined> => {

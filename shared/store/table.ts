@@ -52,6 +52,8 @@ export const kinds = {
   owner: 'OWNER',
   campaign: 'CAMPAIGN',
   response: 'RESPONSE',
+  /** Campaign runs not yet completed, by when the sweep should (re)start them. */
+  openRun: 'RUN#open',
   /** Campaigns with a future scheduled run, by next run time. */
   scheduled: 'SCHEDULED',
   /** Invites written but not yet handed to SES, by creation time: the send sweep. */

@@ -2,9 +2,10 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebhookReceiver, type WebhookReceiver } from '../../local/webhook-receiver.ts';
 import { deliverDueAlerts } from '../../shared/alerts/deliver.ts';
-import { sendStaleInvites } from '../../shared/campaigns/dispatch.ts';
+import { restartStalledRuns, sendStaleInvites } from '../../shared/campaigns/dispatch.ts';
 import { runDueSchedules } from '../../shared/campaigns/run-schedules.ts';
 import { getClients } from '../../shared/clients.ts';
+import { createRun } from '../../shared/store/campaigns.ts';
 import { putInviteOnce } from '../../shared/store/invites.ts';
 import { newWebhookSecret } from '../../shared/store/owners.ts';
 import { keys } from '../../shared/store/table.ts';
@@ -88,6 +89,36 @@ describe('nothing is lost: schedules, sweeps, retries and poison records', () =>
     expect(new Date(String(campaign.body.nextRunAt)).getTime()).toBe(due.getTime() + 7 * 24 * HOUR);
   });
 
+  it('starts a run once when overlapping ticks race for it, and restarts a run whose start was lost', async () => {
+    const created = await adminFetch(stack(), 'POST', '/api/campaigns', {
+      id: 'daily',
+      name: 'Daily pulse',
+      schedule: { type: 'rate', expression: 'rate(1 day)' },
+      fatigueDays: 0,
+    });
+    const due = new Date(new Date(String(created.body.nextRunAt)).getTime() + 1000);
+    const before = (await sesEmails(stack())).length;
+    const started = await Promise.all([runDueSchedules(due), runDueSchedules(due), runDueSchedules(due)]);
+    expect(started.flat()).toHaveLength(1);
+    await stack().settle();
+    expect((await sesEmails(stack())).length).toBe(before + 2);
+
+    // A run whose dispatch was never invoked (a crash right after it was created) is restarted.
+    expect(await createRun({ campaignId: 'daily', runId: 'lost-start', trigger: 'manual' })).toBe(true);
+    expect(await restartStalledRuns(new Date())).toBe(0);
+    const later = new Date(Date.now() + 3 * 60_000);
+    expect(await Promise.all([restartStalledRuns(later), restartStalledRuns(later)])).toEqual(
+      expect.arrayContaining([1, 0]),
+    );
+    await stack().settle();
+    const runs = (await adminFetch(stack(), 'GET', '/api/campaigns/daily')).body.runs as Array<{
+      runId: string;
+      status: string;
+    }>;
+    expect(runs.find((r) => r.runId === 'lost-start')?.status).toBe('sent');
+    expect((await sesEmails(stack())).length).toBe(before + 4);
+  });
+
   it('sends an invite that a crashed dispatch wrote but never handed to SES', async () => {
     const before = (await sesEmails(stack())).length;
     await putInviteOnce({
@@ -102,8 +133,10 @@ describe('nothing is lost: schedules, sweeps, retries and poison records', () =>
       expiresAt: new Date(Date.now() + 24 * HOUR).toISOString(),
     });
     expect(await sendStaleInvites(new Date())).toBe(0); // too fresh: its dispatch may still be running
-    expect(await sendStaleInvites(new Date(Date.now() + 10 * 60_000))).toBe(1);
-    expect(await sendStaleInvites(new Date(Date.now() + 10 * 60_000))).toBe(0);
+    const later = new Date(Date.now() + 10 * 60_000);
+    // Two sweeps at once: the send lease lets exactly one of them hand it to SES.
+    expect((await Promise.all([sendStaleInvites(later), sendStaleInvites(later)])).sort()).toEqual([0, 1]);
+    expect(await sendStaleInvites(later)).toBe(0);
     expect((await sesEmails(stack())).length).toBe(before + 1);
   });
 

@@ -43,9 +43,11 @@ describe('routing input', () => {
   });
 
   it('refuses segments that are not attr:value, campaign:<id> or all', () => {
-    for (const segment of ['tier', 'tier:', ':key', 'tier:key accounts', 'owner:alice', 'a|b:c']) {
+    for (const segment of ['tier', 'tier:', ':key', 'tier: key', 'tier:key|x', 'owner:alice', 'a|b:c']) {
       expect(routingInput.safeParse({ rules: [{ segment, ownerId: 'x' }] }).success, segment).toBe(false);
     }
+    // Attribute values may hold inner spaces, as customers' attributes do.
+    expect(routingInput.safeParse({ rules: [{ segment: 'region:north america', ownerId: 'x' }] }).success).toBe(true);
   });
 });
 
