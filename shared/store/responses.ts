@@ -51,10 +51,10 @@ export const recordAnswer = async (
     ':customerSort': `RESPONSE#${at}#${invite.inviteId}`,
     ':one': 1,
   };
-  if (snapshot.ownerId) {
-    sets.push('ownerId = if_not_exists(ownerId, :ownerId)');
-    values[':ownerId'] = snapshot.ownerId;
-  }
+  // Always written on the first answer ('' for none), so a later edit can never add an owner
+  // to the snapshot and move the response to another segment.
+  sets.push('ownerId = if_not_exists(ownerId, :ownerId)');
+  values[':ownerId'] = snapshot.ownerId ?? '';
   if (answer.comment !== undefined) {
     sets.push('#comment = :comment');
     values[':comment'] = answer.comment;

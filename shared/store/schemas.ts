@@ -92,7 +92,11 @@ export const responseItem = z.object({
   inviteId: z.string(),
   campaignId: z.string(),
   customerId: z.string(),
-  ownerId: z.string().optional(),
+  /** '' is stored for "no owner at answer time" (see recordAnswer), read back as undefined. */
+  ownerId: z
+    .string()
+    .transform((v) => v || undefined)
+    .optional(),
   attributes: attributes.default({}),
   score: z.number().int().min(0).max(10),
   comment: z.string().optional(),

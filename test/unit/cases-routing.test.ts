@@ -47,7 +47,9 @@ describe('routing input', () => {
       expect(routingInput.safeParse({ rules: [{ segment, ownerId: 'x' }] }).success, segment).toBe(false);
     }
     // Attribute values may hold inner spaces, as customers' attributes do.
-    expect(routingInput.safeParse({ rules: [{ segment: 'region:north america', ownerId: 'x' }] }).success).toBe(true);
+    expect(
+      routingInput.safeParse({ rules: [{ segment: 'region:north america', ownerId: 'x' }] }).success,
+    ).toBe(true);
   });
 });
 
