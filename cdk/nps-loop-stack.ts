@@ -198,6 +198,8 @@ export class NpsLoopStack extends Stack {
       ADMIN_KEY_SECRET_ID: this.keys.adminKey.secretArn,
       ...(settings.sesConfigurationSet && { SES_CONFIGURATION_SET: settings.sesConfigurationSet }),
       ...(settings.defaultOwnerId && { DEFAULT_OWNER_ID: settings.defaultOwnerId }),
+      ...(settings.escalationOwnerId && { ESCALATION_OWNER_ID: settings.escalationOwnerId }),
+      ...(settings.keyTiers && { KEY_TIERS: settings.keyTiers }),
     };
 
     const tables = { main: this.data.mainTable, aggregates: this.data.aggregatesTable };

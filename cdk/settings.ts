@@ -16,6 +16,10 @@ export interface NpsLoopSettings {
   timeZone: string;
   /** Owner alerted when a customer has none of their own. */
   defaultOwnerId?: string;
+  /** Owner a case escalates to when its SLA passes unacknowledged (else the default owner). */
+  escalationOwnerId?: string;
+  /** Customer tiers (comma-separated) whose cases are high priority, e.g. `key,strategic`. */
+  keyTiers?: string;
   /** Validity of survey links, in days. */
   tokenTtlDays: number;
   /** Email address subscribed to the alarm topic, if any. */
@@ -107,6 +111,8 @@ export const settingsFromContext = (node: Node): NpsLoopSettings => {
     sesConfigurationSet: text(node, 'sesConfigurationSet'),
     timeZone,
     defaultOwnerId: text(node, 'defaultOwnerId'),
+    escalationOwnerId: text(node, 'escalationOwnerId'),
+    keyTiers: text(node, 'keyTiers'),
     tokenTtlDays: integer(node, 'tokenTtlDays', DEFAULTS.tokenTtlDays, 1, 365),
     alarmEmail: email(node, 'alarmEmail'),
     throttle: {
