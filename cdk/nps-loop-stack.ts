@@ -8,6 +8,7 @@ import {
   type HttpFunctionName,
   QUEUE_CONSUMERS,
   SCHEDULED_FUNCTIONS,
+  SES_EVENTS_FUNCTION,
   STREAM_CONSUMERS,
   type StreamFunctionName,
 } from '#functions/routes';
@@ -19,6 +20,7 @@ import { HouseFunction, type TableAccess } from './constructs/house-function.ts'
 import { Keys } from './constructs/keys.ts';
 import { Schedules } from './constructs/schedules.ts';
 import { Sending } from './constructs/sending.ts';
+import { SesEvents } from './constructs/ses-events.ts';
 import { StreamConsumer } from './constructs/stream-consumer.ts';
 import { EXAMPLE_SENDER_EMAIL, type NpsLoopSettings } from './settings.ts';
 
@@ -87,6 +89,10 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     main: 'readWrite',
     queuesAlerts: true,
   },
+  'record-ses-events': {
+    description: 'SES bounces and complaints (SNS): suppresses the addresses',
+    main: 'readWrite',
+  },
   'deliver-alerts': {
     description: 'Alert queue: signed webhooks (generic, Slack, Teams) and alert emails to owners',
     main: 'readWrite',
@@ -145,6 +151,7 @@ const pascal = (name: string) =>
 export class NpsLoopStack extends Stack {
   readonly data: Data;
   readonly alertQueue: AlertQueue;
+  readonly sesEvents: SesEvents | undefined;
   readonly keys: Keys;
   readonly api: Api;
   readonly functions: Record<FunctionName, HouseFunction>;
@@ -162,6 +169,10 @@ export class NpsLoopStack extends Stack {
     }
 
     this.data = new Data(this, 'Data');
+    // Without a configuration set of the user's own, the stack's one carries bounces and complaints.
+    this.sesEvents = settings.sesConfigurationSet ? undefined : new SesEvents(this, 'SesEvents');
+    const configurationSetName =
+      settings.sesConfigurationSet ?? this.sesEvents?.configurationSet.configurationSetName;
     this.alertQueue = new AlertQueue(this, 'AlertQueue', {
       settings: QUEUE_CONSUMERS['deliver-alerts'],
       consumerTimeout: timeoutOf('deliver-alerts'),
@@ -196,7 +207,7 @@ export class NpsLoopStack extends Stack {
       DISPATCH_FUNCTION_NAME: dispatchFunctionName,
       TOKEN_KEY_SECRET_ID: this.keys.tokenKey.secretArn,
       ADMIN_KEY_SECRET_ID: this.keys.adminKey.secretArn,
-      ...(settings.sesConfigurationSet && { SES_CONFIGURATION_SET: settings.sesConfigurationSet }),
+      ...(configurationSetName && { SES_CONFIGURATION_SET: configurationSetName }),
       ...(settings.defaultOwnerId && { DEFAULT_OWNER_ID: settings.defaultOwnerId }),
       ...(settings.escalationOwnerId && { ESCALATION_OWNER_ID: settings.escalationOwnerId }),
       ...(settings.keyTiers && { KEY_TIERS: settings.keyTiers }),
@@ -251,9 +262,11 @@ export class NpsLoopStack extends Stack {
       ALL_FUNCTIONS.filter((name) => FUNCTION_SPECS[name].queuesAlerts).map((name) => fns[name]),
     );
 
+    this.sesEvents?.connect(fns[SES_EVENTS_FUNCTION]);
+
     new Sending(this, 'Sending', {
       senderEmail: settings.senderEmail,
-      sesConfigurationSet: settings.sesConfigurationSet,
+      sesConfigurationSet: configurationSetName,
       senders: ALL_FUNCTIONS.filter((name) => FUNCTION_SPECS[name].sendsEmail).map((name) => fns[name]),
       dispatch: fns[DISPATCH_FUNCTION],
       starters: ALL_FUNCTIONS.filter((name) => FUNCTION_SPECS[name].startsRuns).map((name) => fns[name]),

@@ -69,6 +69,9 @@ export type ScheduledFunctionName = (typeof SCHEDULED_FUNCTIONS)[number];
 
 export const DISPATCH_FUNCTION = 'dispatch-campaign';
 
+/** SES bounce and complaint events (via SNS) → suppression. */
+export const SES_EVENTS_FUNCTION = 'record-ses-events';
+
 /** SQS consumers: the alert queue, with the settings its event source mapping uses. */
 export const QUEUE_CONSUMERS = {
   'deliver-alerts': { queue: 'alerts', batchSize: 10, maxReceiveCount: 12 },
@@ -81,5 +84,6 @@ export const ALL_FUNCTIONS = [
   ...SCHEDULED_FUNCTIONS,
   DISPATCH_FUNCTION,
   ...(Object.keys(QUEUE_CONSUMERS) as QueueFunctionName[]),
+  SES_EVENTS_FUNCTION,
 ] as const;
 export type FunctionName = (typeof ALL_FUNCTIONS)[number];

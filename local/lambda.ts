@@ -18,6 +18,7 @@ const loaders: Record<FunctionName, () => Promise<{ handler: unknown }>> = {
   'escalate-cases': () => import('#functions/escalate-cases'),
   'dispatch-campaign': () => import('#functions/dispatch-campaign'),
   'deliver-alerts': () => import('#functions/deliver-alerts'),
+  'record-ses-events': () => import('#functions/record-ses-events'),
 };
 
 export const isFunctionName = (name: string): name is FunctionName => Object.hasOwn(loaders, name);

@@ -145,28 +145,28 @@ export const claimSurveySlot = async (
   }
 };
 
-/** One-click unsubscribe: suppress the address for every future campaign. Idempotent. */
-export const suppressEmail = async (email: string, reason: string, inviteId: string, now = new Date()) => {
-  const { ddb } = getClients();
-  await ddb
-    .send(
+/**
+ * Suppresses an address for every future campaign (unsubscribe, hard bounce, complaint). Only the
+ * address's hash is stored, so the suppression outlives an erasure of the customer. Idempotent.
+ */
+export const suppressAddress = async (email: string, reason: string, now = new Date(), inviteId?: string) => {
+  await getClients()
+    .ddb.send(
       new PutCommand({
         TableName: mainTable(),
-        Item: {
-          ...keys.suppression(email),
-          kind: 'suppression',
-          email: email.toLowerCase(),
-          reason,
-          inviteId,
-          at: now.toISOString(),
-        },
+        Item: { ...keys.suppression(email), kind: 'suppression', reason, inviteId, at: now.toISOString() },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     )
     .catch((err: unknown) => {
       if (!isConditionFailure(err)) throw err;
     });
-  await ddb.send(
+};
+
+/** One-click unsubscribe: suppress the address and mark the invite it came from. */
+export const suppressEmail = async (email: string, reason: string, inviteId: string, now = new Date()) => {
+  await suppressAddress(email, reason, now, inviteId);
+  await getClients().ddb.send(
     new UpdateCommand({
       TableName: mainTable(),
       Key: keys.invite(inviteId),

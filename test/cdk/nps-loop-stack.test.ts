@@ -308,6 +308,27 @@ describe('stream consumers', () => {
   });
 });
 
+describe('SES feedback', () => {
+  it('publishes bounces and complaints of the stack configuration set to the suppression function', () => {
+    const setId = logicalIdOf(stack, stack.sesEvents?.configurationSet ?? stack);
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      ConfigurationSetName: { Ref: setId },
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: ['bounce', 'complaint'],
+        SnsDestination: { TopicARN: { Ref: logicalIdOf(stack, stack.sesEvents?.topic ?? stack) } },
+      }),
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      Endpoint: { 'Fn::GetAtt': [fnId('record-ses-events'), 'Arn'] },
+    });
+    for (const name of ALL_FUNCTIONS) {
+      expect(fnProps(name).Environment.Variables.SES_CONFIGURATION_SET, name).toEqual({ Ref: setId });
+    }
+  });
+});
+
 describe('alert queue', () => {
   const queueId = () => logicalIdOf(stack, stack.alertQueue.queue);
   it('dead-letters a message after its receive limit, and alarms on the dead-letter queue', () => {
@@ -405,10 +426,15 @@ describe('sending', () => {
       expect(ses, name).toHaveLength(1);
       const [statement] = ses;
       const arns = asList(statement?.Resource).map((r) => JSON.stringify(r));
-      expect(arns).toEqual([
-        expect.stringMatching(/:identity\/example\.com"\]\]\}$/),
-        expect.stringMatching(/:identity\/surveys@example\.com"\]\]\}$/),
-      ]);
+      expect(arns).toHaveLength(3);
+      expect(arns).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/:identity\/example\.com"\]\]\}$/),
+          expect.stringMatching(/:identity\/surveys@example\.com"\]\]\}$/),
+          // The stack's own configuration set, which publishes bounces and complaints.
+          expect.stringContaining(':configuration-set/'),
+        ]),
+      );
       expect(arns.join()).not.toContain('"*"');
       expect(statement?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'surveys@example.com' } });
     }
