@@ -9,9 +9,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { STREAM_CONSUMERS } from '../functions/routes.ts';
 import { memoryCheckpoints } from '../local/checkpoints.ts';
@@ -23,7 +24,6 @@ import { ensureTables } from '../local/tables.ts';
 import { type Clients, getClients, setClientsForTests } from '../shared/clients.ts';
 import { changeOf } from '../shared/rollup/counters.ts';
 import { responseItem } from '../shared/store/schemas.ts';
-import { keys, kinds } from '../shared/store/table.ts';
 import { parseImage } from '../shared/stream/records.ts';
 import { mapLimit } from '../shared/util/concurrency.ts';
 import { percentile } from './support.ts';
@@ -45,33 +45,6 @@ for (const [name, v] of [
 ] as const) {
   if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer`);
 }
-
-// Realistic cardinalities: 3 tiers, 6 regions, 4 plans, 40 owners, 2 campaigns.
-const TIERS = ['key', 'mid', 'smb'];
-const REGIONS = ['emea', 'na', 'latam', 'apac', 'anz', 'mea'];
-const PLANS = ['free', 'team', 'pro', 'enterprise'];
-const pick = <T>(xs: T[], i: number) => xs[i % xs.length] as T;
-
-const answerItem = (i: number, prefix: string) => {
-  const inviteId = `${prefix}${String(i).padStart(22 - prefix.length, '0')}`;
-  const now = new Date().toISOString();
-  const customerId = `cust-${i}`;
-  return {
-    ...keys.response(inviteId),
-    kind: 'response',
-    inviteId,
-    campaignId: pick(['spring', 'autumn'], i >> 3),
-    customerId,
-    ownerId: `owner-${(i * 7) % 40}`,
-    attributes: { tier: pick(TIERS, i), region: pick(REGIONS, i >> 1), plan: pick(PLANS, i >> 2) },
-    score: (i * 7919) % 11,
-    firstAnsweredAt: now,
-    respondedAt: now,
-    version: 1,
-    gsi1pk: kinds.response,
-    gsi1sk: `${now}#${inviteId}`,
-  };
-};
 
 /** Counts UpdateItem requests per table: each is one write unit (counter items stay under 1 KB). */
 const counting = (real: Clients) => {
@@ -211,32 +184,28 @@ const runDesign = async (design: DesignResult['design'], answers: number): Promi
   poller.start();
   const before = counter.writes.get(tables.aggregates) ?? 0;
   const started = Date.now();
-  // The answers arrive at a steady rate, 25 per BatchWriteItem, as a busy survey week would send them.
-  const { ddb } = getClients();
-  const writes = new Set<Promise<void>>();
-  const writeChunk = async (i: number) => {
-    const items = Array.from({ length: Math.min(25, answers - i) }, (_, k) =>
-      answerItem(i + k, design === 'naive' ? 'nv' : 'bx'),
+  // The answers arrive at a steady rate from a worker thread — the survey functions, which on AWS
+  // never share a process (or an event loop) with the rollup consumer.
+  await new Promise<void>((resolve, reject) => {
+    const worker = new Worker(new URL('./answer-writer.ts', import.meta.url), {
+      workerData: {
+        endpoint: stack.dynamoEndpoint,
+        table: tables.main,
+        answers,
+        rate: RATE,
+        prefix: design === 'naive' ? 'nv' : 'bx',
+        started,
+      },
+    });
+    worker.on('message', (m: { ids: string[]; at: number; ms: number }) => {
+      writeMs.push(m.ms);
+      for (const id of m.ids) recordedAt.set(id, m.at);
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`answer writer exited with ${code}`)),
     );
-    const t0 = Date.now();
-    let pending = items.map((Item) => ({ PutRequest: { Item } }));
-    while (pending.length) {
-      const out = await ddb.send(new BatchWriteCommand({ RequestItems: { [tables.main]: pending } }));
-      pending = (out.UnprocessedItems?.[tables.main] as typeof pending | undefined) ?? [];
-    }
-    const acked = Date.now();
-    writeMs.push(acked - t0);
-    for (const item of items) recordedAt.set(item.inviteId, acked);
-  };
-  for (let i = 0; i < answers; i += 25) {
-    // Open-loop arrivals: each chunk starts on schedule, whether or not the previous one is done.
-    const due = started + (i / RATE) * 1000;
-    if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-    while (writes.size >= 16) await Promise.race(writes);
-    const write = writeChunk(i).finally(() => writes.delete(write));
-    writes.add(write);
-  }
-  await Promise.all(writes);
+  });
   while (applied < answers) await new Promise((r) => setTimeout(r, 20));
   const seconds = (Date.now() - started) / 1000;
   await poller.stop();

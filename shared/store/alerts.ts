@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
 import { ConflictError, isConditionFailure, NotFoundError } from '../errors.ts';
-import { mainTable, queryAll } from './db.ts';
+import { dueOfKind, mainTable, queryAll } from './db.ts';
 import { type Alert, alertItem } from './schemas.ts';
 import { customerGsi2, keys, kinds, MAIN_TABLE } from './table.ts';
 
@@ -142,18 +142,8 @@ export const resetAlertForRedelivery = async (alertId: string, now = new Date())
 
 /** Alerts whose next attempt is due, oldest first. */
 export const dueAlerts = async (now: Date, limit = 100): Promise<Alert[]> => {
-  const items = await queryAll({
-    TableName: mainTable(),
-    IndexName: 'byKind',
-    KeyConditionExpression: '#pk = :kind AND #sk <= :now',
-    ExpressionAttributeNames: {
-      '#pk': MAIN_TABLE.indexes.byKind.partitionKey,
-      '#sk': MAIN_TABLE.indexes.byKind.sortKey,
-    },
-    ExpressionAttributeValues: { ':kind': kinds.pendingAlert, ':now': `${now.toISOString()}#~` },
-    Limit: limit,
-  });
-  return items.slice(0, limit).map((i) => alertItem.parse(i));
+  const items = await dueOfKind(kinds.pendingAlert, now, limit);
+  return items.map((i) => alertItem.parse(i));
 };
 
 export const deadAlerts = async (): Promise<Alert[]> => {

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CampaignInput } from '../api/inputs.ts';
 import { getClients } from '../clients.ts';
 import { isConditionFailure } from '../errors.ts';
-import { mainTable, queryAll } from './db.ts';
+import { dueOfKind, mainTable, queryAll } from './db.ts';
 import { type Campaign, campaignItem, type Run, runItem } from './schemas.ts';
-import { keys, kinds, MAIN_TABLE } from './table.ts';
+import { keys, kinds } from './table.ts';
 
 export const DEFAULT_BRAND = 'our company';
 export const DEFAULT_FATIGUE_DAYS = 30;
@@ -73,16 +73,7 @@ export interface DueSchedule {
 }
 
 export const dueSchedules = async (now: Date): Promise<DueSchedule[]> => {
-  const items = await queryAll({
-    TableName: mainTable(),
-    IndexName: 'byKind',
-    KeyConditionExpression: '#pk = :kind AND #sk <= :now',
-    ExpressionAttributeNames: {
-      '#pk': MAIN_TABLE.indexes.byKind.partitionKey,
-      '#sk': MAIN_TABLE.indexes.byKind.sortKey,
-    },
-    ExpressionAttributeValues: { ':kind': kinds.scheduled, ':now': `${now.toISOString()}#~` },
-  });
+  const items = await dueOfKind(kinds.scheduled, now);
   return items.map((i) => ({ campaignId: String(i.campaignId), nextRunAt: String(i.nextRunAt) }));
 };
 
@@ -211,21 +202,9 @@ export const claimStalledRuns = async (
   now: Date,
   limit = 20,
 ): Promise<Array<{ campaignId: string; runId: string }>> => {
-  const page = await getClients().ddb.send(
-    new QueryCommand({
-      TableName: mainTable(),
-      IndexName: 'byKind',
-      KeyConditionExpression: '#pk = :kind AND #sk <= :now',
-      ExpressionAttributeNames: {
-        '#pk': MAIN_TABLE.indexes.byKind.partitionKey,
-        '#sk': MAIN_TABLE.indexes.byKind.sortKey,
-      },
-      ExpressionAttributeValues: { ':kind': kinds.openRun, ':now': `${now.toISOString()}#~` },
-      Limit: limit,
-    }),
-  );
+  const due = await dueOfKind(kinds.openRun, now, limit);
   const claimed: Array<{ campaignId: string; runId: string }> = [];
-  for (const item of page.Items ?? []) {
+  for (const item of due) {
     const { campaignId, runId } = runItem.parse(item);
     try {
       await getClients().ddb.send(

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
 import { config } from '../config.ts';
+import { MAIN_TABLE } from './table.ts';
 
 type Item = Record<string, unknown>;
 type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Item } };
@@ -74,3 +75,20 @@ export const queryAll = async (input: QueryCommandInput): Promise<Item[]> => {
   }
   return all;
 };
+
+/**
+ * Items of one byKind partition whose sort key (a time, then `#id`) is due by `now`, oldest first:
+ * the access pattern of every sweep (due schedules, due alerts, stalled runs).
+ */
+export const dueOfKind = (kind: string, now: Date, limit?: number): Promise<Item[]> =>
+  queryAll({
+    TableName: mainTable(),
+    IndexName: 'byKind',
+    KeyConditionExpression: '#pk = :kind AND #sk <= :now',
+    ExpressionAttributeNames: {
+      '#pk': MAIN_TABLE.indexes.byKind.partitionKey,
+      '#sk': MAIN_TABLE.indexes.byKind.sortKey,
+    },
+    ExpressionAttributeValues: { ':kind': kind, ':now': `${now.toISOString()}#~` },
+    Limit: limit,
+  });
