@@ -1,8 +1,8 @@
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
-import { aggregatesTable, mainTable, queryPages } from '../store/db.ts';
+import { aggregatesTable, kindPages } from '../store/db.ts';
 import { responseItem } from '../store/schemas.ts';
-import { kinds, MAIN_TABLE } from '../store/table.ts';
+import { kinds } from '../store/table.ts';
 import {
   addInto,
   COUNTER_FIELDS,
@@ -34,13 +34,7 @@ export interface ReconcileReport {
 export const recomputeCounters = async (timeZone: string) => {
   const expected = new Map<string, { key: CounterKey; delta: Delta }>();
   let responses = 0;
-  for await (const page of queryPages({
-    TableName: mainTable(),
-    IndexName: 'byKind',
-    KeyConditionExpression: '#pk = :kind',
-    ExpressionAttributeNames: { '#pk': MAIN_TABLE.indexes.byKind.partitionKey },
-    ExpressionAttributeValues: { ':kind': kinds.response },
-  })) {
+  for await (const page of kindPages(kinds.response)) {
     for (const item of page) {
       responses++;
       for (const [key, delta] of contributions(responseItem.parse(item), timeZone)) {

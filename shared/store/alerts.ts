@@ -1,9 +1,9 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
 import { ConflictError, isConditionFailure, NotFoundError } from '../errors.ts';
-import { dueOfKind, mainTable, queryAll } from './db.ts';
+import { allOfKind, dueOfKind, mainTable } from './db.ts';
 import { type Alert, alertItem } from './schemas.ts';
-import { customerGsi2, keys, kinds, MAIN_TABLE } from './table.ts';
+import { customerGsi2, keys, kinds } from './table.ts';
 
 /** The Put of a new alert, for use inside the transaction that also writes its case. */
 export const newAlertPut = (customerId: string, alert: Alert) => ({
@@ -147,13 +147,5 @@ export const dueAlerts = async (now: Date, limit = 100): Promise<Alert[]> => {
 };
 
 export const deadAlerts = async (): Promise<Alert[]> => {
-  const items = await queryAll({
-    TableName: mainTable(),
-    IndexName: 'byKind',
-    KeyConditionExpression: '#pk = :kind',
-    ExpressionAttributeNames: { '#pk': MAIN_TABLE.indexes.byKind.partitionKey },
-    ExpressionAttributeValues: { ':kind': kinds.deadAlert },
-    ScanIndexForward: false,
-  });
-  return items.map((i) => alertItem.parse(i));
+  return (await allOfKind(kinds.deadAlert, { newestFirst: true })).map((i) => alertItem.parse(i));
 };

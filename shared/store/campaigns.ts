@@ -3,7 +3,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import type { CampaignInput } from '../api/inputs.ts';
 import { getClients } from '../clients.ts';
 import { isConditionFailure } from '../errors.ts';
-import { dueOfKind, mainTable, queryAll } from './db.ts';
+import { conditionalWrite, dueOfKind, mainTable, queryAll } from './db.ts';
 import { type Campaign, campaignItem, type Run, runItem } from './schemas.ts';
 import { keys, kinds } from './table.ts';
 
@@ -83,7 +83,7 @@ export const dueSchedules = async (now: Date): Promise<DueSchedule[]> => {
  */
 export const advanceSchedule = async (campaignId: string, claimed: string, next: Date | undefined) => {
   const { ddb } = getClients();
-  try {
+  return conditionalWrite(async () => {
     if (next) {
       await ddb.send(
         new UpdateCommand({
@@ -116,11 +116,7 @@ export const advanceSchedule = async (campaignId: string, claimed: string, next:
         ExpressionAttributeValues: next ? { ':next': next.toISOString() } : undefined,
       }),
     );
-    return true;
-  } catch (err: unknown) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+  });
 };
 
 export const newRunId = (now = new Date()): string =>
@@ -130,7 +126,7 @@ export const scheduledRunId = (at: string): string => `sch_${at.replace(/[-:.]/g
 
 /** Creates the run once; a second call with the same id changes nothing and returns false. */
 export const createRun = async (run: Pick<Run, 'campaignId' | 'runId' | 'trigger'>, now = new Date()) => {
-  try {
+  return conditionalWrite(async () => {
     await getClients().ddb.send(
       new PutCommand({
         TableName: mainTable(),
@@ -150,11 +146,7 @@ export const createRun = async (run: Pick<Run, 'campaignId' | 'runId' | 'trigger
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
-    return true;
-  } catch (err: unknown) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+  });
 };
 
 export const getRun = async (campaignId: string, runId: string): Promise<Run | undefined> => {

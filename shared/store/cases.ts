@@ -2,7 +2,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CaseUpdateInput } from '../api/inputs.ts';
 import { getClients } from '../clients.ts';
 import { ConflictError, isConditionFailure, NotFoundError } from '../errors.ts';
-import { mainTable, queryAll } from './db.ts';
+import { conditionalWrite, mainTable, queryAll } from './db.ts';
 import {
   type Case,
   type CasePriority,
@@ -72,7 +72,6 @@ export const overdueOpenCases = async (now: Date, limit = 100): Promise<Case[]> 
     Limit: limit,
   });
   return items
-    .slice(0, limit)
     .map((i) => caseItem.parse(i))
     .filter((c) => c.escalatedAt === undefined && c.slaDueAt <= now.toISOString());
 };
@@ -279,7 +278,7 @@ export const caseEscalationWrite = (c: Case, escalatedTo: string | undefined, no
 
 /** Marks a case recovered by a later answer of 7+. False when it already was (a redelivery). */
 export const markCaseRecovered = async (caseId: string, byInviteId: string, now: Date): Promise<boolean> => {
-  try {
+  return conditionalWrite(async () => {
     await getClients().ddb.send(
       new UpdateCommand({
         TableName: mainTable(),
@@ -295,11 +294,7 @@ export const markCaseRecovered = async (caseId: string, byInviteId: string, now:
         },
       }),
     );
-    return true;
-  } catch (err: unknown) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+  });
 };
 
 const ORDER: Record<CaseStatus, number> = { open: 0, acknowledged: 1, contacted: 2, resolved: 3 };
@@ -359,7 +354,7 @@ export const updateCase = async (caseId: string, input: CaseUpdateInput, now = n
  * sender at a time. A claim left by a crash expires after `staleMs`, so the owner can try again.
  */
 export const claimFollowUp = async (caseId: string, now: Date, staleMs: number): Promise<boolean> => {
-  try {
+  return conditionalWrite(async () => {
     await getClients().ddb.send(
       new UpdateCommand({
         TableName: mainTable(),
@@ -376,11 +371,7 @@ export const claimFollowUp = async (caseId: string, now: Date, staleMs: number):
         },
       }),
     );
-    return true;
-  } catch (err: unknown) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+  });
 };
 
 /** Gives a claim back after a failed send, so the owner can retry at once. */

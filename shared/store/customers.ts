@@ -2,9 +2,9 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { CustomerInput } from '../api/inputs.ts';
 import { getClients } from '../clients.ts';
 import { normalizeSegmentValue } from '../nps/segments.ts';
-import { batchGetAll, batchWriteAll, mainTable, queryPages } from './db.ts';
+import { batchGetAll, batchWriteAll, kindPages, mainTable } from './db.ts';
 import { type Customer, customerItem } from './schemas.ts';
-import { keys, kinds, MAIN_TABLE } from './table.ts';
+import { keys, kinds } from './table.ts';
 
 const normalizeAttributes = (attributes: Record<string, string> = {}): Record<string, string> =>
   Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k.toLowerCase(), normalizeSegmentValue(v)]));
@@ -43,13 +43,7 @@ export const getCustomer = async (id: string): Promise<Customer | undefined> => 
 
 /** All customers, a page at a time, for audience selection. */
 export async function* customerPages(): AsyncGenerator<Customer[]> {
-  for await (const page of queryPages({
-    TableName: mainTable(),
-    IndexName: 'byKind',
-    KeyConditionExpression: '#pk = :kind',
-    ExpressionAttributeNames: { '#pk': MAIN_TABLE.indexes.byKind.partitionKey },
-    ExpressionAttributeValues: { ':kind': kinds.customer },
-  })) {
+  for await (const page of kindPages(kinds.customer)) {
     yield page.map((item) => customerItem.parse(item));
   }
 }

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
 import { config } from '../config.ts';
+import { isConditionFailure } from '../errors.ts';
 import { MAIN_TABLE } from './table.ts';
 
 type Item = Record<string, unknown>;
@@ -73,6 +74,34 @@ export const queryAll = async (input: QueryCommandInput): Promise<Item[]> => {
     all.push(...page);
     if (input.Limit !== undefined && all.length >= input.Limit) return all.slice(0, input.Limit);
   }
+  return all;
+};
+
+/** Runs a conditional write: true when it was applied, false when its condition refused it. */
+export const conditionalWrite = async (write: () => Promise<unknown>): Promise<boolean> => {
+  try {
+    await write();
+    return true;
+  } catch (err: unknown) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+};
+
+/** Every item of one kind (a byKind partition), a page at a time, in sort-key order. */
+export const kindPages = (kind: string, options: { newestFirst?: boolean } = {}): AsyncGenerator<Item[]> =>
+  queryPages({
+    TableName: mainTable(),
+    IndexName: 'byKind',
+    KeyConditionExpression: '#pk = :kind',
+    ExpressionAttributeNames: { '#pk': MAIN_TABLE.indexes.byKind.partitionKey },
+    ExpressionAttributeValues: { ':kind': kind },
+    ScanIndexForward: options.newestFirst ? false : undefined,
+  });
+
+export const allOfKind = async (kind: string, options: { newestFirst?: boolean } = {}): Promise<Item[]> => {
+  const all: Item[] = [];
+  for await (const page of kindPages(kind, options)) all.push(...page);
   return all;
 };
 

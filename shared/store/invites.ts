@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
 import { isConditionFailure } from '../errors.ts';
-import { mainTable, queryAll } from './db.ts';
+import { conditionalWrite, mainTable, queryAll } from './db.ts';
 import { type Invite, inviteItem } from './schemas.ts';
 import { customerGsi2, keys, kinds, MAIN_TABLE } from './table.ts';
 
@@ -46,7 +46,7 @@ export const getInvite = async (inviteId: string, consistent = false): Promise<I
  * sends it then.
  */
 export const leaseInviteSend = async (inviteId: string, now: Date, leaseMs = 120_000): Promise<boolean> => {
-  try {
+  return conditionalWrite(async () => {
     await getClients().ddb.send(
       new UpdateCommand({
         TableName: mainTable(),
@@ -60,11 +60,7 @@ export const leaseInviteSend = async (inviteId: string, now: Date, leaseMs = 120
         },
       }),
     );
-    return true;
-  } catch (err: unknown) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+  });
 };
 
 /** Records the hand-over to SES and takes the invite out of the unsent sweep. */
@@ -114,7 +110,7 @@ export const unsentInvitesBefore = async (cutoff: Date, limit = 100): Promise<In
     ExpressionAttributeValues: { ':kind': kinds.unsentInvite, ':cutoff': cutoff.toISOString() },
     Limit: limit,
   });
-  return items.slice(0, limit).map((i) => inviteItem.parse(i));
+  return items.map((i) => inviteItem.parse(i));
 };
 
 /**
@@ -128,7 +124,7 @@ export const claimSurveySlot = async (
   now = new Date(),
 ): Promise<boolean> => {
   const cutoff = new Date(now.getTime() - fatigueDays * 86_400_000).toISOString();
-  try {
+  return conditionalWrite(async () => {
     await getClients().ddb.send(
       new UpdateCommand({
         TableName: mainTable(),
@@ -138,11 +134,7 @@ export const claimSurveySlot = async (
         ExpressionAttributeValues: { ':now': now.toISOString(), ':run': runKey, ':cutoff': cutoff },
       }),
     );
-    return true;
-  } catch (err: unknown) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+  });
 };
 
 /**

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OwnerInput } from '../api/inputs.ts';
 import { getClients } from '../clients.ts';
-import { mainTable, queryAll } from './db.ts';
+import { allOfKind, mainTable } from './db.ts';
 import { type Owner, ownerItem } from './schemas.ts';
-import { keys, kinds, MAIN_TABLE } from './table.ts';
+import { keys, kinds } from './table.ts';
 
 export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
 
@@ -45,14 +45,7 @@ export const getOwner = async (id: string): Promise<Owner | undefined> => {
 };
 
 export const listOwners = async (): Promise<Owner[]> => {
-  const items = await queryAll({
-    TableName: mainTable(),
-    IndexName: 'byKind',
-    KeyConditionExpression: '#pk = :kind',
-    ExpressionAttributeNames: { '#pk': MAIN_TABLE.indexes.byKind.partitionKey },
-    ExpressionAttributeValues: { ':kind': kinds.owner },
-  });
-  return items.map((i) => ownerItem.parse(i));
+  return (await allOfKind(kinds.owner)).map((i) => ownerItem.parse(i));
 };
 
 /** What the API shows of an owner: the signing secret is write-only. */
