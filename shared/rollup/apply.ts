@@ -4,13 +4,15 @@ import { getClients } from '../clients.ts';
 import { isConditionFailure } from '../errors.ts';
 import { aggregatesTable } from '../store/db.ts';
 import { mapLimit } from '../util/concurrency.ts';
-import { addInto, COUNTER_FIELDS, type CounterKey, counterId, type Delta, emptyDelta } from './counters.ts';
+import { addInto, COUNTER_FIELDS, type CounterKey, type Delta, emptyDelta } from './counters.ts';
 
 /** One record's change to one counter item, tagged with its position in the shard. */
 export interface CounterChange {
+  /** counterId(key), computed once by whoever built the change. */
+  id: string;
   key: CounterKey;
   seq: string; // padded
-  delta: Delta;
+  delta: Readonly<Delta>;
 }
 
 export interface ApplyStats {
@@ -49,10 +51,9 @@ const shardCreatedAt = (shardId: string): number | undefined => {
 export const applyChanges = async (shardId: string, changes: CounterChange[], now = Date.now()) => {
   const byItem = new Map<string, { key: CounterKey; changes: CounterChange[] }>();
   for (const change of changes) {
-    const id = counterId(change.key);
-    const entry = byItem.get(id) ?? { key: change.key, changes: [] };
-    entry.changes.push(change);
-    byItem.set(id, entry);
+    const entry = byItem.get(change.id);
+    if (entry) entry.changes.push(change);
+    else byItem.set(change.id, { key: change.key, changes: [change] });
   }
   const stats: ApplyStats = { items: byItem.size, writes: 0, conflicts: 0 };
   await mapLimit([...byItem.values()], WRITE_CONCURRENCY, async ({ key, changes: itemChanges }) => {
@@ -77,7 +78,8 @@ const sumAfter = (changes: CounterChange[], mark: string | undefined) => {
 const applyToItem = async (shardId: string, key: CounterKey, changes: CounterChange[], now: number) => {
   const { ddb } = getClients();
   const attr = markAttribute(shardId);
-  const first = changes.map((c) => c.seq).sort()[0] ?? '';
+  let first = changes[0]?.seq ?? '';
+  for (const c of changes) if (c.seq < first) first = c.seq;
   let expected: { kind: 'before'; seq: string } | { kind: 'equals'; seq: string } = {
     kind: 'before',
     seq: first,

@@ -25,9 +25,11 @@ export const COUNTER_FIELDS = [
 export type CounterField = (typeof COUNTER_FIELDS)[number];
 export type Delta = Record<CounterField, number>;
 
-export const emptyDelta = (): Delta => Object.fromEntries(COUNTER_FIELDS.map((f) => [f, 0])) as Delta;
+const ZERO = Object.freeze(Object.fromEntries(COUNTER_FIELDS.map((f) => [f, 0])) as Delta);
 
-export const addInto = (target: Delta, source: Delta, sign = 1): Delta => {
+export const emptyDelta = (): Delta => ({ ...ZERO });
+
+export const addInto = (target: Delta, source: Readonly<Delta>, sign = 1): Delta => {
   for (const f of COUNTER_FIELDS) target[f] += sign * source[f];
   return target;
 };
@@ -52,48 +54,69 @@ export const counterKey = (segment: string, window: Window, period: string): Cou
 
 export const counterId = (k: { pk: string; sk: string }) => `${k.pk}\u0000${k.sk}`;
 
-const deltaOfScore = (score: number): Delta => {
+/**
+ * What one answer adds (sign 1) or takes away (sign -1) in each counter item it counts in. A batch
+ * holds hundreds of answers × ~280 items each, so the one frozen object is shared by all of them.
+ */
+const deltaOfScore = (score: number, sign: 1 | -1): Readonly<Delta> => {
   const d = emptyDelta();
-  d.responses = 1;
-  d[`${classify(score)}s`] = 1;
-  d.scoreSum = score;
-  d[`h${score}` as CounterField] = 1;
-  return d;
+  d.responses = sign;
+  d[`${classify(score)}s`] = sign;
+  d.scoreSum = sign * score;
+  d[`h${score}` as CounterField] = sign;
+  return Object.freeze(d);
 };
 
 /**
- * What one response contributes, per counter: one count in every segment of its snapshot, in the
- * window periods of its *first* answer (so an edit never moves it to another period).
+ * The counter items one response counts in: every segment of its snapshot, in the window periods
+ * of its *first* answer (so an edit never moves it to another period).
  */
-export const contributions = (response: Response, timeZone: string): Array<[CounterKey, Delta]> => {
+export const counterKeysOf = (response: Response, timeZone: string): CounterKey[] => {
   const date = localDate(new Date(response.firstAnsweredAt), timeZone);
   const periods = WINDOWS.map((w) => [w, periodOfDate(w, date)] as const);
-  const out: Array<[CounterKey, Delta]> = [];
+  const keys: CounterKey[] = [];
   for (const segment of segmentsOf(response)) {
-    for (const [window, period] of periods)
-      out.push([counterKey(segment, window, period), deltaOfScore(response.score)]);
+    for (const [window, period] of periods) keys.push(counterKey(segment, window, period));
   }
-  return out;
+  return keys;
 };
+
+/** What one response contributes, per counter item (the delta is shared and frozen). */
+export const contributions = (response: Response, timeZone: string): Array<[CounterKey, Readonly<Delta>]> => {
+  const delta = deltaOfScore(response.score, 1);
+  return counterKeysOf(response, timeZone).map((key) => [key, delta]);
+};
+
+export interface CounterChangeOfRecord {
+  key: CounterKey;
+  delta: Readonly<Delta>;
+}
 
 /** The change one stream record makes: the new image's contributions minus the old image's. */
 export const changeOf = (
   oldImage: Response | undefined,
   newImage: Response | undefined,
   timeZone: string,
-): Map<string, { key: CounterKey; delta: Delta }> => {
-  const out = new Map<string, { key: CounterKey; delta: Delta }>();
-  const add = (image: Response | undefined, sign: number) => {
-    if (!image) return;
-    for (const [key, delta] of contributions(image, timeZone)) {
+): Map<string, CounterChangeOfRecord> => {
+  const out = new Map<string, CounterChangeOfRecord>();
+  if (oldImage) {
+    const delta = deltaOfScore(oldImage.score, -1);
+    for (const key of counterKeysOf(oldImage, timeZone)) out.set(counterId(key), { key, delta });
+  }
+  if (newImage) {
+    const delta = deltaOfScore(newImage.score, 1);
+    for (const key of counterKeysOf(newImage, timeZone)) {
       const id = counterId(key);
-      const entry = out.get(id) ?? { key, delta: emptyDelta() };
-      addInto(entry.delta, delta, sign);
-      out.set(id, entry);
+      const before = out.get(id);
+      if (!before) {
+        out.set(id, { key, delta });
+        continue;
+      }
+      // An edit: the item loses the old score and gains the new one (nothing, for a late comment).
+      const net = addInto(addInto(emptyDelta(), before.delta), delta);
+      if (isZero(net)) out.delete(id);
+      else out.set(id, { key, delta: net });
     }
-  };
-  add(oldImage, -1);
-  add(newImage, +1);
-  for (const [id, entry] of out) if (isZero(entry.delta)) out.delete(id);
+  }
   return out;
 };

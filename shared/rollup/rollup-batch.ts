@@ -39,8 +39,8 @@ export const rollupBatch = async (
       const oldImage = parseImage(responseItem, record.dynamodb?.OldImage);
       const newImage = parseImage(responseItem, record.dynamodb?.NewImage);
       considered++;
-      for (const { key, delta } of changeOf(oldImage, newImage, timeZone).values()) {
-        changes.push({ key, seq, delta });
+      for (const [id, { key, delta }] of changeOf(oldImage, newImage, timeZone)) {
+        changes.push({ id, key, seq, delta });
       }
     } catch (err: unknown) {
       if (!(err instanceof StreamRecordError)) throw err;
