@@ -104,7 +104,8 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     startsRuns: true,
   },
   'sweep-outbox': {
-    description: 'Every minute: resends stale invites and delivers alerts the queue did not',
+    description:
+      'Every minute: resends stale invites, sends due reminders, delivers alerts the queue did not',
     main: 'readWrite',
     keys: ['tokenKey'],
     sendsEmail: true,

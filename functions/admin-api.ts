@@ -8,6 +8,7 @@ import {
   ownerInput,
   routingInput,
 } from '#shared/api/inputs';
+import { validateReminder } from '#shared/campaigns/remind';
 import { validateSchedule } from '#shared/campaigns/schedule';
 import { startRun } from '#shared/campaigns/start-run';
 import { sendCaseFollowUp } from '#shared/cases/follow-up';
@@ -65,6 +66,7 @@ const routes: Record<string, Route> = {
   'GET /api/owners': async () => json(200, { owners: (await listOwners()).map(publicOwner) }),
   'POST /api/campaigns': async (event) => {
     const input = parseBody(campaignInput, event.body);
+    validateReminder(input.reminderDays);
     const nextRunAt = input.schedule
       ? validateSchedule(input.schedule, new Date(), config().TIME_ZONE)
       : undefined;

@@ -1,18 +1,21 @@
 import middy from '@middy/core';
 import { deliverDueAlerts } from '#shared/alerts/deliver';
 import { restartStalledRuns, sendStaleInvites } from '#shared/campaigns/dispatch';
+import { sendDueReminders } from '#shared/campaigns/remind';
 
 /**
  * EventBridge Scheduler, every minute: retry what a first attempt left behind — campaign runs whose
- * dispatch never started or died, survey emails never sent, and alerts whose backoff has passed.
+ * dispatch never started or died, survey emails never sent, and alerts whose backoff has passed —
+ * and send the reminders that have come due.
  */
 const sweep = async () => {
-  const [runsRestarted, invitesSent, alerts] = await Promise.all([
+  const [runsRestarted, invitesSent, alerts, reminders] = await Promise.all([
     restartStalledRuns(),
     sendStaleInvites(),
     deliverDueAlerts(),
+    sendDueReminders(),
   ]);
-  return { runsRestarted, invitesSent, alerts };
+  return { runsRestarted, invitesSent, alerts, reminders };
 };
 
 export const handler = middy<unknown, Awaited<ReturnType<typeof sweep>>>({ timeoutEarlyInMillis: 0 }).handler(

@@ -78,6 +78,7 @@ export const dispatchRun = async (
       attributes: customer.attributes,
       brand: campaign.brand,
       question: campaign.question,
+      reminderDays: campaign.reminderDays,
       // The real write time, so the sweep's "older than 2 minutes" means what it says.
       createdAt: new Date().toISOString(),
       expiresAt: new Date(now.getTime() + ttlMs).toISOString(),

@@ -1,9 +1,21 @@
 import { config } from '../config.ts';
 import { sendEmail } from '../email/send-email.ts';
 import { renderSurveyEmail } from '../email/survey-email.ts';
-import { leaseInviteSend, markInviteSent } from '../store/invites.ts';
+import { closeReminder, leaseInviteSend, leaseReminder, markInviteSent } from '../store/invites.ts';
 import type { Invite } from '../store/schemas.ts';
 import { signSurveyToken } from '../tokens/survey-token.ts';
+
+/** The survey email for one invite (its first email, or its reminder): same token, same links. */
+const surveyEmailFor = (invite: Invite, tokenKey: string, reminder: boolean) =>
+  renderSurveyEmail({
+    publicUrl: config().PUBLIC_URL,
+    token: signSurveyToken(tokenKey, invite.inviteId, new Date(invite.expiresAt)),
+    brand: invite.brand,
+    name: invite.name,
+    locale: invite.locale,
+    question: invite.question,
+    reminder,
+  });
 
 /**
  * Hands one invite to SES, under a send lease, and records it. A crash between the send and the
@@ -17,16 +29,24 @@ export const sendInvite = async (
 ): Promise<string | undefined> => {
   // Someone else is sending it right now, or already did: one email per invite.
   if (!(await leaseInviteSend(invite.inviteId, new Date()))) return undefined;
-  const token = signSurveyToken(tokenKey, invite.inviteId, new Date(invite.expiresAt));
-  const email = renderSurveyEmail({
-    publicUrl: config().PUBLIC_URL,
-    token,
-    brand: invite.brand,
-    name: invite.name,
-    locale: invite.locale,
-    question: invite.question,
+  const messageId = await sendEmail(invite.email, surveyEmailFor(invite, tokenKey, false), {
+    campaign: invite.campaignId,
   });
-  const messageId = await sendEmail(invite.email, email, { campaign: invite.campaignId });
-  await markInviteSent(invite.inviteId, messageId, now);
+  await markInviteSent(invite, messageId, now);
+  return messageId;
+};
+
+/** Sends an invite's one reminder under its own lease, as sendInvite does for the invite. */
+export const sendReminder = async (
+  invite: Invite,
+  tokenKey: string,
+  now = new Date(),
+): Promise<string | undefined> => {
+  if (!(await leaseReminder(invite.inviteId, now))) return undefined;
+  const messageId = await sendEmail(invite.email, surveyEmailFor(invite, tokenKey, true), {
+    campaign: invite.campaignId,
+    kind: 'reminder',
+  });
+  await closeReminder(invite.inviteId, { messageId, at: now });
   return messageId;
 };

@@ -1,6 +1,9 @@
 /** Survey wording per locale. `{brand}` and `{name}` are filled in (escaped) by the templates. */
 export interface Messages {
   subject: string;
+  /** A reminder to someone who has not answered yet. */
+  reminderSubject: string;
+  reminderIntro: string;
   greeting: string;
   greetingAnonymous: string;
   question: string;
@@ -27,6 +30,8 @@ export interface Messages {
 
 const en: Messages = {
   subject: 'A quick question about {brand}',
+  reminderSubject: 'Reminder: a quick question about {brand}',
+  reminderIntro: 'We asked you a few days ago and would still love to hear from you.',
   greeting: 'Hello {name},',
   greetingAnonymous: 'Hello,',
   question: 'How likely are you to recommend {brand} to a friend or colleague?',
@@ -52,6 +57,8 @@ const en: Messages = {
 
 const de: Messages = {
   subject: 'Eine kurze Frage zu {brand}',
+  reminderSubject: 'Erinnerung: Eine kurze Frage zu {brand}',
+  reminderIntro: 'Wir haben Sie vor ein paar Tagen gefragt und würden uns sehr über Ihre Antwort freuen.',
   greeting: 'Hallo {name},',
   greetingAnonymous: 'Hallo,',
   question: 'Wie wahrscheinlich ist es, dass Sie {brand} einem Freund oder Kollegen empfehlen?',
@@ -77,6 +84,9 @@ const de: Messages = {
 
 const fr: Messages = {
   subject: 'Une question rapide sur {brand}',
+  reminderSubject: 'Rappel : une question rapide sur {brand}',
+  reminderIntro:
+    'Nous vous avons posé la question il y a quelques jours et aimerions toujours avoir votre avis.',
   greeting: 'Bonjour {name},',
   greetingAnonymous: 'Bonjour,',
   question: 'Quelle est la probabilité que vous recommandiez {brand} à un ami ou un collègue ?',

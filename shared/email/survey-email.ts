@@ -9,6 +9,8 @@ export interface SurveyEmailInput {
   locale?: string | undefined;
   /** Custom wording; `{brand}` is replaced. */
   question?: string | undefined;
+  /** The one reminder to someone who has not answered: same links, its own subject and opening line. */
+  reminder?: boolean;
 }
 
 export interface RenderedEmail {
@@ -39,6 +41,8 @@ export const renderSurveyEmail = (input: SurveyEmailInput): RenderedEmail => {
   const questionText = fill(questionTemplate, { brand });
   const greetingText = name ? fill(m.greeting, { name }) : m.greetingAnonymous;
   const unsub = unsubscribeUrl(input.publicUrl, input.token);
+  const subject = fill(input.reminder ? m.reminderSubject : m.subject, { brand });
+  const intro = input.reminder ? [m.reminderIntro] : [];
   const scores = Array.from({ length: 11 }, (_, s) => s);
 
   const cells = scores
@@ -51,12 +55,12 @@ export const renderSurveyEmail = (input: SurveyEmailInput): RenderedEmail => {
     .join('');
 
   const html = `<!doctype html>
-<html lang="${escapeHtml(input.locale?.slice(0, 2) ?? 'en')}"><head><meta charset="utf-8"><title>${escapeHtml(fill(m.subject, { brand }))}</title></head>
+<html lang="${escapeHtml(input.locale?.slice(0, 2) ?? 'en')}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
 <body style="margin:0;padding:24px;background:#f6f8fa;font-family:sans-serif;color:#1f2328">
 <table role="presentation" style="max-width:560px;margin:auto;background:#fff;border-radius:8px;padding:24px">
 <tr><td>
 <p>${escapeHtml(greetingText)}</p>
-<p style="font-size:18px;font-weight:bold">${escapeHtml(questionText)}</p>
+${intro.map((line) => `<p>${escapeHtml(line)}</p>\n`).join('')}<p style="font-size:18px;font-weight:bold">${escapeHtml(questionText)}</p>
 <table role="presentation"><tr>${cells}</tr></table>
 <table role="presentation" style="width:100%;font-size:12px;color:#57606a"><tr><td>0 = ${escapeHtml(m.notLikely)}</td><td style="text-align:right">10 = ${escapeHtml(m.veryLikely)}</td></tr></table>
 <p style="font-size:13px;color:#57606a">${escapeHtml(m.clickHint)}</p>
@@ -67,6 +71,7 @@ export const renderSurveyEmail = (input: SurveyEmailInput): RenderedEmail => {
   const text = [
     greetingText,
     '',
+    ...intro.flatMap((line) => [line, '']),
     questionText,
     `0 = ${m.notLikely}, 10 = ${m.veryLikely}`,
     '',
@@ -75,5 +80,5 @@ export const renderSurveyEmail = (input: SurveyEmailInput): RenderedEmail => {
     `${m.unsubscribe}: ${unsub}`,
   ].join('\n');
 
-  return { subject: fill(m.subject, { brand }), html, text, unsubscribeUrl: unsub };
+  return { subject, html, text, unsubscribeUrl: unsub };
 };

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
 import { isConditionFailure } from '../errors.ts';
-import { conditionalWrite, mainTable, queryAll } from './db.ts';
+import { conditionalWrite, dueOfKind, mainTable, queryAll } from './db.ts';
 import { type Invite, inviteItem } from './schemas.ts';
 import { customerGsi2, keys, kinds, MAIN_TABLE } from './table.ts';
 
@@ -63,25 +63,78 @@ export const leaseInviteSend = async (inviteId: string, now: Date, leaseMs = 120
   });
 };
 
-/** Records the hand-over to SES and takes the invite out of the unsent sweep. */
-export const markInviteSent = async (
-  inviteId: string,
-  messageId: string,
-  now = new Date(),
-): Promise<void> => {
-  try {
-    await getClients().ddb.send(
+/**
+ * Records the hand-over to SES and takes the invite out of the unsent sweep — into the reminder
+ * sweep, when its campaign asked for one, due `reminderDays` after now.
+ */
+export const markInviteSent = async (invite: Invite, messageId: string, now = new Date()): Promise<void> => {
+  const remindAt = invite.reminderDays
+    ? new Date(now.getTime() + invite.reminderDays * 86_400_000).toISOString()
+    : undefined;
+  await conditionalWrite(() =>
+    getClients().ddb.send(
+      new UpdateCommand({
+        TableName: mainTable(),
+        Key: keys.invite(invite.inviteId),
+        UpdateExpression: remindAt
+          ? 'SET sentAt = :now, messageId = :m, gsi1pk = :remind, gsi1sk = :due REMOVE sendingUntil'
+          : 'SET sentAt = :now, messageId = :m REMOVE gsi1pk, gsi1sk, sendingUntil',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(sentAt)',
+        ExpressionAttributeValues: {
+          ':now': now.toISOString(),
+          ':m': messageId,
+          ...(remindAt ? { ':remind': kinds.remindInvite, ':due': `${remindAt}#${invite.inviteId}` } : {}),
+        },
+      }),
+    ),
+  );
+};
+
+/** Sent invites whose reminder is due by `now`, oldest first. */
+export const dueReminders = async (now: Date, limit = 100): Promise<Invite[]> =>
+  (await dueOfKind(kinds.remindInvite, now, limit)).map((i) => inviteItem.parse(i));
+
+/**
+ * Takes the right to send one invite's reminder for a while, as the send lease does for the
+ * invite itself: two sweeps never both remind, and a crash before the send lets the lease lapse.
+ */
+export const leaseReminder = async (inviteId: string, now: Date, leaseMs = 120_000): Promise<boolean> =>
+  conditionalWrite(() =>
+    getClients().ddb.send(
       new UpdateCommand({
         TableName: mainTable(),
         Key: keys.invite(inviteId),
-        UpdateExpression: 'SET sentAt = :now, messageId = :m REMOVE gsi1pk, gsi1sk, sendingUntil',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(sentAt)',
-        ExpressionAttributeValues: { ':now': now.toISOString(), ':m': messageId },
+        UpdateExpression: 'SET remindingUntil = :until',
+        ConditionExpression:
+          'gsi1pk = :remind AND attribute_not_exists(remindedAt) AND (attribute_not_exists(remindingUntil) OR remindingUntil < :now)',
+        ExpressionAttributeValues: {
+          ':remind': kinds.remindInvite,
+          ':until': new Date(now.getTime() + leaseMs).toISOString(),
+          ':now': now.toISOString(),
+        },
       }),
-    );
-  } catch (err: unknown) {
-    if (!isConditionFailure(err)) throw err;
-  }
+    ),
+  );
+
+/** Ends an invite's reminder: sent (with its SES message id), or skipped and why. */
+export const closeReminder = async (
+  inviteId: string,
+  outcome: { messageId: string; at: Date } | { skipped: string },
+): Promise<void> => {
+  const sent = 'messageId' in outcome;
+  await conditionalWrite(() =>
+    getClients().ddb.send(
+      new UpdateCommand({
+        TableName: mainTable(),
+        Key: keys.invite(inviteId),
+        UpdateExpression: `SET ${sent ? 'remindedAt = :at, reminderMessageId = :m' : 'reminderSkipped = :why'} REMOVE gsi1pk, gsi1sk, remindingUntil`,
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(remindedAt)',
+        ExpressionAttributeValues: sent
+          ? { ':at': outcome.at.toISOString(), ':m': outcome.messageId }
+          : { ':why': outcome.skipped },
+      }),
+    ),
+  );
 };
 
 /** Takes an invite out of the sweep without sending it (customer unsubscribed or gone). */

@@ -85,6 +85,12 @@ export const inviteItem = z.object({
   sentAt: z.string().optional(),
   messageId: z.string().optional(),
   unsubscribedAt: z.string().optional(),
+  /** The campaign's reminder rule when the invite was written: one reminder this many days after sending. */
+  reminderDays: z.number().int().min(1).optional(),
+  remindedAt: z.string().optional(),
+  reminderMessageId: z.string().optional(),
+  /** Why no reminder went out: answered, suppressed, expired. */
+  reminderSkipped: z.string().optional(),
 });
 export type Invite = z.infer<typeof inviteItem>;
 

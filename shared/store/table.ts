@@ -58,6 +58,8 @@ export const kinds = {
   scheduled: 'SCHEDULED',
   /** Invites written but not yet handed to SES, by creation time: the send sweep. */
   unsentInvite: 'INVITE#unsent',
+  /** Sent invites of campaigns with a reminder rule, by when the reminder is due. */
+  remindInvite: 'INVITE#remind',
   caseByStatus: (status: string) => `CASE#${status}`,
   /** Alerts waiting for a (re)delivery attempt, by next attempt time. */
   pendingAlert: 'ALERT#pending',
