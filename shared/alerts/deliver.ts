@@ -138,7 +138,10 @@ export const deliverAlert = async (alertId: string, now = new Date()): Promise<D
     return { outcome: 'delivered' };
   }
   const next = attempt.final ? undefined : nextAttemptAt(alert.attempts, new Date());
-  await markAlertFailed(alert, { error: attempt.error, statusCode: attempt.statusCode }, next);
+  if (!(await markAlertFailed(alert, { error: attempt.error, statusCode: attempt.statusCode }, next))) {
+    logger.warn('alert attempt outlived its lease; its failure is not recorded', { alertId });
+    return { outcome: 'not-due' };
+  }
   logger.warn('alert delivery failed', {
     alertId,
     channel: alert.channel,

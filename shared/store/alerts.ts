@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
 import { ConflictError, isConditionFailure, NotFoundError } from '../errors.ts';
-import { allOfKind, dueOfKind, mainTable } from './db.ts';
+import { allOfKind, conditionalWrite, dueOfKind, mainTable } from './db.ts';
 import { type Alert, alertItem } from './schemas.ts';
 import { customerGsi2, keys, kinds } from './table.ts';
 
@@ -40,12 +41,13 @@ export const leaseAlert = async (alertId: string, now: Date, leaseMs: number): P
       new UpdateCommand({
         TableName: mainTable(),
         Key: keys.alert(alertId),
-        UpdateExpression: 'SET leaseUntil = :until, attempts = attempts + :one',
+        UpdateExpression: 'SET leaseUntil = :until, leaseId = :lease, attempts = attempts + :one',
         ConditionExpression:
           '#status = :pending AND nextAttemptAt <= :now AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':until': new Date(now.getTime() + leaseMs).toISOString(),
+          ':lease': randomUUID(),
           ':one': 1,
           ':pending': 'pending',
           ':now': now.toISOString(),
@@ -60,52 +62,66 @@ export const leaseAlert = async (alertId: string, now: Date, leaseMs: number): P
   }
 };
 
+/**
+ * A delivery is a fact whoever made it, so it is recorded even if the deliverer's lease ran out
+ * meanwhile — but never onto an alert that erasure deleted (an update would re-create it).
+ */
 export const markAlertDelivered = async (alertId: string, statusCode: number, now: Date) => {
-  await getClients().ddb.send(
-    new UpdateCommand({
-      TableName: mainTable(),
-      Key: keys.alert(alertId),
-      UpdateExpression:
-        'SET #status = :delivered, deliveredAt = :now, lastStatusCode = :code REMOVE leaseUntil, gsi1pk, gsi1sk, lastError',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':delivered': 'delivered',
-        ':now': now.toISOString(),
-        ':code': statusCode,
-      },
-    }),
+  await conditionalWrite(() =>
+    getClients().ddb.send(
+      new UpdateCommand({
+        TableName: mainTable(),
+        Key: keys.alert(alertId),
+        UpdateExpression:
+          'SET #status = :delivered, deliveredAt = :now, lastStatusCode = :code REMOVE leaseUntil, leaseId, gsi1pk, gsi1sk, lastError',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':delivered': 'delivered',
+          ':now': now.toISOString(),
+          ':code': statusCode,
+        },
+      }),
+    ),
   );
 };
 
+/**
+ * A failed attempt schedules the next one (or gives up) only while its lease is still the alert's:
+ * a deliverer that outlived its lease must not re-queue, or kill, an alert that another attempt
+ * has since taken over or delivered. Returns false when it no longer held the lease.
+ */
 export const markAlertFailed = async (
   alert: Alert,
   failure: { error: string; statusCode?: number | undefined },
   next: Date | undefined,
-) => {
+): Promise<boolean> => {
   const dead = next === undefined;
-  await getClients().ddb.send(
-    new UpdateCommand({
-      TableName: mainTable(),
-      Key: keys.alert(alert.alertId),
-      UpdateExpression: dead
-        ? 'SET #status = :dead, lastError = :err, lastStatusCode = :code, gsi1pk = :deadKind, gsi1sk = :sort REMOVE leaseUntil, nextAttemptAt'
-        : 'SET lastError = :err, lastStatusCode = :code, nextAttemptAt = :next, gsi1sk = :sort REMOVE leaseUntil',
-      ExpressionAttributeNames: dead ? { '#status': 'status' } : undefined,
-      ExpressionAttributeValues: dead
-        ? {
-            ':dead': 'dead',
-            ':err': failure.error.slice(0, 1024),
-            ':code': failure.statusCode ?? 0,
-            ':deadKind': kinds.deadAlert,
-            ':sort': `${new Date().toISOString()}#${alert.alertId}`,
-          }
-        : {
-            ':err': failure.error.slice(0, 1024),
-            ':code': failure.statusCode ?? 0,
-            ':next': next.toISOString(),
-            ':sort': `${next.toISOString()}#${alert.alertId}`,
-          },
-    }),
+  return conditionalWrite(() =>
+    getClients().ddb.send(
+      new UpdateCommand({
+        TableName: mainTable(),
+        Key: keys.alert(alert.alertId),
+        UpdateExpression: dead
+          ? 'SET #status = :dead, lastError = :err, lastStatusCode = :code, gsi1pk = :deadKind, gsi1sk = :sort REMOVE leaseUntil, leaseId, nextAttemptAt'
+          : 'SET lastError = :err, lastStatusCode = :code, nextAttemptAt = :next, gsi1sk = :sort REMOVE leaseUntil, leaseId',
+        ConditionExpression: 'leaseId = :lease AND #status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':lease': alert.leaseId ?? '',
+          ':pending': 'pending',
+          ':err': failure.error.slice(0, 1024),
+          ':code': failure.statusCode ?? 0,
+          ...(dead
+            ? {
+                ':dead': 'dead',
+                ':deadKind': kinds.deadAlert,
+                ':sort': `${new Date().toISOString()}#${alert.alertId}`,
+              }
+            : { ':next': next.toISOString(), ':sort': `${next.toISOString()}#${alert.alertId}` }),
+        },
+      }),
+    ),
   );
 };
 
@@ -117,7 +133,7 @@ export const resetAlertForRedelivery = async (alertId: string, now = new Date())
         TableName: mainTable(),
         Key: keys.alert(alertId),
         UpdateExpression:
-          'SET #status = :pending, attempts = :zero, nextAttemptAt = :now, gsi1pk = :kind, gsi1sk = :sort, redrivenAt = :now REMOVE leaseUntil',
+          'SET #status = :pending, attempts = :zero, nextAttemptAt = :now, gsi1pk = :kind, gsi1sk = :sort, redrivenAt = :now REMOVE leaseUntil, leaseId',
         ConditionExpression: 'attribute_exists(pk) AND #status <> :delivered',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {

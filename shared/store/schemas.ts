@@ -176,6 +176,8 @@ export const alertItem = z.object({
   lastError: z.string().optional(),
   lastStatusCode: z.number().int().optional(),
   deliveredAt: z.string().optional(),
+  /** Who holds the delivery attempt now (see leaseAlert); only they may record its failure. */
+  leaseId: z.string().optional(),
   createdAt: z.string(),
 });
 export type Alert = z.infer<typeof alertItem>;

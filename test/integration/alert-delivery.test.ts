@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,9 +7,17 @@ import { invoke } from '../../local/lambda.ts';
 import { startLocalStack } from '../../local/stack.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../local/webhook-receiver.ts';
 import { raiseDetractorAlert } from '../../shared/alerts/raise.ts';
-import { getAlert } from '../../shared/store/alerts.ts';
+import { getClients } from '../../shared/clients.ts';
+import {
+  deadAlerts,
+  getAlert,
+  leaseAlert,
+  markAlertDelivered,
+  markAlertFailed,
+  newAlertPut,
+} from '../../shared/store/alerts.ts';
 import { newWebhookSecret } from '../../shared/store/owners.ts';
-import { responseItem } from '../../shared/store/schemas.ts';
+import { type Alert, responseItem } from '../../shared/store/schemas.ts';
 import { parseImage } from '../../shared/stream/records.ts';
 import { adminFetch, postAnswer, sesEmails, tokenOf, useLocalStack } from '../support/local-stack.ts';
 import { readStream } from '../support/stream.ts';
@@ -192,6 +201,62 @@ describe('detractor alerts reach their owner, whatever the receiver does', () =>
     expect((cases.body.cases as Array<{ caseId: string }>).filter((c) => c.caseId === inviteId)).toHaveLength(
       1,
     );
+  });
+});
+
+describe('an attempt that outlived its delivery lease', () => {
+  const stack = useLocalStack();
+  const t0 = new Date();
+  const at = (ms: number) => new Date(t0.getTime() + ms);
+  const pendingAlert = async (alertId: string) => {
+    const alert: Alert = {
+      alertId,
+      caseId: 'case-x',
+      ownerId: 'nobody',
+      channel: 'webhook',
+      type: 'detractor.created',
+      payload: '{}',
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: t0.toISOString(),
+      createdAt: t0.toISOString(),
+    };
+    await getClients().ddb.send(new TransactWriteCommand({ TransactItems: [newAlertPut('c-x', alert)] }));
+  };
+
+  it('cannot kill or re-queue an alert that a later attempt delivered', async () => {
+    stack();
+    await pendingAlert('alr-late-a');
+    const slow = await leaseAlert('alr-late-a', at(0), 1000);
+    const fast = await leaseAlert('alr-late-a', at(2000), 1000); // the first lease has lapsed
+    expect(slow && fast).toBeTruthy();
+    await markAlertDelivered('alr-late-a', 204, at(2100));
+    expect(await markAlertFailed(slow as Alert, { error: 'timeout' }, undefined)).toBe(false);
+    expect(await markAlertFailed(slow as Alert, { error: 'timeout' }, at(60_000))).toBe(false);
+    expect(await getAlert('alr-late-a')).toMatchObject({ status: 'delivered', attempts: 2 });
+    expect((await deadAlerts()).map((a) => a.alertId)).not.toContain('alr-late-a');
+  });
+
+  it('cannot overwrite the schedule of the attempt that holds the lease now', async () => {
+    await pendingAlert('alr-late-b');
+    const slow = await leaseAlert('alr-late-b', at(0), 1000);
+    const current = await leaseAlert('alr-late-b', at(2000), 1000);
+    expect(await markAlertFailed(slow as Alert, { error: 'timeout' }, undefined)).toBe(false);
+    expect(await markAlertFailed(current as Alert, { error: '503' }, at(300_000))).toBe(true);
+    expect(await getAlert('alr-late-b')).toMatchObject({
+      status: 'pending',
+      lastError: '503',
+      nextAttemptAt: at(300_000).toISOString(),
+    });
+  });
+
+  it('records a delivery made under a lapsed lease, but never re-creates an erased alert', async () => {
+    await pendingAlert('alr-late-c');
+    await leaseAlert('alr-late-c', at(0), 1000);
+    await markAlertDelivered('alr-late-c', 200, at(5000));
+    expect(await getAlert('alr-late-c')).toMatchObject({ status: 'delivered', lastStatusCode: 200 });
+    await markAlertDelivered('alr-never-written', 200, at(5000));
+    expect(await getAlert('alr-never-written')).toBeUndefined();
   });
 });
 
