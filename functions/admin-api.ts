@@ -1,5 +1,6 @@
 import { queueAlerts } from '#shared/alerts/outbox';
 import { parseCustomersCsv } from '#shared/api/customers-csv';
+import { parseDayRange } from '#shared/api/date-range';
 import {
   campaignInput,
   caseUpdateInput,
@@ -102,10 +103,14 @@ const routes: Record<string, Route> = {
       throw new ValidationError('limit must be an integer from 1 to 500');
     }
     const segment = query(event, 'segment');
+    const { since, until } = parseDayRange(
+      { from: query(event, 'from'), to: query(event, 'to') },
+      config().TIME_ZONE,
+    );
     const page = await listResponses({
       segment: segment ? parseSegment(segment) : undefined,
-      from: query(event, 'from'),
-      to: query(event, 'to'),
+      since,
+      until,
       limit,
       cursor: query(event, 'cursor'),
     });

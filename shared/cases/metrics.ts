@@ -1,5 +1,4 @@
-import { ValidationError } from '../errors.ts';
-import { type LocalDate, localDate, parseLocalDate, periodOfDate } from '../nps/windows.ts';
+import { parseDayRange } from '../api/date-range.ts';
 import { casesOpenedBetween } from '../store/cases.ts';
 import type { Case, CaseStatus } from '../store/schemas.ts';
 
@@ -126,15 +125,6 @@ export const caseMetrics = (cases: readonly Case[], now: Date) => ({
   })),
 });
 
-const parseDay = (name: string, value: string | undefined): LocalDate | undefined => {
-  if (value === undefined) return undefined;
-  const d = parseLocalDate(value);
-  if (!d) throw new ValidationError(`${name} must be a date YYYY-MM-DD`, 'invalid_date');
-  return d;
-};
-
-const DAY = 86_400_000;
-
 /**
  * Metrics of the cases opened from `from` to `to` (dates, inclusive, in the account's time zone;
  * either may be left out). Reads the cases with one key-range query per status — no scan.
@@ -144,18 +134,10 @@ export const readCaseMetrics = async (
   timeZone: string,
   now = new Date(),
 ) => {
-  const fromDate = parseDay('from', range.from);
-  const toDate = parseDay('to', range.to);
-  const from = fromDate ? periodOfDate('day', fromDate) : undefined;
-  const to = toDate ? periodOfDate('day', toDate) : undefined;
-  if (from && to && from > to) throw new ValidationError('from must not be after to', 'invalid_date');
-  // The query bounds are instants a day wider than the dates (any time zone is within ±14 h of
-  // UTC); the exact local-date filter follows.
-  const lower = from ? new Date(Date.parse(`${from}T00:00:00Z`) - DAY).toISOString() : undefined;
-  const upper = to ? new Date(Date.parse(`${to}T00:00:00Z`) + 2 * DAY).toISOString() : undefined;
-  const cases = (await casesOpenedBetween(lower, upper)).filter((c) => {
-    const day = periodOfDate('day', localDate(new Date(c.createdAt), timeZone));
-    return (!from || day >= from) && (!to || day <= to);
-  });
-  return { from: from ?? null, to: to ?? null, timeZone, ...caseMetrics(cases, now) };
+  const { from, to, since, until } = parseDayRange(range, timeZone);
+  const cases = await casesOpenedBetween(
+    since?.toISOString(),
+    until ? new Date(until.getTime() - 1).toISOString() : undefined,
+  );
+  return { from, to, timeZone, ...caseMetrics(cases, now) };
 };

@@ -36,6 +36,52 @@ export const localDate = (instant: Date, timeZone: string): LocalDate => {
   return date;
 };
 
+const clockFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** How far the zone's wall clock is ahead of UTC at an instant, in ms. */
+const offsetAt = (instant: number, timeZone: string): number => {
+  let f = clockFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    clockFormatters.set(timeZone, f);
+  }
+  const parts = f.formatToParts(new Date(instant));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return wall - Math.floor(instant / 1000) * 1000;
+};
+
+/**
+ * The instant a calendar day begins in a time zone. Two candidates come from the offsets around
+ * midnight; the earlier one that really is on that day wins — which also handles zones whose
+ * clocks jump over midnight (the day then begins at 01:00).
+ */
+export const startOfLocalDay = (date: LocalDate, timeZone: string): Date => {
+  const wall = Date.UTC(date.year, date.month - 1, date.day);
+  const first = wall - offsetAt(wall, timeZone);
+  const second = wall - offsetAt(first, timeZone);
+  const target = periodOfDate('day', date);
+  const onTheDay = [Math.min(first, second), Math.max(first, second)].find(
+    (t) => periodOfDate('day', localDate(new Date(t), timeZone)) === target,
+  );
+  return new Date(onTheDay ?? Math.max(first, second));
+};
+
+/** The calendar day after a date. */
+export const nextDay = ({ year, month, day }: LocalDate): LocalDate => {
+  const d = new Date(Date.UTC(year, month - 1, day + 1));
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+};
+
 export const parseLocalDate = (text: string): LocalDate | undefined => {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (!m) return undefined;

@@ -84,8 +84,9 @@ export const getResponse = async (inviteId: string): Promise<Response | undefine
 
 export interface ResponseQuery {
   segment?: string | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
+  /** Answered at or after `since`, before `until`. */
+  since?: Date | undefined;
+  until?: Date | undefined;
   limit: number;
   cursor?: string | undefined;
 }
@@ -125,8 +126,10 @@ export const listResponses = async (q: ResponseQuery): Promise<{ items: Response
   const filter = segmentFilter(q.segment);
   const items: Response[] = [];
   let startKey = decodeCursor(q.cursor);
-  const lower = q.from ?? '0000';
-  const upper = `${q.to ?? '9999'}~`;
+  // List keys are `<respondedAt>#<inviteId>`: one at `until` sorts after the bare instant, so
+  // BETWEEN leaves it out — the upper bound is exclusive, as the day range wants.
+  const lower = q.since?.toISOString() ?? '0000';
+  const upper = q.until?.toISOString() ?? '9999';
   do {
     const out = await getClients().ddb.send(
       new QueryCommand({

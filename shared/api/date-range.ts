@@ -1,0 +1,39 @@
+import { ValidationError } from '../errors.ts';
+import { type LocalDate, nextDay, parseLocalDate, startOfLocalDay } from '../nps/windows.ts';
+
+export interface DayRange {
+  /** The dates as given (inclusive), or null. */
+  from: string | null;
+  to: string | null;
+  /** The instants they bound: from the start of `from` to the start of the day after `to` (exclusive). */
+  since?: Date;
+  until?: Date;
+}
+
+const parseDay = (name: string, value: string | undefined): LocalDate | undefined => {
+  if (value === undefined) return undefined;
+  const d = parseLocalDate(value);
+  if (!d) throw new ValidationError(`${name} must be a date YYYY-MM-DD`, 'invalid_date');
+  return d;
+};
+
+/**
+ * `from` / `to` query dates — inclusive, either optional, in the account's time zone — as the
+ * instants between which stored times fall. Bad dates and from after to are a 400.
+ */
+export const parseDayRange = (
+  range: { from?: string | undefined; to?: string | undefined },
+  timeZone: string,
+): DayRange => {
+  const from = parseDay('from', range.from);
+  const to = parseDay('to', range.to);
+  if (range.from && range.to && range.from > range.to) {
+    throw new ValidationError('from must not be after to', 'invalid_date');
+  }
+  return {
+    from: range.from ?? null,
+    to: range.to ?? null,
+    since: from ? startOfLocalDay(from, timeZone) : undefined,
+    until: to ? startOfLocalDay(nextDay(to), timeZone) : undefined,
+  };
+};
