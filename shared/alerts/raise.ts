@@ -1,6 +1,6 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { casePolicy, SCORE_RAISED, slaDueAt as slaDueFrom } from '../cases/policy.ts';
-import { recoverEarlierCases } from '../cases/recovery.ts';
+import { recoverEarlierCases, recoverIfAlreadyAnsweredBetter } from '../cases/recovery.ts';
 import { type Routed, routeCase } from '../cases/routing.ts';
 import { getClients } from '../clients.ts';
 import { config } from '../config.ts';
@@ -109,20 +109,21 @@ export const raiseDetractorAlert = async (
       })
     : { puts: [], alertIds: [] };
   transact.push(...outbox.puts);
+  let duplicate = false;
   try {
     await getClients().ddb.send(new TransactWriteCommand({ TransactItems: transact }));
   } catch (err: unknown) {
-    if (isCancelledByCondition(err)) {
-      // Refused because this response version was applied already: a redelivery. Refused while the
-      // case still holds an older version: it changed between read and write (an owner's update),
-      // so the record fails and is retried, reading the case afresh.
-      const current = await getCase(caseId);
-      if (current?.responseVersion !== undefined && current.responseVersion < newImage.version) {
-        throw new ConflictError(`case ${caseId} changed while answer v${newImage.version} was applied`);
-      }
-      return { caseId, alertIds: outbox.alertIds, duplicate: true };
+    if (!isCancelledByCondition(err)) throw err;
+    // Refused because this response version was applied already: a redelivery. Refused while the
+    // case still holds an older version: it changed between read and write (an owner's update),
+    // so the record fails and is retried, reading the case afresh.
+    const current = await getCase(caseId);
+    if (current?.responseVersion !== undefined && current.responseVersion < newImage.version) {
+      throw new ConflictError(`case ${caseId} changed while answer v${newImage.version} was applied`);
     }
-    throw err;
+    duplicate = true;
   }
-  return { caseId, alertIds: outbox.alertIds, duplicate: false };
+  // Also on a redelivery: a crash may have come between the transaction and this check.
+  if (!raised && !existing?.recovered) await recoverIfAlreadyAnsweredBetter(caseId, newImage);
+  return { caseId, alertIds: outbox.alertIds, duplicate };
 };

@@ -10,6 +10,7 @@ import {
   caseItem,
   caseStatus,
   type Response,
+  responseItem,
 } from './schemas.ts';
 import { caseCustomerSort, caseSort, customerGsi2, keys, kinds, MAIN_TABLE } from './table.ts';
 
@@ -76,8 +77,8 @@ export const overdueOpenCases = async (now: Date, limit = 100): Promise<Case[]> 
     .filter((c) => c.escalatedAt === undefined && c.slaDueAt <= now.toISOString());
 };
 
-/** A customer's cases opened strictly before `before` (byCustomer index): the recovery check. */
-export const customerCasesOpenedBefore = async (customerId: string, before: string): Promise<Case[]> => {
+/** A customer's cases whose detractor answer came before `before` (byCustomer index): the recovery check. */
+export const customerCasesAnsweredBefore = async (customerId: string, before: string): Promise<Case[]> => {
   const items = await queryAll({
     TableName: mainTable(),
     IndexName: 'byCustomer',
@@ -184,7 +185,9 @@ export const caseFromAnswerWrite = (input: CaseFromAnswer) => {
         ':openKind': kinds.caseByStatus('open'),
         ':sort': caseSort.due(input.slaDueAt, caseId),
         ':customerKey': customerGsi2(response.customerId),
-        ':customerSort': caseCustomerSort(at, caseId),
+        // Listed under the customer by when the detractor answered (not when the stream got to
+        // it), so "a later answer of 7+" compares answer times, whatever the processing order.
+        ':customerSort': caseCustomerSort(response.respondedAt, caseId),
         ...(input.reopen
           ? {
               ':note': note(
@@ -275,6 +278,37 @@ export const caseEscalationWrite = (c: Case, escalatedTo: string | undefined, no
     },
   },
 });
+
+/**
+ * A customer's answers of 7 or more, on other invites, last given after `after` (byCustomer
+ * index): a case opened late finds the answer that already recovered it.
+ */
+export const customerAnswersOfSevenPlusAfter = async (
+  customerId: string,
+  after: string,
+  exceptInviteId: string,
+): Promise<Response[]> => {
+  const items = await queryAll({
+    TableName: mainTable(),
+    IndexName: 'byCustomer',
+    KeyConditionExpression: '#pk = :customer AND begins_with(#sk, :responses)',
+    FilterExpression: 'score >= :seven AND respondedAt > :afterTime AND inviteId <> :own',
+    ExpressionAttributeNames: {
+      '#pk': MAIN_TABLE.indexes.byCustomer.partitionKey,
+      '#sk': MAIN_TABLE.indexes.byCustomer.sortKey,
+    },
+    ExpressionAttributeValues: {
+      ':customer': customerGsi2(customerId),
+      // Responses are listed by their first answer, and one first given earlier may have been
+      // raised to 7+ since: all of the customer's responses (a handful) are read, the filter decides.
+      ':responses': 'RESPONSE#',
+      ':seven': 7,
+      ':afterTime': after,
+      ':own': exceptInviteId,
+    },
+  });
+  return items.map((i) => responseItem.parse(i));
+};
 
 /** Marks a case recovered by a later answer of 7+. False when it already was (a redelivery). */
 export const markCaseRecovered = async (caseId: string, byInviteId: string, now: Date): Promise<boolean> => {

@@ -1,0 +1,69 @@
+import type { DynamoDBRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { invoke } from '../../local/lambda.ts';
+import { getCase } from '../../shared/store/cases.ts';
+import { adminFetch, postAnswer, sesEmails, tokenOf, useLocalStack } from '../support/local-stack.ts';
+import { readStream } from '../support/stream.ts';
+
+/**
+ * Answers to different invites are different items: on AWS they can sit on different stream
+ * shards and reach the alert consumer in either order. Recovery must not depend on that order.
+ */
+describe('recovery whatever order the answers are processed in', () => {
+  // The alert consumer is left out so that the test plays it, in the order it chooses.
+  const stack = useLocalStack({ streamConsumers: ['rollup-responses'] });
+
+  const surveyAndAnswer = async (campaign: string, score: number) => {
+    await adminFetch(stack(), 'POST', '/api/campaigns', { id: campaign, name: campaign, fatigueDays: 0 });
+    await adminFetch(stack(), 'POST', `/api/campaigns/${campaign}/send`);
+    await stack().settle();
+    const email = (await sesEmails(stack())).at(-1);
+    if (!email) throw new Error('no survey email');
+    const token = tokenOf(email);
+    expect((await postAnswer(stack(), token, { score })).status).toBe(200);
+    return token.split('.')[0] as string;
+  };
+  const recordOf = (records: DynamoDBRecord[], inviteId: string) =>
+    records.filter(
+      (r) => r.dynamodb?.Keys?.pk?.S === `INVITE#${inviteId}` && r.dynamodb?.Keys?.sk?.S === 'RESPONSE',
+    );
+
+  it('recovers a detractor case whose later 9 was processed first, once', async () => {
+    await adminFetch(stack(), 'POST', '/api/owners', { id: 'o', name: 'Owner', email: 'o@example.com' });
+    await adminFetch(stack(), 'POST', '/api/customers', [{ id: 'c', email: 'c@example.com', ownerId: 'o' }]);
+    const unhappy = await surveyAndAnswer('first', 3);
+    const happy = await surveyAndAnswer('second', 9);
+    const records = (await readStream(stack())).flatMap((s) => s.records);
+
+    // The 9 arrives first: there is no case yet to recover.
+    await invoke('raise-alerts', { Records: recordOf(records, happy) });
+    expect(await getCase(unhappy)).toBeUndefined();
+    // Then the 3: its case opens — and is recovered at once, by the answer given after it.
+    await invoke('raise-alerts', { Records: recordOf(records, unhappy) });
+    const recovered = await getCase(unhappy);
+    expect(recovered).toMatchObject({ status: 'open', recovered: true, recoveredBy: happy });
+    // Delivered again, in either order: nothing changes.
+    await invoke('raise-alerts', { Records: [...recordOf(records, unhappy), ...recordOf(records, happy)] });
+    expect(await getCase(unhappy)).toEqual(recovered);
+  });
+
+  it('does not count an answer of 7+ given before the detractor answer as a recovery', async () => {
+    await adminFetch(stack(), 'POST', '/api/customers', [{ id: 'd', email: 'd@example.com', ownerId: 'o' }]);
+    await adminFetch(stack(), 'POST', '/api/campaigns', { id: 'third', name: 'third', fatigueDays: 0 });
+    await adminFetch(stack(), 'POST', '/api/campaigns/third/send');
+    await adminFetch(stack(), 'POST', '/api/campaigns', { id: 'fourth', name: 'fourth', fatigueDays: 0 });
+    await adminFetch(stack(), 'POST', '/api/campaigns/fourth/send');
+    await stack().settle();
+    const tokens = (await sesEmails(stack()))
+      .filter((e) => e.destination.to[0] === 'd@example.com')
+      .map(tokenOf);
+    const [early, late] = tokens as [string, string];
+    expect((await postAnswer(stack(), early, { score: 10 })).status).toBe(200);
+    expect((await postAnswer(stack(), late, { score: 2 })).status).toBe(200);
+    const records = (await readStream(stack())).flatMap((s) => s.records);
+    const lateId = late.split('.')[0] as string;
+    await invoke('raise-alerts', { Records: recordOf(records, early.split('.')[0] as string) });
+    await invoke('raise-alerts', { Records: recordOf(records, lateId) });
+    expect(await getCase(lateId)).toMatchObject({ status: 'open', recovered: false });
+  });
+});
