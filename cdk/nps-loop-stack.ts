@@ -78,6 +78,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     queuesAlerts: true,
   },
   dashboard: { description: 'GET /dashboard: the static dashboard page' },
+  'not-found': { description: '$default route: 404 in the API error shape for anything unrouted' },
   'rollup-responses': {
     description: 'Table stream: rolls responses up into per-segment NPS counters',
     // Counter updates only (conditional UpdateItem); the records carry everything else.

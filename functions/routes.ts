@@ -8,8 +8,12 @@ export const HTTP_FUNCTIONS = [
   'unsubscribe',
   'admin-api',
   'dashboard',
+  'not-found',
 ] as const;
 export type HttpFunctionName = (typeof HTTP_FUNCTIONS)[number];
+
+/** API Gateway's `$default` route: whatever no route below matches gets the API's own 404 body. */
+export const DEFAULT_ROUTE = { routeKey: '$default', fn: 'not-found' } as const;
 
 export const ROUTES: ReadonlyArray<{ routeKey: string; fn: HttpFunctionName }> = [
   { routeKey: 'GET /s/{token}', fn: 'survey-page' },

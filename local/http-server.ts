@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type FunctionName, ROUTES } from '#functions/routes';
+import { DEFAULT_ROUTE, type FunctionName, ROUTES } from '#functions/routes';
 import { invoke, isFunctionName } from './lambda.ts';
 import { type LocalSqs, SqsApiError } from './sqs.ts';
 
@@ -25,6 +25,9 @@ const compiled: CompiledRoute[] = ROUTES.map(({ routeKey, fn }) => {
   return { routeKey, method, pattern: new RegExp(`^${source}$`), params, fn };
 });
 
+/** Like API Gateway: the `$default` route takes whatever no other route matches. */
+const defaultRoute: CompiledRoute = { ...DEFAULT_ROUTE, method: '*', pattern: /^/, params: [] };
+
 export const matchRoute = (method: string, path: string) => {
   for (const route of compiled) {
     if (route.method !== method) continue;
@@ -35,7 +38,7 @@ export const matchRoute = (method: string, path: string) => {
     );
     return { route, pathParameters };
   }
-  return undefined;
+  return { route: defaultRoute, pathParameters: {} };
 };
 
 const readBody = (req: IncomingMessage): Promise<Buffer> =>
@@ -210,7 +213,6 @@ export const startHttpServer = async (opts: {
         return await handleInvoke(req, res, decodeURIComponent(invokeMatch[1]));
       }
       const match = matchRoute(method, url.pathname);
-      if (!match) return sendJsonError(res, 404, 'not_found', `no route for ${method} ${url.pathname}`);
       const body = await readBody(req);
       const event = toApiGatewayEvent(req, url, body, match.route, match.pathParameters);
       sendResult(res, await invoke(match.route.fn, event));

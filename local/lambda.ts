@@ -11,6 +11,7 @@ const loaders: Record<FunctionName, () => Promise<{ handler: unknown }>> = {
   unsubscribe: () => import('#functions/unsubscribe'),
   'admin-api': () => import('#functions/admin-api'),
   dashboard: () => import('#functions/dashboard'),
+  'not-found': () => import('#functions/not-found'),
   'rollup-responses': () => import('#functions/rollup-responses'),
   'raise-alerts': () => import('#functions/raise-alerts'),
   'run-schedules': () => import('#functions/run-schedules'),

@@ -5,7 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type HttpFunctionName, ROUTES } from '#functions/routes';
+import { DEFAULT_ROUTE, type HttpFunctionName, ROUTES } from '#functions/routes';
 
 export interface ApiProps {
   throttle: { rateLimit: number; burstLimit: number };
@@ -43,6 +43,7 @@ const NO_AUTHORIZER_REASON: Record<HttpFunctionName, string> = {
     'RFC 8058 one-click unsubscribe must work without login: the signed token in the path is the credential.',
   dashboard:
     'Static page with no data in it; its data comes from the /api routes, which require the admin key.',
+  'not-found': 'The $default route answers 404 to whatever no route matches; it reads and writes nothing.',
   'admin-api':
     'Admin routes check the bearer admin key in the function (constant-time compare with the key in Secrets Manager) before anything else.',
 };
@@ -98,6 +99,15 @@ export class Api extends Construct {
       return integration;
     };
 
+    const fallback = new apigw.HttpRoute(this, 'Route $default', {
+      httpApi: this.httpApi,
+      routeKey: apigw.HttpRouteKey.DEFAULT,
+      integration: integrationOf(DEFAULT_ROUTE.fn),
+    });
+    Validations.of(fallback).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: NO_AUTHORIZER_REASON[DEFAULT_ROUTE.fn],
+    });
     for (const { routeKey, fn } of ROUTES) {
       const [method, path] = routeKey.split(' ');
       const httpMethod = Object.values(apigw.HttpMethod).find((m) => m === method);

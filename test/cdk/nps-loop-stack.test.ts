@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_SPECS, type NpsLoopStack } from '../../cdk/nps-loop-stack.ts';
 import {
   ALL_FUNCTIONS,
+  DEFAULT_ROUTE,
   DISPATCH_FUNCTION,
   type FunctionName,
   HTTP_FUNCTIONS,
@@ -379,7 +380,7 @@ describe('HTTP API', () => {
     const routeKeys = Object.values(resources)
       .filter((r) => r.Type === 'AWS::ApiGatewayV2::Route')
       .map((r) => r.Properties.RouteKey);
-    expect(routeKeys.sort()).toEqual(ROUTES.map((r) => r.routeKey).sort());
+    expect(routeKeys.sort()).toEqual([...ROUTES.map((r) => r.routeKey), DEFAULT_ROUTE.routeKey].sort());
   });
 
   it('sends each route to its function, through one integration per function', () => {
@@ -391,10 +392,13 @@ describe('HTTP API', () => {
       const target = route.Properties.Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
       return resources[target['Fn::Join'][1][1].Ref]?.Properties.IntegrationUri;
     };
-    for (const { routeKey, fn } of ROUTES) {
+    for (const { routeKey, fn } of [...ROUTES, DEFAULT_ROUTE]) {
       expect(integrationTarget(routeKey), routeKey).toEqual({ 'Fn::GetAtt': [fnId(fn), 'Arn'] });
     }
-    template.resourceCountIs('AWS::ApiGatewayV2::Integration', new Set(ROUTES.map((r) => r.fn)).size);
+    template.resourceCountIs(
+      'AWS::ApiGatewayV2::Integration',
+      new Set([...ROUTES, DEFAULT_ROUTE].map((r) => r.fn)).size,
+    );
   });
 
   it('serves a throttled $default stage with access logs that never record the token-bearing path', () => {

@@ -138,7 +138,9 @@ describe('bad input gets a clear error and changes nothing', () => {
       'invalid_segment',
     );
     expect((await adminFetch(stack(), 'POST', '/api/campaigns/nope/send')).status).toBe(404);
+    // Served by the $default route's function, as on AWS: the API's error shape, not the gateway's.
     await expectCleanError(await fetch(`${stack().url}/nowhere`), 404, 'not_found');
+    await expectCleanError(await fetch(`${stack().url}/dashboard`, { method: 'DELETE' }), 404, 'not_found');
   });
 
   it('records a valid answer after all that, and counts it once', async () => {
