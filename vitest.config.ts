@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Browser tests need Chromium, which `npm test` does not ask of a machine: npm run test:browser.
+    exclude: ['test/browser/**', 'node_modules/**'],
     // One DynamoDB Local (a Java process) for the whole run; every test file gets its own tables.
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
