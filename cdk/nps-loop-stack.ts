@@ -12,6 +12,7 @@ import {
   STREAM_CONSUMERS,
   type StreamFunctionName,
 } from '#functions/routes';
+import { CHART_FILES } from '#shared/pages/vendor';
 import { Alarms } from './constructs/alarms.ts';
 import { AlertQueue } from './constructs/alert-queue.ts';
 import { Api } from './constructs/api.ts';
@@ -43,6 +44,8 @@ interface FunctionSpec {
   startsRuns?: boolean;
   /** Hands committed alerts to the alert queue. */
   queuesAlerts?: boolean;
+  /** Dependency files it reads at run time, shipped in its bundle. */
+  bundleFiles?: readonly string[];
 }
 
 /**
@@ -77,7 +80,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     // Re-drives dead alerts (POST /api/alerts/{id}/redeliver).
     queuesAlerts: true,
   },
-  dashboard: { description: 'GET /dashboard: the static dashboard page' },
+  dashboard: { description: 'GET /dashboard: the static dashboard page', bundleFiles: CHART_FILES },
   'not-found': { description: '$default route: 404 in the API error shape for anything unrouted' },
   'rollup-responses': {
     description: 'Table stream: rolls responses up into per-segment NPS counters',
@@ -230,6 +233,7 @@ export class NpsLoopStack extends Stack {
           ...(spec.aggregates ? [{ table: tables.aggregates, access: spec.aggregates }] : []),
         ],
         secrets: (spec.keys ?? []).map((key) => this.keys[key]),
+        bundleFiles: spec.bundleFiles,
       });
     };
     this.functions = Object.fromEntries(ALL_FUNCTIONS.map((name) => [name, makeFunction(name)])) as Record<

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CfnElement, type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -26,6 +27,8 @@ export interface HouseFunctionProps {
   tables?: ReadonlyArray<{ table: dynamodb.ITable; access: TableAccess }>;
   /** Secrets this function may read (GetSecretValue on exactly these). */
   secrets?: ReadonlyArray<secretsmanager.ISecret>;
+  /** Files of dependencies the code reads at run time (paths under node_modules), copied into the bundle. */
+  bundleFiles?: readonly string[];
 }
 
 /**
@@ -93,6 +96,18 @@ export class HouseFunction extends Construct {
         // Bundle the AWS SDK rather than use the runtime's copy: the versions are the lock file's.
         externalModules: [],
         bundleAwsSDK: true,
+        commandHooks: props.bundleFiles?.length
+          ? {
+              beforeBundling: () => [],
+              beforeInstall: () => [],
+              // Same relative place as in the repository, so require.resolve finds them in both.
+              afterBundling: (inputDir: string, outputDir: string) =>
+                (props.bundleFiles ?? []).map(
+                  (file) =>
+                    `mkdir -p "${outputDir}/node_modules/${dirname(file)}" && cp "${inputDir}/node_modules/${file}" "${outputDir}/node_modules/${file}"`,
+                ),
+            }
+          : undefined,
       },
     });
 

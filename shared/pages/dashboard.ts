@@ -1,4 +1,5 @@
 import { layout, type Page } from './layout.ts';
+import { chartLibrary } from './vendor.ts';
 
 /**
  * The dashboard: one static page that reads the admin API with the key the user types in (kept in
@@ -13,6 +14,7 @@ export const dashboardPage = (): Page => {
   <h2>NPS by segment <select id="window"><option value="all">all time</option><option value="month">this month</option><option value="quarter">this quarter</option><option value="week">this week</option><option value="day">today</option></select></h2>
   <table id="segments"><thead><tr><th>Segment</th><th>NPS</th><th>±</th><th>Responses</th><th>Promoters</th><th>Passives</th><th>Detractors</th></tr></thead><tbody></tbody></table>
   <h2>Monthly NPS (all customers)</h2>
+  <div id="trendChart" role="img" aria-label="Monthly NPS with its 95 % margin of error"></div>
   <table id="trend"><thead><tr><th>Month</th><th>NPS</th><th>±</th><th>Responses</th></tr></thead><tbody></tbody></table>
   <h2>Detractor cases</h2>
   <table id="cases"><thead><tr><th>Opened</th><th>Customer</th><th>Score</th><th>Comment</th><th>Owner</th><th>Status</th><th>Due</th><th></th></tr></thead><tbody></tbody></table>
@@ -39,6 +41,31 @@ function row(tbody, cells) {
   return tr;
 }
 const fmt = (x) => (x == null ? '—' : x.toFixed(1));
+let chart;
+/** NPS per month as a line, its margin of error as the band around it (uPlot). */
+function drawTrend(points) {
+  if (chart) chart.destroy();
+  chart = undefined;
+  const shown = points.filter((p) => p.nps != null);
+  if (shown.length === 0) return;
+  const x = shown.map((p) => Date.UTC(Number(p.period.slice(0, 4)), Number(p.period.slice(5, 7)) - 1, 1) / 1000);
+  const nps = shown.map((p) => p.nps);
+  const low = shown.map((p) => Math.max(-100, p.nps - (p.marginOfError || 0)));
+  const high = shown.map((p) => Math.min(100, p.nps + (p.marginOfError || 0)));
+  const width = Math.max(320, $('trendChart').clientWidth || 900);
+  chart = new uPlot({
+    width, height: 240,
+    scales: { y: { range: [-100, 100] } },
+    series: [
+      { value: (u, t) => (t == null ? '' : new Date(t * 1000).toISOString().slice(0, 7)) },
+      { label: 'NPS', stroke: '#0969da', width: 2, points: { show: true }, value: (u, v) => fmt(v) },
+      { label: '−margin', stroke: '#8c959f', dash: [4, 4], value: (u, v) => fmt(v) },
+      { label: '+margin', stroke: '#8c959f', dash: [4, 4], value: (u, v) => fmt(v) },
+    ],
+    bands: [{ series: [3, 2], fill: 'rgba(9,105,218,0.08)' }],
+    axes: [{ values: (u, ts) => ts.map((t) => new Date(t * 1000).toISOString().slice(0, 7)) }, {}],
+  }, [x, nps, low, high], $('trendChart'));
+}
 const when = (iso) => (iso ? new Date(iso).toLocaleString() : '');
 async function load() {
   $('error').textContent = '';
@@ -51,6 +78,8 @@ async function load() {
     for (const id of ['segments', 'trend', 'cases', 'responses', 'dead', 'followup']) $(id).tBodies[0].replaceChildren();
     for (const s of segments.segments) row($('segments').tBodies[0], [s.segment, fmt(s.nps), fmt(s.marginOfError), s.responses, s.promoters, s.passives, s.detractors]);
     for (const p of trend.points) row($('trend').tBodies[0], [p.period, fmt(p.nps), fmt(p.marginOfError), p.responses]);
+    $('app').hidden = false;
+    drawTrend(trend.points);
     for (const c of cases.cases) {
       const actions = document.createElement('span');
       const next = { open: 'acknowledged', acknowledged: 'contacted', contacted: 'resolved' }[c.status];
@@ -96,5 +125,5 @@ $('login').addEventListener('submit', (e) => { e.preventDefault(); key = $('key'
 $('window').addEventListener('change', load);
 if (key) load();
 `;
-  return layout({ title: 'nps-loop dashboard', body, script, wide: true });
+  return layout({ title: 'nps-loop dashboard', body, script, wide: true, library: chartLibrary() });
 };

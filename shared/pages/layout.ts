@@ -36,16 +36,21 @@ export const layout = (opts: {
   body: string;
   script?: string;
   wide?: boolean;
+  /** A library the page script uses, inlined under the same nonce: its code and its stylesheet. */
+  library?: { script: string; css: string };
 }): Page => {
   const nonce = newNonce();
-  const script = opts.script ? `<script nonce="${nonce}">${opts.script}</script>` : '';
+  const script = [opts.library?.script, opts.script]
+    .filter(Boolean)
+    .map((code) => `<script nonce="${nonce}">${code}</script>`)
+    .join('\n');
   return {
     html: `<!doctype html>
 <html lang="${escapeHtml(opts.lang ?? 'en')}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${escapeHtml(opts.title)}</title>
-<style nonce="${nonce}">${STYLE}</style></head>
+<style nonce="${nonce}">${opts.library?.css ?? ''}${STYLE}</style></head>
 <body><main${opts.wide ? ' class="wide"' : ''}>${opts.body}</main>${script}</body></html>`,
     csp: `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
   };

@@ -112,6 +112,12 @@ describe('in a real browser: the customer answers, the manager reads and acts', 
     expect((await cells('segments', 'all')).slice(0, 4)).toEqual(['all', '0.0', expect.any(String), '2']);
     expect((await cells('segments', 'tier:key'))[1]).toBe('-100.0');
 
+    // The trend chart: drawn by uPlot (a canvas), under the page's CSP, with this month's NPS.
+    await page.waitForSelector('#trendChart .uplot canvas');
+    expect(await page.locator('#trendChart .u-legend').textContent()).toContain('NPS');
+    await page.hover('#trendChart .u-over', { position: { x: 2, y: 100 } });
+    await expect.poll(() => page.locator('#trendChart .u-legend').textContent()).toContain('0.0');
+
     const caseRow = page.locator('#cases tbody tr', { hasText: 'js' });
     expect(await caseRow.locator('td').nth(3).textContent()).toBe('<img src=x onerror=alert(1)> Too slow');
     expect(await page.locator('#cases img').count()).toBe(0);

@@ -1,5 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -17,6 +19,7 @@ import {
   STREAM_CONSUMERS,
   type StreamFunctionName,
 } from '../../functions/routes.ts';
+import { CHART_FILES } from '../../shared/pages/vendor.ts';
 import { AGGREGATES_TABLE, MAIN_TABLE } from '../../shared/store/table.ts';
 import { buildStack, logicalIdOf, type PolicyStatement, roleStatements } from './support.ts';
 
@@ -141,6 +144,35 @@ describe('functions', () => {
       expect(code, `${name} imports nothing from node_modules`).not.toMatch(/from\s*"@aws-sdk\//);
     }
     expect(keys.size).toBe(ALL_FUNCTIONS.length);
+  });
+
+  it('ships the chart library with the dashboard, and its bundle serves the page on its own', async () => {
+    const dir = join(assemblyDir, `asset.${fnProps('dashboard').Code.S3Key.replace(/\.zip$/, '')}`);
+    for (const file of CHART_FILES) expect(existsSync(join(dir, 'node_modules', file)), file).toBe(true);
+    // The bundle, as Lambda loads it: no repository node_modules above it to fall back on.
+    const isolated = mkdtempSync(join(tmpdir(), 'dashboard-'));
+    cpSync(dir, isolated, { recursive: true });
+    try {
+      const { handler } = (await import(pathToFileURL(join(isolated, 'index.mjs')).href)) as {
+        handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
+      };
+      const res = await handler(
+        {
+          version: '2.0',
+          routeKey: 'GET /dashboard',
+          rawPath: '/dashboard',
+          rawQueryString: '',
+          headers: {},
+          isBase64Encoded: false,
+          requestContext: { http: { method: 'GET', path: '/dashboard' }, requestId: 'test' },
+        },
+        { getRemainingTimeInMillis: () => 10_000, functionName: 'dashboard', awsRequestId: 'test' },
+      );
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('uPlot');
+    } finally {
+      rmSync(isolated, { recursive: true, force: true });
+    }
   });
 
   it('gives HTTP functions 10 s, stream consumers and minute ticks 60 s, the dispatch 15 min', () => {
