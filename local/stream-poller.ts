@@ -44,7 +44,9 @@ export interface StreamPollerOptions {
   retryDelayMs?: number;
 }
 
-const REPOSITION_ERRORS = new Set(['ExpiredIteratorException', 'TrimmedDataAccessException']);
+/** Sequence numbers are decimal strings of up to 40 digits: compared as big integers. */
+const isAfter = (seq: string | undefined, than: string): boolean =>
+  seq !== undefined && BigInt(seq) > BigInt(than);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -175,8 +177,12 @@ export class StreamPoller {
     }
   }
 
-  private async iteratorFor(consumer: ConsumerConfig, shardId: string): Promise<string | undefined> {
-    const position = this.options.checkpoints.get(consumer.name, shardId);
+  private async iteratorFor(
+    consumer: ConsumerConfig,
+    shardId: string,
+    options: { fromOldest?: boolean } = {},
+  ): Promise<string | undefined> {
+    const position = options.fromOldest ? undefined : this.options.checkpoints.get(consumer.name, shardId);
     const request = (type: ShardIteratorType, seq?: string) =>
       this.options.client.send(
         new GetShardIteratorCommand({
@@ -208,10 +214,16 @@ export class StreamPoller {
         return out.Records ?? [];
       } catch (err: unknown) {
         if (this.stopped) return undefined;
-        // Lambda re-positions on both: an iterator that aged out, or one pointing at records the
-        // stream has since trimmed (DynamoDB Local does this to a shard that sat idle).
-        if (err instanceof Error && REPOSITION_ERRORS.has(err.name)) {
+        // An iterator that aged out: a new one after the last record handed on.
+        if (err instanceof Error && err.name === 'ExpiredIteratorException') {
           iterator = await this.iteratorFor(consumer, shardId);
+          return [];
+        }
+        // One pointing at records the stream has since trimmed (DynamoDB Local does this to a shard
+        // that sat idle): go on from the oldest record left, as Lambda does. Anything replayed is
+        // absorbed by the consumers' idempotency.
+        if (err instanceof Error && err.name === 'TrimmedDataAccessException') {
+          iterator = await this.iteratorFor(consumer, shardId, { fromOldest: true });
           return [];
         }
         console.error(`[stream] ${key} GetRecords failed`, err);
@@ -234,7 +246,9 @@ export class StreamPoller {
         await sleep(Math.min(50, windowEnds - Date.now()));
         const more = await fetch(consumer.batchSize - records.length);
         if (more === undefined) return;
-        records.push(...more);
+        // A re-positioned iterator may hand back records this batch already holds.
+        const last = records[records.length - 1]?.dynamodb?.SequenceNumber;
+        records.push(...more.filter((r) => !last || isAfter(r.dynamodb?.SequenceNumber, last)));
       }
       const batch = records
         .map((r) => toLambdaRecord(r, this.options.streamArn))

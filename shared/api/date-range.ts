@@ -13,7 +13,10 @@ export interface DayRange {
 const parseDay = (name: string, value: string | undefined): LocalDate | undefined => {
   if (value === undefined) return undefined;
   const d = parseLocalDate(value);
-  if (!d) throw new ValidationError(`${name} must be a date YYYY-MM-DD`, 'invalid_date');
+  // Years past 9998 would turn into +010000-… ISO strings, which sort before every real date.
+  if (!d || d.year < 1970 || d.year > 9998) {
+    throw new ValidationError(`${name} must be a date YYYY-MM-DD (1970 to 9998)`, 'invalid_date');
+  }
   return d;
 };
 

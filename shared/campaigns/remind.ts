@@ -18,12 +18,16 @@ export interface ReminderTotals {
   failed: number;
 }
 
-/** A reminder must come while the survey link still works. */
+/**
+ * A reminder must come while the survey link still works, with the day of life a reminder needs
+ * (sending can lag the invite's creation a little, so a full day is kept in hand besides).
+ */
 export const validateReminder = (reminderDays: number | undefined): void => {
   const linkDays = config().TOKEN_TTL_DAYS;
-  if (reminderDays !== undefined && reminderDays >= linkDays) {
+  const latest = linkDays - 2;
+  if (reminderDays !== undefined && reminderDays > latest) {
     throw new ValidationError(
-      `reminderDays must be less than ${linkDays}: survey links expire after ${linkDays} days`,
+      `reminderDays must be at most ${latest}: survey links expire after ${linkDays} days`,
       'invalid_reminder',
     );
   }

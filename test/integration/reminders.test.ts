@@ -24,9 +24,15 @@ describe('campaign reminders', () => {
   const stack = useLocalStack();
 
   it('refuses a reminder that would come after the survey link expired', async () => {
-    const res = await adminFetch(stack(), 'POST', '/api/campaigns', { name: 'late', reminderDays: 30 });
-    expect(res.status).toBe(400);
-    expect(res.body.error?.code).toBe('invalid_reminder');
+    // Links live 30 days; a reminder on day 29 would have less than a day left.
+    for (const reminderDays of [30, 29]) {
+      const res = await adminFetch(stack(), 'POST', '/api/campaigns', { name: 'late', reminderDays });
+      expect(res.status).toBe(400);
+      expect(res.body.error?.code).toBe('invalid_reminder');
+    }
+    expect(
+      (await adminFetch(stack(), 'POST', '/api/campaigns', { name: 'ok', reminderDays: 28 })).status,
+    ).toBe(201);
   });
 
   it('reminds only those who have not answered, once, with the same link, after the set days', async () => {
