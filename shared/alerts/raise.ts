@@ -10,6 +10,7 @@ import { caseFromAnswerWrite, caseResolvedByCustomerWrite, getCase } from '../st
 import { getCustomer } from '../store/customers.ts';
 import { getInvite } from '../store/invites.ts';
 import { getOwner } from '../store/owners.ts';
+import { caseMarkWrite } from '../store/recovery-marks.ts';
 import type { CaseStatus, Response } from '../store/schemas.ts';
 import { alertPuts } from './outbox.ts';
 import { type AlertType, buildAlert } from './payload.ts';
@@ -48,7 +49,10 @@ export const raiseDetractorAlert = async (
   const raised = !isDetractor(newImage);
   const caseId = newImage.inviteId;
   // A 7+ answer only has work to do on cases: look before loading anything else.
-  const [known] = raised ? await Promise.all([getCase(caseId), recoverEarlierCases(newImage)]) : [];
+  const [known] = await Promise.all([
+    raised ? getCase(caseId) : undefined,
+    recoverEarlierCases(oldImage, newImage),
+  ]);
   if (raised && (!known || known.status === 'resolved')) return { alertIds: [], duplicate: false };
   const eventId = `${newImage.inviteId}.v${newImage.version}`;
   const [customer, existing, routed] = await Promise.all([
@@ -85,6 +89,9 @@ export const raiseDetractorAlert = async (
       });
 
   const transact: NonNullable<TransactWriteCommandInput['TransactItems']> = [caseUpdate];
+  // The case's recovery mark (see recovery-marks.ts), with the time of the answer that opened it.
+  if (!known)
+    transact.push(caseMarkWrite(newImage.customerId, { caseId, detractorAt: newImage.respondedAt }));
   const outbox = owner
     ? alertPuts({
         eventId,
@@ -124,6 +131,6 @@ export const raiseDetractorAlert = async (
     duplicate = true;
   }
   // Also on a redelivery: a crash may have come between the transaction and this check.
-  if (!raised && !existing?.recovered) await recoverIfAlreadyAnsweredBetter(caseId, newImage);
+  if (!raised && !existing?.recovered) await recoverIfAlreadyAnsweredBetter(caseId, newImage.customerId);
   return { caseId, alertIds: outbox.alertIds, duplicate };
 };

@@ -1,44 +1,49 @@
-import { classify } from '../nps/score.ts';
-import {
-  customerAnswersOfSevenPlusAfter,
-  customerCasesAnsweredBefore,
-  markCaseRecovered,
-} from '../store/cases.ts';
+import { getCase, markCaseRecovered } from '../store/cases.ts';
+import { caseMarks, deleteSevenPlusMark, putSevenPlusMark, sevenPlusMarks } from '../store/recovery-marks.ts';
 import type { Response } from '../store/schemas.ts';
 
+const isSevenPlus = (r: Response | undefined): r is Response => r !== undefined && r.score >= 7;
+
 /**
- * Closing the loop for real: when a customer answers 7 or more, every earlier case of theirs
- * (whose detractor answer came before this answer, any status) is marked recovered. Each mark is
- * a conditional write, so a redelivered record or a later edit of the answer marks nothing twice.
- * The invite's own case is not "recovered" by its own raised score: that resolves it instead.
+ * Closing the loop for real: when a customer's answer becomes 7 or more, each of their cases whose
+ * detractor answer was given before that (other invites, any status) is marked recovered. Only a
+ * rise counts — a comment added to a 9 given earlier recovers nothing. Each mark is a conditional
+ * write, so a redelivered record marks nothing twice.
  */
-export const recoverEarlierCases = async (answer: Response): Promise<string[]> => {
-  if (classify(answer.score) === 'detractor') return [];
-  const earlier = await customerCasesAnsweredBefore(answer.customerId, answer.respondedAt);
+export const recoverEarlierCases = async (
+  oldImage: Response | undefined,
+  newImage: Response,
+): Promise<string[]> => {
+  const { customerId, inviteId } = newImage;
+  if (!isSevenPlus(newImage)) {
+    if (isSevenPlus(oldImage)) await deleteSevenPlusMark(customerId, inviteId);
+    return [];
+  }
+  if (isSevenPlus(oldImage)) return [];
+  const reachedAt = newImage.respondedAt;
+  await putSevenPlusMark(customerId, { inviteId, reachedAt });
   const recovered: string[] = [];
-  for (const c of earlier) {
-    if (c.recovered || c.inviteId === answer.inviteId) continue;
-    if (await markCaseRecovered(c.caseId, answer.inviteId, new Date(answer.respondedAt))) {
-      recovered.push(c.caseId);
-    }
+  for (const mark of await caseMarks(customerId)) {
+    if (mark.caseId === inviteId || mark.detractorAt >= reachedAt) continue;
+    if (await markCaseRecovered(mark.caseId, inviteId, new Date(reachedAt))) recovered.push(mark.caseId);
   }
   return recovered;
 };
 
 /**
- * The other order: answers of different invites can reach the alert consumer in any order (they
- * are different items, possibly on different shards), so a case may open after the customer's
- * later 7+ answer was already processed. The case then looks for that answer itself.
+ * The other order: the case opens (its mark written in the same transaction) after the answer
+ * that recovers it was processed. It finds that answer's mark itself.
  */
 export const recoverIfAlreadyAnsweredBetter = async (
   caseId: string,
-  detractor: Response,
+  customerId: string,
 ): Promise<boolean> => {
-  const [better] = await customerAnswersOfSevenPlusAfter(
-    detractor.customerId,
-    detractor.respondedAt,
-    detractor.inviteId,
-  );
-  if (!better) return false;
-  return markCaseRecovered(caseId, better.inviteId, new Date(better.respondedAt));
+  const mark = (await caseMarks(customerId)).find((m) => m.caseId === caseId);
+  if (!mark) return false;
+  const later = (await sevenPlusMarks(customerId))
+    .filter((m) => m.inviteId !== caseId && m.reachedAt > mark.detractorAt)
+    .sort((a, b) => a.reachedAt.localeCompare(b.reachedAt))[0];
+  if (!later) return false;
+  if ((await getCase(caseId))?.recovered) return false;
+  return markCaseRecovered(caseId, later.inviteId, new Date(later.reachedAt));
 };

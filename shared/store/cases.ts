@@ -10,7 +10,6 @@ import {
   caseItem,
   caseStatus,
   type Response,
-  responseItem,
 } from './schemas.ts';
 import { caseCustomerSort, caseSort, customerGsi2, keys, kinds, MAIN_TABLE } from './table.ts';
 
@@ -75,25 +74,6 @@ export const overdueOpenCases = async (now: Date, limit = 100): Promise<Case[]> 
   return items
     .map((i) => caseItem.parse(i))
     .filter((c) => c.escalatedAt === undefined && c.slaDueAt <= now.toISOString());
-};
-
-/** A customer's cases whose detractor answer came before `before` (byCustomer index): the recovery check. */
-export const customerCasesAnsweredBefore = async (customerId: string, before: string): Promise<Case[]> => {
-  const items = await queryAll({
-    TableName: mainTable(),
-    IndexName: 'byCustomer',
-    KeyConditionExpression: '#pk = :customer AND #sk BETWEEN :first AND :before',
-    ExpressionAttributeNames: {
-      '#pk': MAIN_TABLE.indexes.byCustomer.partitionKey,
-      '#sk': MAIN_TABLE.indexes.byCustomer.sortKey,
-    },
-    ExpressionAttributeValues: {
-      ':customer': customerGsi2(customerId),
-      ':first': 'CASE#',
-      ':before': `CASE#${before}`,
-    },
-  });
-  return items.map((i) => caseItem.parse(i));
 };
 
 const note = (now: Date, text: string, status: CaseStatus) => [{ at: now.toISOString(), text, status }];
@@ -185,9 +165,7 @@ export const caseFromAnswerWrite = (input: CaseFromAnswer) => {
         ':openKind': kinds.caseByStatus('open'),
         ':sort': caseSort.due(input.slaDueAt, caseId),
         ':customerKey': customerGsi2(response.customerId),
-        // Listed under the customer by when the detractor answered (not when the stream got to
-        // it), so "a later answer of 7+" compares answer times, whatever the processing order.
-        ':customerSort': caseCustomerSort(response.respondedAt, caseId),
+        ':customerSort': caseCustomerSort(at, caseId),
         ...(input.reopen
           ? {
               ':note': note(
@@ -278,37 +256,6 @@ export const caseEscalationWrite = (c: Case, escalatedTo: string | undefined, no
     },
   },
 });
-
-/**
- * A customer's answers of 7 or more, on other invites, last given after `after` (byCustomer
- * index): a case opened late finds the answer that already recovered it.
- */
-export const customerAnswersOfSevenPlusAfter = async (
-  customerId: string,
-  after: string,
-  exceptInviteId: string,
-): Promise<Response[]> => {
-  const items = await queryAll({
-    TableName: mainTable(),
-    IndexName: 'byCustomer',
-    KeyConditionExpression: '#pk = :customer AND begins_with(#sk, :responses)',
-    FilterExpression: 'score >= :seven AND respondedAt > :afterTime AND inviteId <> :own',
-    ExpressionAttributeNames: {
-      '#pk': MAIN_TABLE.indexes.byCustomer.partitionKey,
-      '#sk': MAIN_TABLE.indexes.byCustomer.sortKey,
-    },
-    ExpressionAttributeValues: {
-      ':customer': customerGsi2(customerId),
-      // Responses are listed by their first answer, and one first given earlier may have been
-      // raised to 7+ since: all of the customer's responses (a handful) are read, the filter decides.
-      ':responses': 'RESPONSE#',
-      ':seven': 7,
-      ':afterTime': after,
-      ':own': exceptInviteId,
-    },
-  });
-  return items.map((i) => responseItem.parse(i));
-};
 
 /** Marks a case recovered by a later answer of 7+. False when it already was (a redelivery). */
 export const markCaseRecovered = async (caseId: string, byInviteId: string, now: Date): Promise<boolean> => {

@@ -1,5 +1,3 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { getClients } from '../clients.ts';
 import { NotFoundError } from '../errors.ts';
 import { batchWriteAll, mainTable, queryAll } from './db.ts';
 import { customerGsi2, keys, MAIN_TABLE } from './table.ts';
@@ -27,9 +25,16 @@ export const eraseCustomer = async (customerId: string): Promise<ErasureReport> 
     ProjectionExpression: 'pk, sk',
   });
   const customerKey = keys.customer(customerId);
+  // The customer's own partition: the customer, the fatigue marker and the recovery marks.
+  const own = await queryAll({
+    TableName: mainTable(),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': customerKey.pk },
+    ProjectionExpression: 'pk, sk',
+    ConsistentRead: true,
+  });
   const report: ErasureReport = { customer: false, invites: 0, responses: 0, cases: 0, alerts: 0 };
-  const existing = await getClients().ddb.send(new GetCommand({ TableName: mainTable(), Key: customerKey }));
-  report.customer = Boolean(existing.Item);
+  report.customer = own.some((item) => item.sk === customerKey.sk);
   if (!report.customer && related.length === 0) throw new NotFoundError('customer not found');
   for (const item of related) {
     const sk = String(item.sk);
@@ -40,8 +45,7 @@ export const eraseCustomer = async (customerId: string): Promise<ErasureReport> 
   }
   await batchWriteAll(mainTable(), [
     ...related.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })),
-    { DeleteRequest: { Key: customerKey } },
-    { DeleteRequest: { Key: keys.lastInvite(customerId) } },
+    ...own.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })),
   ]);
   return report;
 };

@@ -65,5 +65,24 @@ describe('recovery whatever order the answers are processed in', () => {
     await invoke('raise-alerts', { Records: recordOf(records, early.split('.')[0] as string) });
     await invoke('raise-alerts', { Records: recordOf(records, lateId) });
     expect(await getCase(lateId)).toMatchObject({ status: 'open', recovered: false });
+
+    // A comment added to that earlier 10 is not a new answer of 7+: still no recovery.
+    expect((await postAnswer(stack(), early, { score: 10, comment: 'Still great' })).status).toBe(200);
+    const edit = (await readStream(stack()))
+      .flatMap((s) => s.records)
+      .filter((r) => r.dynamodb?.NewImage?.comment?.S === 'Still great');
+    expect(edit).toHaveLength(1);
+    await invoke('raise-alerts', { Records: edit });
+    expect(await getCase(lateId)).toMatchObject({ recovered: false });
+  });
+
+  it("takes an erased customer's recovery marks with them", async () => {
+    const { caseMarks, sevenPlusMarks } = await import('../../shared/store/recovery-marks.ts');
+    expect(await caseMarks('c')).toHaveLength(1);
+    expect(await sevenPlusMarks('c')).toHaveLength(1);
+    const res = await adminFetch(stack(), 'DELETE', '/api/customers/c');
+    expect(res.status).toBe(200);
+    expect(await caseMarks('c')).toEqual([]);
+    expect(await sevenPlusMarks('c')).toEqual([]);
   });
 });

@@ -1,0 +1,77 @@
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { getClients } from '../clients.ts';
+import { mainTable } from './db.ts';
+import { keys } from './table.ts';
+
+/**
+ * Recovery compares answer times across a customer's invites, whose records may reach the alert
+ * consumer in any order (different items, different shards). Both sides leave a mark in the
+ * customer's own partition and then read the other side's marks there, strongly consistent:
+ * whichever of the two runs second sees the first, so no recovery is missed.
+ */
+export interface CaseMark {
+  caseId: string;
+  /** When the detractor answer that opened the case was given. */
+  detractorAt: string;
+}
+export interface SevenPlusMark {
+  inviteId: string;
+  /** When this invite's answer last became 7 or more. */
+  reachedAt: string;
+}
+
+const customerPk = (customerId: string) => keys.customer(customerId).pk;
+
+/** The case's mark, for the transaction that opens it: kept as first written on later updates. */
+export const caseMarkWrite = (customerId: string, mark: CaseMark) => ({
+  Update: {
+    TableName: mainTable(),
+    Key: { pk: customerPk(customerId), sk: `MARK#CASE#${mark.caseId}` },
+    UpdateExpression: 'SET caseId = :caseId, detractorAt = if_not_exists(detractorAt, :at)',
+    ExpressionAttributeValues: { ':caseId': mark.caseId, ':at': mark.detractorAt },
+  },
+});
+
+/** An answer became 7 or more: marks it with that time (a later rise replaces it). */
+export const putSevenPlusMark = async (customerId: string, mark: SevenPlusMark): Promise<void> => {
+  await getClients().ddb.send(
+    new PutCommand({
+      TableName: mainTable(),
+      Item: { pk: customerPk(customerId), sk: `MARK#7+#${mark.inviteId}`, ...mark },
+    }),
+  );
+};
+
+/** An answer fell below 7 again: it no longer recovers cases opened from now on. */
+export const deleteSevenPlusMark = async (customerId: string, inviteId: string): Promise<void> => {
+  await getClients().ddb.send(
+    new DeleteCommand({
+      TableName: mainTable(),
+      Key: { pk: customerPk(customerId), sk: `MARK#7+#${inviteId}` },
+    }),
+  );
+};
+
+const marks = async (customerId: string, prefix: string): Promise<Array<Record<string, unknown>>> => {
+  const out = await getClients().ddb.send(
+    new QueryCommand({
+      TableName: mainTable(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': customerPk(customerId), ':prefix': prefix },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Items ?? [];
+};
+
+export const caseMarks = async (customerId: string): Promise<CaseMark[]> =>
+  (await marks(customerId, 'MARK#CASE#')).map((i) => ({
+    caseId: String(i.caseId),
+    detractorAt: String(i.detractorAt),
+  }));
+
+export const sevenPlusMarks = async (customerId: string): Promise<SevenPlusMark[]> =>
+  (await marks(customerId, 'MARK#7+#')).map((i) => ({
+    inviteId: String(i.inviteId),
+    reachedAt: String(i.reachedAt),
+  }));
