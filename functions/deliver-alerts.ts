@@ -49,9 +49,15 @@ const onMessage = async (record: SQSRecord): Promise<void> => {
   if (result.outcome === 'retrying') return retryAt(record, alertId, result.nextAttemptAt);
   if (result.outcome === 'not-due') {
     const alert = await getAlert(alertId);
-    // Still pending: its backoff has not passed, or another deliverer holds the lease right now.
-    if (alert?.status === 'pending')
-      return retryAt(record, alertId, new Date(alert.nextAttemptAt ?? Date.now()));
+    // Still pending: its backoff has not passed, or another deliverer holds the lease right now —
+    // then look again when that attempt must have ended, not every second until the DLQ.
+    if (alert?.status === 'pending') {
+      const due = Math.max(
+        Date.parse(alert.nextAttemptAt ?? '') || 0,
+        Date.parse(alert.leaseUntil ?? '') || 0,
+      );
+      return retryAt(record, alertId, new Date(due || Date.now()));
+    }
   }
 };
 

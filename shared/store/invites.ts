@@ -116,6 +116,25 @@ export const leaseReminder = async (inviteId: string, now: Date, leaseMs = 120_0
     ),
   );
 
+/** After a failed send: the reminder comes due again at `at`, with one more failure counted. */
+export const deferReminder = async (inviteId: string, at: Date, attempts: number): Promise<void> => {
+  await conditionalWrite(() =>
+    getClients().ddb.send(
+      new UpdateCommand({
+        TableName: mainTable(),
+        Key: keys.invite(inviteId),
+        UpdateExpression: 'SET gsi1sk = :due, reminderAttempts = :n REMOVE remindingUntil',
+        ConditionExpression: 'gsi1pk = :remind AND attribute_not_exists(remindedAt)',
+        ExpressionAttributeValues: {
+          ':due': `${at.toISOString()}#${inviteId}`,
+          ':n': attempts,
+          ':remind': kinds.remindInvite,
+        },
+      }),
+    ),
+  );
+};
+
 /** Ends an invite's reminder: sent (with its SES message id), or skipped and why. */
 export const closeReminder = async (
   inviteId: string,

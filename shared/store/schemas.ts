@@ -89,8 +89,10 @@ export const inviteItem = z.object({
   reminderDays: z.number().int().min(1).optional(),
   remindedAt: z.string().optional(),
   reminderMessageId: z.string().optional(),
-  /** Why no reminder went out: answered, suppressed, expired. */
+  /** Why no reminder went out: answered, suppressed, expired, failed. */
   reminderSkipped: z.string().optional(),
+  /** Reminder sends that failed so far (each one defers the next try). */
+  reminderAttempts: z.number().int().optional(),
 });
 export type Invite = z.infer<typeof inviteItem>;
 
@@ -178,6 +180,7 @@ export const alertItem = z.object({
   deliveredAt: z.string().optional(),
   /** Who holds the delivery attempt now (see leaseAlert); only they may record its failure. */
   leaseId: z.string().optional(),
+  leaseUntil: z.string().optional(),
   createdAt: z.string(),
 });
 export type Alert = z.infer<typeof alertItem>;

@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
+import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoke } from '../../local/lambda.ts';
@@ -248,6 +250,25 @@ describe('an attempt that outlived its delivery lease', () => {
       lastError: '503',
       nextAttemptAt: at(300_000).toISOString(),
     });
+  });
+
+  it('brings a queued alert back when the attempt holding its lease must have ended, not every second', async () => {
+    await pendingAlert('alr-held');
+    await leaseAlert('alr-held', new Date(), 20_000); // another deliverer is on it for 20 s
+    const sqs = mockClient(SQSClient);
+    sqs.on(ChangeMessageVisibilityCommand).resolves({});
+    try {
+      // Its only message is failed on purpose (SQS brings it back): Powertools fails the whole batch.
+      await expect(
+        invoke('deliver-alerts', {
+          Records: [{ messageId: 'm1', receiptHandle: 'r1', body: JSON.stringify({ alertId: 'alr-held' }) }],
+        }),
+      ).rejects.toThrow(/All records failed/);
+      const [call] = sqs.commandCalls(ChangeMessageVisibilityCommand);
+      expect(call?.args[0].input.VisibilityTimeout).toBeGreaterThanOrEqual(18);
+    } finally {
+      sqs.restore();
+    }
   });
 
   it('records a delivery made under a lapsed lease, but never re-creates an erased alert', async () => {

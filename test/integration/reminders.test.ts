@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sendDueReminders } from '../../shared/campaigns/remind.ts';
+import { getClients, setClientsForTests } from '../../shared/clients.ts';
 import {
   adminFetch,
   postAnswer,
@@ -100,5 +101,57 @@ describe('campaign reminders', () => {
       skipped: 0,
       failed: 0,
     });
+  });
+
+  it('pages through many due reminders, retries a failed send later and gives up after five', async () => {
+    const many = ['p1', 'p2', 'p3', 'p4', 'p5'].map((id) => ({ id, email: `${id}@example.com` }));
+    await adminFetch(stack(), 'POST', '/api/customers', many);
+    await adminFetch(stack(), 'POST', '/api/campaigns', {
+      id: 'paged',
+      name: 'Paged',
+      reminderDays: 2,
+      fatigueDays: 0,
+      audience: {},
+    });
+    await adminFetch(stack(), 'POST', '/api/campaigns/paged/send');
+    await stack().settle();
+    const due = new Date(Date.now() + 2 * DAY + 60_000);
+    // p5's address starts failing at SES (throttled, say) just before its reminder.
+    const ses = getClients().ses;
+    const failing = {
+      send: (command: { input?: { Destination?: { ToAddresses?: string[] } } }) =>
+        command.input?.Destination?.ToAddresses?.[0] === 'p5@example.com'
+          ? Promise.reject(
+              Object.assign(new Error('Maximum sending rate exceeded.'), {
+                name: 'TooManyRequestsException',
+              }),
+            )
+          : ses.send(command as never),
+    };
+    setClientsForTests({ ...getClients(), ses: failing as unknown as typeof ses });
+    try {
+      // Pages of two: the earlier silent customers of this file and p1..p5 all come due.
+      const first = await sendDueReminders(due, 2);
+      expect(first.failed).toBe(1);
+      const p5 = (await sesEmails(stack())).filter((e) => to(e) === 'p5@example.com');
+      expect(p5).toHaveLength(1); // the survey only
+      // Not due again until its backoff has passed; then fails again, four more times at most.
+      expect(await sendDueReminders(new Date(due.getTime() + 60_000), 2)).toEqual({
+        sent: 0,
+        skipped: 0,
+        failed: 0,
+      });
+      let at = due.getTime();
+      for (let attempt = 1; attempt < 5; attempt++) {
+        at += 15 * 60_000 * 2 ** (attempt - 1) + 1000;
+        expect(await sendDueReminders(new Date(at), 2)).toEqual({ sent: 0, skipped: 0, failed: 1 });
+      }
+      expect(await sendDueReminders(new Date(at + 30 * DAY), 2)).toEqual({ sent: 0, skipped: 0, failed: 0 });
+    } finally {
+      setClientsForTests({ ...getClients(), ses });
+    }
+    const reminded = (await sesEmails(stack())).filter((e) => e.subject.startsWith('Reminder'));
+    expect(reminded.map(to)).toEqual(expect.arrayContaining(['p1@example.com', 'p4@example.com']));
+    expect(reminded.map(to)).not.toContain('p5@example.com');
   });
 });
