@@ -55,7 +55,9 @@ function drawTrend(points) {
   const width = Math.max(320, $('trendChart').clientWidth || 900);
   chart = new uPlot({
     width, height: 240,
-    scales: { y: { range: [-100, 100] } },
+    // Half a month either side of the data, one tick per month shown: a single month is a point
+    // in the middle, not a dot at the edge of an automatic three-year axis.
+    scales: { x: { time: true, range: () => [x[0] - 16 * 86400, x[x.length - 1] + 16 * 86400] }, y: { range: [-100, 100] } },
     series: [
       { value: (u, t) => (t == null ? '' : new Date(t * 1000).toISOString().slice(0, 7)) },
       { label: 'NPS', stroke: '#0969da', width: 2, points: { show: true }, value: (u, v) => fmt(v) },
@@ -63,7 +65,7 @@ function drawTrend(points) {
       { label: '+margin', stroke: '#8c959f', dash: [4, 4], value: (u, v) => fmt(v) },
     ],
     bands: [{ series: [3, 2], fill: 'rgba(9,105,218,0.08)' }],
-    axes: [{ values: (u, ts) => ts.map((t) => new Date(t * 1000).toISOString().slice(0, 7)) }, {}],
+    axes: [{ splits: () => x, values: (u, ts) => ts.map((t) => new Date(t * 1000).toISOString().slice(0, 7)) }, {}],
   }, [x, nps, low, high], $('trendChart'));
 }
 const when = (iso) => (iso ? new Date(iso).toLocaleString() : '');
