@@ -5,13 +5,16 @@ import { type Routed, routeCase } from '../cases/routing.ts';
 import { getClients } from '../clients.ts';
 import { config } from '../config.ts';
 import { ConflictError } from '../errors.ts';
+import { logger } from '../logger.ts';
 import { classify } from '../nps/score.ts';
 import { caseFromAnswerWrite, caseResolvedByCustomerWrite, getCase } from '../store/cases.ts';
 import { getCustomer } from '../store/customers.ts';
+import { mainTable } from '../store/db.ts';
 import { getInvite } from '../store/invites.ts';
 import { getOwner } from '../store/owners.ts';
 import { caseMarkWrite } from '../store/recovery-marks.ts';
 import type { CaseStatus, Response } from '../store/schemas.ts';
+import { keys } from '../store/table.ts';
 import { alertPuts } from './outbox.ts';
 import { type AlertType, buildAlert } from './payload.ts';
 
@@ -24,6 +27,12 @@ export interface RaiseResult {
   alertIds: string[];
   duplicate: boolean;
 }
+
+/** Which items of a cancelled transaction failed their condition (by position). */
+const failedConditions = (err: unknown): number[] =>
+  ((err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? []).flatMap((r, i) =>
+    r.Code === 'ConditionalCheckFailed' ? [i] : [],
+  );
 
 const isCancelledByCondition = (err: unknown): boolean =>
   err instanceof Error &&
@@ -116,11 +125,25 @@ export const raiseDetractorAlert = async (
       })
     : { puts: [], alertIds: [] };
   transact.push(...outbox.puts);
+  // The answer must still exist: an erasure that ran while this record waited in the stream must
+  // not see its case and alert (with the customer's comment) written back afterwards.
+  const answerStillThere = transact.length;
+  transact.push({
+    ConditionCheck: {
+      TableName: mainTable(),
+      Key: keys.response(newImage.inviteId),
+      ConditionExpression: 'attribute_exists(pk)',
+    },
+  });
   let duplicate = false;
   try {
     await getClients().ddb.send(new TransactWriteCommand({ TransactItems: transact }));
   } catch (err: unknown) {
     if (!isCancelledByCondition(err)) throw err;
+    if (failedConditions(err).includes(answerStillThere)) {
+      logger.info('answer erased before its case was written; nothing to raise', { caseId });
+      return { caseId, alertIds: [], duplicate: false };
+    }
     // Refused because this response version was applied already: a redelivery. Refused while the
     // case still holds an older version: it changed between read and write (an owner's update),
     // so the record fails and is retried, reading the case afresh.

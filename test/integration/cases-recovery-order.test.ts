@@ -85,4 +85,28 @@ describe('recovery whatever order the answers are processed in', () => {
     expect(await caseMarks('c')).toEqual([]);
     expect(await sevenPlusMarks('c')).toEqual([]);
   });
+
+  it('writes no case back for an answer erased while its record waited in the stream', async () => {
+    await adminFetch(stack(), 'POST', '/api/customers', [{ id: 'e', email: 'e@example.com', ownerId: 'o' }]);
+    await adminFetch(stack(), 'POST', '/api/campaigns', { id: 'fifth', name: 'fifth', fatigueDays: 0 });
+    await adminFetch(stack(), 'POST', '/api/campaigns/fifth/send');
+    await stack().settle();
+    const email = (await sesEmails(stack())).find((m) => m.destination.to[0] === 'e@example.com');
+    if (!email) throw new Error('no survey email');
+    const token = tokenOf(email);
+    expect((await postAnswer(stack(), token, { score: 1, comment: 'Personal details here' })).status).toBe(
+      200,
+    );
+    const inviteId = token.split('.')[0] as string;
+    const [insert] = recordOf(
+      (await readStream(stack())).flatMap((s) => s.records),
+      inviteId,
+    );
+    expect((await adminFetch(stack(), 'DELETE', '/api/customers/e')).status).toBe(200);
+    // The answer's INSERT reaches the alert consumer only now.
+    await invoke('raise-alerts', { Records: [insert] });
+    expect(await getCase(inviteId)).toBeUndefined();
+    const { caseMarks } = await import('../../shared/store/recovery-marks.ts');
+    expect(await caseMarks('e')).toEqual([]);
+  });
 });
