@@ -12,11 +12,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { STREAM_CONSUMERS } from '../functions/routes.ts';
 import { memoryCheckpoints } from '../local/checkpoints.ts';
+import { localStreamsClient } from '../local/dynamodb.ts';
 import { invoke } from '../local/lambda.ts';
 import { type LocalStack, startLocalStack } from '../local/stack.ts';
 import { StreamPoller } from '../local/stream-poller.ts';
@@ -139,11 +140,7 @@ const withStack = async <T>(run: (stack: LocalStack, counter: ReturnType<typeof 
 const runDesign = (design: DesignResult['design'], counts: { warmup: number; answers: number }) =>
   withStack(async (stack, counter) => {
     const { tables, streamArn } = stack;
-    const streams = new DynamoDBStreamsClient({
-      endpoint: stack.dynamoEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const streams = localStreamsClient(stack.dynamoEndpoint);
     try {
       return await measure(design, counts, { stack, counter, tables, streamArn, streams });
     } finally {

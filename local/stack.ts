@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import {
   DISPATCH_FUNCTION,
   QUEUE_CONSUMERS,
@@ -13,7 +12,7 @@ import {
 import { setClientsForTests } from '#shared/clients';
 import { resetConfigForTests } from '#shared/config';
 import { type CheckpointStore, fileCheckpoints, memoryCheckpoints } from './checkpoints.ts';
-import { localDynamoClient, type RunningDynamoDb, startDynamoDb } from './dynamodb.ts';
+import { localDynamoClient, localStreamsClient, type RunningDynamoDb, startDynamoDb } from './dynamodb.ts';
 import { type LocalHttpServer, startHttpServer } from './http-server.ts';
 import { invoke } from './lambda.ts';
 import { freePort } from './ports.ts';
@@ -163,11 +162,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const streamArn = described.Table?.LatestStreamArn;
     if (!streamArn) throw new Error(`table ${tables.main} has no stream`);
 
-    const streams = new DynamoDBStreamsClient({
-      endpoint: dynamoEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const streams = localStreamsClient(dynamoEndpoint);
     stops.push(async () => streams.destroy());
     const checkpoints: CheckpointStore = options.dataDir
       ? fileCheckpoints(join(options.dataDir, 'stream-positions.json'))

@@ -1,10 +1,10 @@
 import {
   DescribeStreamCommand,
-  DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { localStreamsClient } from '../../local/dynamodb.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { toLambdaRecord } from '../../local/stream-poller.ts';
 
@@ -15,11 +15,7 @@ import { toLambdaRecord } from '../../local/stream-poller.ts';
 export const readStream = async (
   stack: LocalStack,
 ): Promise<Array<{ shardId: string; records: DynamoDBRecord[] }>> => {
-  const client = new DynamoDBStreamsClient({
-    endpoint: stack.dynamoEndpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = localStreamsClient(stack.dynamoEndpoint);
   try {
     const described = await client.send(new DescribeStreamCommand({ StreamArn: stack.streamArn }));
     const out: Array<{ shardId: string; records: DynamoDBRecord[] }> = [];
