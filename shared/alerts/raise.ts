@@ -35,11 +35,7 @@ const failedConditions = (err: unknown): number[] =>
   );
 
 const isCancelledByCondition = (err: unknown): boolean =>
-  err instanceof Error &&
-  err.name === 'TransactionCanceledException' &&
-  ((err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? []).some(
-    (r) => r.Code === 'ConditionalCheckFailed',
-  );
+  err instanceof Error && err.name === 'TransactionCanceledException' && failedConditions(err).length > 0;
 
 /**
  * A detractor answer (new, or edited, or commented) opens or updates the invite's case and queues

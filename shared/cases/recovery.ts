@@ -1,4 +1,4 @@
-import { getCase, markCaseRecovered } from '../store/cases.ts';
+import { markCaseRecovered } from '../store/cases.ts';
 import { caseMarks, deleteSevenPlusMark, putSevenPlusMark, sevenPlusMarks } from '../store/recovery-marks.ts';
 import type { Response } from '../store/schemas.ts';
 
@@ -44,6 +44,6 @@ export const recoverIfAlreadyAnsweredBetter = async (
     .filter((m) => m.inviteId !== caseId && m.reachedAt > mark.detractorAt)
     .sort((a, b) => a.reachedAt.localeCompare(b.reachedAt))[0];
   if (!later) return false;
-  if ((await getCase(caseId))?.recovered) return false;
+  // Already recovered: the write's own condition refuses it (false), no read needed first.
   return markCaseRecovered(caseId, later.inviteId, new Date(later.reachedAt));
 };

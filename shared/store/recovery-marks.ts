@@ -1,6 +1,6 @@
-import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
-import { mainTable } from './db.ts';
+import { mainTable, queryAll } from './db.ts';
 import { keys } from './table.ts';
 
 /**
@@ -52,17 +52,13 @@ export const deleteSevenPlusMark = async (customerId: string, inviteId: string):
   );
 };
 
-const marks = async (customerId: string, prefix: string): Promise<Array<Record<string, unknown>>> => {
-  const out = await getClients().ddb.send(
-    new QueryCommand({
-      TableName: mainTable(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': customerPk(customerId), ':prefix': prefix },
-      ConsistentRead: true,
-    }),
-  );
-  return out.Items ?? [];
-};
+const marks = (customerId: string, prefix: string): Promise<Array<Record<string, unknown>>> =>
+  queryAll({
+    TableName: mainTable(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': customerPk(customerId), ':prefix': prefix },
+    ConsistentRead: true,
+  });
 
 export const caseMarks = async (customerId: string): Promise<CaseMark[]> =>
   (await marks(customerId, 'MARK#CASE#')).map((i) => ({
