@@ -9,13 +9,32 @@ export interface LocalDate {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-const formatterFor = (timeZone: string): Intl.DateTimeFormat => {
+/** A time zone's wall clock at an instant, field by field (one formatter per zone, kept). */
+const wallClock = (instant: Date, timeZone: string) => {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     formatters.set(timeZone, f);
   }
-  return f;
+  const parts = f.formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour'),
+    minute: get('minute'),
+    second: get('second'),
+  };
 };
 
 const dates = new Map<string, LocalDate>();
@@ -28,35 +47,17 @@ export const localDate = (instant: Date, timeZone: string): LocalDate => {
   const key = `${timeZone}|${Math.floor(instant.getTime() / 60_000)}`;
   const cached = dates.get(key);
   if (cached) return cached;
-  const parts = formatterFor(timeZone).formatToParts(instant);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const date = { year: get('year'), month: get('month'), day: get('day') };
+  const { year, month, day } = wallClock(instant, timeZone);
+  const date = { year, month, day };
   if (dates.size >= 10_000) dates.clear();
   dates.set(key, date);
   return date;
 };
 
-const clockFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /** How far the zone's wall clock is ahead of UTC at an instant, in ms. */
 const offsetAt = (instant: number, timeZone: string): number => {
-  let f = clockFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    clockFormatters.set(timeZone, f);
-  }
-  const parts = f.formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const c = wallClock(new Date(instant), timeZone);
+  const wall = Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second);
   return wall - Math.floor(instant / 1000) * 1000;
 };
 
