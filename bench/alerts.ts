@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalStack } from '../local/stack.ts';
 import { startWebhookReceiver } from '../local/webhook-receiver.ts';
-import { newWebhookSecret } from '../shared/store/owners.ts';
+import { newWebhookSecret } from '../shared/owners/save-owner.ts';
 import { mapLimit } from '../shared/util/concurrency.ts';
 import { adminApi, percentile, surveyTokens } from './support.ts';
 

@@ -1,4 +1,4 @@
-import { keys, kinds } from '../shared/store/table.ts';
+import { responseModel } from '../shared/store/model.ts';
 
 // Realistic cardinalities: 3 tiers, 6 regions, 4 plans, 40 owners, 2 campaigns.
 const TIERS = ['key', 'mid', 'smb'];
@@ -11,8 +11,8 @@ export const answerItem = (i: number, prefix: string) => {
   const now = new Date().toISOString();
   const customerId = `cust-${i}`;
   return {
-    ...keys.response(inviteId),
-    kind: 'response',
+    ...responseModel.key(inviteId),
+    kind: responseModel.kind,
     inviteId,
     campaignId: pick(['spring', 'autumn'], i >> 3),
     customerId,
@@ -22,7 +22,6 @@ export const answerItem = (i: number, prefix: string) => {
     firstAnsweredAt: now,
     respondedAt: now,
     version: 1,
-    gsi1pk: kinds.response,
-    gsi1sk: `${now}#${inviteId}`,
+    ...responseModel.listed(now, inviteId),
   };
 };

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { startLocalStack } from '../local/stack.ts';
 import { startWebhookReceiver } from '../local/webhook-receiver.ts';
-import { newWebhookSecret } from '../shared/store/owners.ts';
+import { newWebhookSecret } from '../shared/owners/save-owner.ts';
 import { adminApi, percentile, surveyTokens } from './support.ts';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '40' } } });

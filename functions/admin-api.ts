@@ -10,23 +10,28 @@ import {
   routingInput,
 } from '#shared/api/inputs';
 import { validateReminder } from '#shared/campaigns/remind';
+import { saveCampaign } from '#shared/campaigns/save-campaign';
 import { validateSchedule } from '#shared/campaigns/schedule';
-import { startRun } from '#shared/campaigns/start-run';
+import { newRunId, startRun } from '#shared/campaigns/start-run';
 import { sendCaseFollowUp } from '#shared/cases/follow-up';
 import { readCaseMetrics } from '#shared/cases/metrics';
 import { saveRoutingRules } from '#shared/cases/routing';
+import { updateCase } from '#shared/cases/update-case';
 import { config } from '#shared/config';
+import { customerRecords } from '#shared/customers/records';
 import { NotFoundError, ValidationError } from '#shared/errors';
 import { requireAdmin } from '#shared/http/admin-auth';
 import { type HttpEvent, httpHandler, parseBody, pathParam } from '#shared/http/handler';
 import { type HttpResult, json } from '#shared/http/responses';
+import { responseFilterOf } from '#shared/nps/segments';
+import { publicOwner, saveOwner } from '#shared/owners/save-owner';
 import { npsBySegment, npsSeries, parseSegment, parseWindow, periodRange } from '#shared/rollup/read-nps';
 import { deadAlerts, getAlert, resetAlertForRedelivery } from '#shared/store/alerts';
-import { getCampaign, listRuns, newRunId, putCampaign } from '#shared/store/campaigns';
-import { listCases, updateCase } from '#shared/store/cases';
+import { getCampaign, listRuns } from '#shared/store/campaigns';
+import { listCases } from '#shared/store/cases';
 import { getCustomer, putCustomers } from '#shared/store/customers';
 import { eraseCustomer } from '#shared/store/erasure';
-import { listOwners, publicOwner, putOwner } from '#shared/store/owners';
+import { listOwners } from '#shared/store/owners';
 import { listResponses } from '#shared/store/responses';
 import { getRoutingRules } from '#shared/store/routing';
 import { caseStatus } from '#shared/store/schemas';
@@ -37,16 +42,18 @@ const query = (event: HttpEvent, name: string) => event.queryStringParameters?.[
 
 const routes: Record<string, Route> = {
   'POST /api/customers': async (event) => {
-    const count = await putCustomers(parseBody(customersInput, event.body));
-    return json(200, { upserted: count });
+    const customers = customerRecords(parseBody(customersInput, event.body));
+    await putCustomers(customers);
+    return json(200, { upserted: customers.length });
   },
   'POST /api/customers/import': async (event) => {
     if (typeof event.body !== 'string' || event.body === '') {
       throw new ValidationError('send the CSV as the request body (content-type: text/csv)', 'invalid_csv');
     }
     const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-    const count = await putCustomers(parseCustomersCsv(text));
-    return json(200, { upserted: count });
+    const customers = customerRecords(parseCustomersCsv(text));
+    await putCustomers(customers);
+    return json(200, { upserted: customers.length });
   },
   'GET /api/customers/{id}': async (event) => {
     const customer = await getCustomer(pathParam(event, 'id'));
@@ -56,7 +63,7 @@ const routes: Record<string, Route> = {
   'DELETE /api/customers/{id}': async (event) => json(200, await eraseCustomer(pathParam(event, 'id'))),
   'POST /api/owners': async (event) => {
     const input = parseBody(ownerInput, event.body);
-    const { owner, generatedSecret } = await putOwner(input);
+    const { owner, generatedSecret } = await saveOwner(input);
     // A generated signing secret is shown once, to whoever saved the owner, so the receiver can be
     // set up; after that it is write-only.
     return json(200, {
@@ -71,7 +78,7 @@ const routes: Record<string, Route> = {
     const nextRunAt = input.schedule
       ? validateSchedule(input.schedule, new Date(), config().TIME_ZONE)
       : undefined;
-    const campaign = await putCampaign(input, nextRunAt);
+    const campaign = await saveCampaign(input, nextRunAt);
     return json(201, { id: campaign.id, nextRunAt: campaign.nextRunAt ?? null });
   },
   'GET /api/campaigns/{id}': async (event) => {
@@ -108,7 +115,7 @@ const routes: Record<string, Route> = {
       config().TIME_ZONE,
     );
     const page = await listResponses({
-      segment: segment ? parseSegment(segment) : undefined,
+      filter: segment ? responseFilterOf(parseSegment(segment)) : undefined,
       since,
       until,
       limit,
@@ -119,7 +126,7 @@ const routes: Record<string, Route> = {
   'GET /api/cases': async (event) => {
     const statusText = query(event, 'status');
     const status = statusText === undefined ? undefined : caseStatus.parse(statusText);
-    return json(200, { cases: await listCases(status) });
+    return json(200, { cases: await listCases(status ? [status] : undefined) });
   },
   'PATCH /api/cases/{id}': async (event) =>
     json(200, await updateCase(pathParam(event, 'id'), parseBody(caseUpdateInput, event.body))),

@@ -2,16 +2,16 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { queueAlerts } from '#shared/alerts/outbox';
-import { raiseDetractorAlert } from '#shared/alerts/raise';
+import { raiseDetractorAlert } from '#shared/cases/from-answer';
+import { RESPONSE_SORT_KEY } from '#shared/store/model';
 import { responseItem } from '#shared/store/schemas';
-import { RESPONSE_SK } from '#shared/store/table';
 import { isTtlExpiry, parseImage, sortKeyOf } from '#shared/stream/records';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 /** One response change: open/update the case and its alert, then try the first delivery at once. */
 const onRecord = async (record: DynamoDBRecord): Promise<void> => {
-  if (sortKeyOf(record) !== RESPONSE_SK || record.eventName === 'REMOVE' || isTtlExpiry(record)) return;
+  if (sortKeyOf(record) !== RESPONSE_SORT_KEY || record.eventName === 'REMOVE' || isTtlExpiry(record)) return;
   const oldImage = parseImage(responseItem, record.dynamodb?.OldImage);
   const newImage = parseImage(responseItem, record.dynamodb?.NewImage);
   const { alertIds } = await raiseDetractorAlert(oldImage, newImage);

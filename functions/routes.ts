@@ -1,3 +1,5 @@
+import { RESPONSE_SORT_KEY } from '../shared/store/model.ts';
+
 /**
  * The HTTP API: route keys (as API Gateway HTTP APIs write them) and the function serving each.
  * The CDK stack declares exactly these routes, and the local server matches requests against them.
@@ -52,7 +54,7 @@ export const STREAM_CONSUMERS = {
   // when a batch is done, so locally half a second fills batches as well (~200 answers at 200/s,
   // measured by bench:rollup) and keeps answers visible within ~1.5 s.
   'rollup-responses': {
-    sortKey: 'RESPONSE',
+    sortKey: RESPONSE_SORT_KEY,
     batchSize: 1000,
     batchingWindowMs: 1000,
     localBatchingWindowMs: 500,
@@ -60,7 +62,7 @@ export const STREAM_CONSUMERS = {
   },
   // Alerts want the first delivery attempt at once: no batching window.
   'raise-alerts': {
-    sortKey: 'RESPONSE',
+    sortKey: RESPONSE_SORT_KEY,
     batchSize: 50,
     batchingWindowMs: 0,
     localBatchingWindowMs: 0,

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { newWebhookSecret } from '#shared/store/owners';
+import { newWebhookSecret } from '#shared/owners/save-owner';
 import { seedDemo } from './demo.ts';
 import { type LocalStack, startLocalStack, wipeData } from './stack.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';

@@ -5,7 +5,7 @@ import {
   type DynamoDBClient,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { AGGREGATES_TABLE, MAIN_TABLE } from '#shared/store/table';
+import { AGGREGATES_TABLE, MAIN_TABLE } from '#shared/store/model';
 
 type Definition = typeof MAIN_TABLE | typeof AGGREGATES_TABLE;
 

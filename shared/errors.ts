@@ -67,11 +67,3 @@ export class ConfigError extends Error {
 /** True when a DynamoDB write was refused by its condition expression. */
 export const isConditionFailure = (err: unknown): boolean =>
   err instanceof Error && err.name === 'ConditionalCheckFailedException';
-
-/** True when a TransactWriteItems call was cancelled because one of its conditions was not met. */
-export const isTransactionConditionFailure = (err: unknown): boolean =>
-  err instanceof Error &&
-  err.name === 'TransactionCanceledException' &&
-  ((err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? []).some(
-    (r) => r.Code === 'ConditionalCheckFailed',
-  );

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { AGGREGATES_TABLE, MAIN_TABLE } from '#shared/store/table';
+import { AGGREGATES_TABLE, MAIN_TABLE } from '#shared/store/model';
 
 interface IndexDefinition {
   partitionKey: string;
@@ -23,7 +23,7 @@ const addIndexes = (table: dynamodb.Table, indexes: Record<string, IndexDefiniti
 
 /**
  * The two tables, declared from the same constants the code and the local runtime use
- * (shared/store/table.ts), so keys and index names cannot drift.
+ * (shared/store/model.ts), so keys and index names cannot drift.
  * - main: the single table of customers, campaigns, invites, responses, cases and alerts; its stream
  *   (new and old images) feeds the rollup and the detractor alerts.
  * - aggregates: NPS counters per segment and window period, written only by the rollup.

@@ -5,7 +5,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { STREAM_CONSUMERS, StreamFunctionName } from '#functions/routes';
-import { MAIN_TABLE } from '#shared/store/table';
+import { MAIN_TABLE } from '#shared/store/model';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import type { HouseFunction } from './house-function.ts';
 

@@ -11,18 +11,20 @@ import {
 } from '../store/campaigns.ts';
 import { customerPages, suppressedEmails } from '../store/customers.ts';
 import {
-  claimSurveySlot,
+  getSurveySlot,
   isSuppressed,
   markInviteSkipped,
   putInviteOnce,
+  takeSurveySlot,
   unsentInvitesBefore,
 } from '../store/invites.ts';
 import type { Customer, Invite } from '../store/schemas.ts';
 import { deriveInviteId } from '../tokens/survey-token.ts';
 import { mapLimit } from '../util/concurrency.ts';
 import { inAudience } from './audience.ts';
+import { surveyDecision } from './eligibility.ts';
 import { sendInvite } from './send-invite.ts';
-import { invokeDispatch } from './start-run.ts';
+import { invokeDispatch, RUN_DISPATCH_LEASE_MS } from './start-run.ts';
 
 /** SES accounts start at 14 messages/s; a few in flight keeps well inside that. */
 const SEND_CONCURRENCY = 8;
@@ -52,7 +54,7 @@ export const dispatchRun = async (
   // A duplicate or late invocation of a finished run changes nothing.
   if (run.status === 'sent') return { invited: run.invited, sent: run.sent, skipped: run.skipped, failed: 0 };
   try {
-    await markRunDispatching(campaignId, runId);
+    await markRunDispatching(campaignId, runId, new Date(Date.now() + RUN_DISPATCH_LEASE_MS));
   } catch (err: unknown) {
     if (!isConditionFailure(err)) throw err;
     return { invited: run.invited, sent: run.sent, skipped: run.skipped, failed: 0 };
@@ -61,9 +63,26 @@ export const dispatchRun = async (
   const ttlMs = config().TOKEN_TTL_DAYS * 86_400_000;
   const totals: RunTotals = { invited: 0, sent: 0, skipped: 0, failed: 0 };
 
+  const runKey = `${campaignId}/${runId}`;
+  /** Decides on the customer's slot and takes it; decides again if another run took it meanwhile. */
+  const takeSlot = async (customer: Customer, suppressed: boolean): Promise<boolean> => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const lastSlot = await getSurveySlot(customer.id);
+      const decision = surveyDecision({
+        suppressed,
+        lastSlot,
+        runKey,
+        fatigueDays: campaign.fatigueDays,
+        now,
+      });
+      if (!decision.invite) return false;
+      if (await takeSurveySlot(customer.id, decision.slot, lastSlot)) return true;
+    }
+    throw new Error(`survey slot of customer ${customer.id} kept changing; the run will be restarted`);
+  };
+
   const inviteCustomer = async (customer: Customer, suppressed: Set<string>) => {
-    if (suppressed.has(customer.email.toLowerCase())) return void totals.skipped++;
-    if (!(await claimSurveySlot(customer.id, `${campaignId}/${runId}`, campaign.fatigueDays, now))) {
+    if (!(await takeSlot(customer, suppressed.has(customer.email.toLowerCase())))) {
       return void totals.skipped++;
     }
     const { invite } = await putInviteOnce({
@@ -124,7 +143,7 @@ export const sendStaleInvites = async (now = new Date(), olderThanMs = 120_000):
 
 /** Campaign runs that never started, or whose dispatch died midway, are dispatched again (idempotent). */
 export const restartStalledRuns = async (now = new Date()): Promise<number> => {
-  const stalled = await claimStalledRuns(now);
+  const stalled = await claimStalledRuns(now, new Date(now.getTime() + RUN_DISPATCH_LEASE_MS));
   for (const run of stalled) {
     logger.warn('restarting a stalled campaign run', run);
     await invokeDispatch(run);

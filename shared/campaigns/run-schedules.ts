@@ -1,8 +1,8 @@
 import { config } from '../config.ts';
 import { logger } from '../logger.ts';
-import { advanceSchedule, dueSchedules, getCampaign, scheduledRunId } from '../store/campaigns.ts';
+import { advanceSchedule, dueSchedules, getCampaign } from '../store/campaigns.ts';
 import { nextRunAfter } from './schedule.ts';
-import { startRun } from './start-run.ts';
+import { scheduledRunId, startRun } from './start-run.ts';
 
 /**
  * The scheduler tick: every campaign whose next run is due gets that run started once. The run id

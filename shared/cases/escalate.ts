@@ -1,16 +1,15 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { alertPuts, queueAlerts } from '../alerts/outbox.ts';
 import { buildAlert } from '../alerts/payload.ts';
-import { getClients } from '../clients.ts';
 import { config } from '../config.ts';
-import { isTransactionConditionFailure } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { caseEscalationWrite, overdueOpenCases } from '../store/cases.ts';
 import { getCustomer } from '../store/customers.ts';
+import { transactWrite } from '../store/db.ts';
 import { getOwner } from '../store/owners.ts';
 import { getResponse } from '../store/responses.ts';
 import type { Case, Owner } from '../store/schemas.ts';
 import { mapLimit } from '../util/concurrency.ts';
+import { caseNotes } from './lifecycle.ts';
 
 /**
  * Escalates one overdue case to the fallback owner: the case is marked escalated and the alert to
@@ -47,16 +46,9 @@ export const escalateCase = async (c: Case, fallback: Owner | undefined, now: Da
           now: new Date(),
         })
       : { puts: [], alertIds: [] };
-  try {
-    await getClients().ddb.send(
-      new TransactWriteCommand({
-        TransactItems: [caseEscalationWrite(c, fallback?.id, now), ...outbox.puts],
-      }),
-    );
-  } catch (err: unknown) {
-    if (isTransactionConditionFailure(err)) return false;
-    throw err;
-  }
+  const note = caseNotes.escalated(c.slaDueAt, fallback?.id, now);
+  const result = await transactWrite([caseEscalationWrite(c, fallback?.id, note, now), ...outbox.puts]);
+  if (!result.committed) return false;
   // Committed: the alerts are in the outbox, so a failed hand-over here is retried by the sweep.
   await queueAlerts(outbox.alertIds);
   return true;

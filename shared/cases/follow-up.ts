@@ -8,6 +8,7 @@ import { getCustomer } from '../store/customers.ts';
 import { getInvite, isSuppressed } from '../store/invites.ts';
 import type { Case } from '../store/schemas.ts';
 import { signSurveyToken } from '../tokens/survey-token.ts';
+import { caseNotes } from './lifecycle.ts';
 
 /** A claim left behind by a crash between claim and send is given up after this long. */
 const CLAIM_STALE_MS = 5 * 60_000;
@@ -49,7 +50,7 @@ export const sendCaseFollowUp = async (
       'recipient_suppressed',
     );
   }
-  if (!(await claimFollowUp(caseId, now, CLAIM_STALE_MS))) {
+  if (!(await claimFollowUp(caseId, now, new Date(now.getTime() - CLAIM_STALE_MS)))) {
     throw new ConflictError(
       'a follow-up for this case was already sent, or is being sent',
       'follow_up_already_sent',
@@ -76,5 +77,10 @@ export const sendCaseFollowUp = async (
   }
   // Sent: the claim stays from here on, so should recording fail, a retry within the claim's
   // lifetime cannot send a second email.
-  return recordFollowUp(caseId, { sentAt: now.toISOString(), messageId, message }, now);
+  return recordFollowUp(
+    caseId,
+    { sentAt: now.toISOString(), messageId, message },
+    caseNotes.followUpSent(now),
+    now,
+  );
 };

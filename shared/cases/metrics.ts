@@ -1,5 +1,5 @@
 import { parseDayRange } from '../api/date-range.ts';
-import { casesOpenedBetween } from '../store/cases.ts';
+import { listCases } from '../store/cases.ts';
 import type { Case, CaseStatus } from '../store/schemas.ts';
 
 /**
@@ -135,9 +135,9 @@ export const readCaseMetrics = async (
   now = new Date(),
 ) => {
   const { from, to, since, until } = parseDayRange(range, timeZone);
-  const cases = await casesOpenedBetween(
-    since?.toISOString(),
-    until ? new Date(until.getTime() - 1).toISOString() : undefined,
-  );
+  const cases = await listCases(undefined, {
+    from: since?.toISOString(),
+    to: until ? new Date(until.getTime() - 1).toISOString() : undefined,
+  });
   return { from, to, timeZone, ...caseMetrics(cases, now) };
 };

@@ -19,6 +19,3 @@ export const casePolicy = (
 
 export const slaDueAt = (openedAt: Date, slaHours: number): string =>
   new Date(openedAt.getTime() + slaHours * 3_600_000).toISOString();
-
-/** The outcome recorded when the customer raises their own score to 7 or more. */
-export const SCORE_RAISED = 'score raised';

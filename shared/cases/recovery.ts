@@ -1,8 +1,9 @@
 import { markCaseRecovered } from '../store/cases.ts';
 import { caseMarks, deleteSevenPlusMark, putSevenPlusMark, sevenPlusMarks } from '../store/recovery-marks.ts';
 import type { Response } from '../store/schemas.ts';
+import { recovers } from './lifecycle.ts';
 
-const isSevenPlus = (r: Response | undefined): r is Response => r !== undefined && r.score >= 7;
+const isSevenPlus = (r: Response | undefined): r is Response => r !== undefined && recovers(r.score);
 
 /**
  * Closing the loop for real: when a customer's answer becomes 7 or more, each of their cases whose

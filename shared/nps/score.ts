@@ -13,6 +13,9 @@ export const classify = (score: number): ScoreClass => {
   return 'detractor';
 };
 
+/** 0–6: the answers that open a case; 7 or more wins the customer back. */
+export const isDetractor = (score: number): boolean => classify(score) === 'detractor';
+
 export interface Tally {
   promoters: number;
   passives: number;

@@ -1,3 +1,5 @@
+import type { ResponseFilter } from '../store/responses.ts';
+
 /**
  * Segments a response counts in: `all`, one `attr:value` per snapshot attribute, the owner and the
  * campaign. Values are lower-cased so `EMEA` and `emea` are one segment.
@@ -22,4 +24,14 @@ export const segmentsOf = ({ attributes, ownerId, campaignId }: SegmentSource): 
   if (ownerId) segments.add(`owner:${ownerId}`);
   segments.add(`campaign:${campaignId}`);
   return [...segments];
+};
+
+/** Which responses a segment holds, as a listing filters them (undefined for `all`). */
+export const responseFilterOf = (segment: string): ResponseFilter | undefined => {
+  if (segment === 'all') return undefined;
+  const [name = '', ...rest] = segment.split(':');
+  const value = rest.join(':');
+  if (name === 'owner') return { ownerId: value };
+  if (name === 'campaign') return { campaignId: value };
+  return { attribute: name, value };
 };

@@ -1,28 +1,9 @@
 import { classify } from '../nps/score.ts';
 import { segmentsOf } from '../nps/segments.ts';
-import { localDate, periodOfDate, WINDOWS, type Window } from '../nps/windows.ts';
+import { localDate, periodOfDate, WINDOWS } from '../nps/windows.ts';
+import { COUNTER_FIELDS, type CounterField, type CounterKey, counterModel } from '../store/model.ts';
 import type { Response } from '../store/schemas.ts';
 
-/** The counters kept per segment × window period. NPS and margin of error are derived on read. */
-export const COUNTER_FIELDS = [
-  'responses',
-  'promoters',
-  'passives',
-  'detractors',
-  'scoreSum',
-  'h0',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'h7',
-  'h8',
-  'h9',
-  'h10',
-] as const;
-export type CounterField = (typeof COUNTER_FIELDS)[number];
 export type Delta = Record<CounterField, number>;
 
 const ZERO = Object.freeze(Object.fromEntries(COUNTER_FIELDS.map((f) => [f, 0])) as Delta);
@@ -35,22 +16,6 @@ export const addInto = (target: Delta, source: Readonly<Delta>, sign = 1): Delta
 };
 
 export const isZero = (d: Delta): boolean => COUNTER_FIELDS.every((f) => d[f] === 0);
-
-export interface CounterKey {
-  pk: string;
-  sk: string;
-  segment: string;
-  window: Window;
-  period: string;
-}
-
-export const counterKey = (segment: string, window: Window, period: string): CounterKey => ({
-  pk: `${segment}|${window}`,
-  sk: period,
-  segment,
-  window,
-  period,
-});
 
 export const counterId = (k: { pk: string; sk: string }) => `${k.pk}\u0000${k.sk}`;
 
@@ -76,7 +41,7 @@ export const counterKeysOf = (response: Response, timeZone: string): CounterKey[
   const periods = WINDOWS.map((w) => [w, periodOfDate(w, date)] as const);
   const keys: CounterKey[] = [];
   for (const segment of segmentsOf(response)) {
-    for (const [window, period] of periods) keys.push(counterKey(segment, window, period));
+    for (const [window, period] of periods) keys.push(counterModel.key(segment, window, period));
   }
   return keys;
 };

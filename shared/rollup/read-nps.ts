@@ -1,5 +1,3 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { getClients } from '../clients.ts';
 import { ValidationError } from '../errors.ts';
 import { type NpsFigures, npsFigures } from '../nps/score.ts';
 import { SEGMENT_PATTERN } from '../nps/segments.ts';
@@ -11,8 +9,7 @@ import {
   WINDOWS,
   type Window,
 } from '../nps/windows.ts';
-import { aggregatesTable, queryAll } from '../store/db.ts';
-import { COUNTER_FIELDS } from './counters.ts';
+import { counterSeries, countersOfPeriod } from '../store/counters.ts';
 
 export interface NpsPoint extends NpsFigures {
   period: string;
@@ -81,38 +78,18 @@ export const periodRange = (
 };
 
 /** One segment's series: a single key-range query over its counter items, nothing else. */
-export const npsSeries = async (segment: string, window: Window, range: PeriodRange): Promise<NpsPoint[]> => {
-  const items = await queryAll({
-    TableName: aggregatesTable(),
-    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-    ExpressionAttributeValues: { ':pk': `${segment}|${window}`, ':from': range.from, ':to': range.to },
-    ProjectionExpression: ['sk', ...COUNTER_FIELDS].map((f) => `#${f}`).join(', '),
-    ExpressionAttributeNames: Object.fromEntries(['sk', ...COUNTER_FIELDS].map((f) => [`#${f}`, f])),
-  });
-  return items.map(toPoint).filter((p) => p.responses > 0);
-};
+export const npsSeries = async (segment: string, window: Window, range: PeriodRange): Promise<NpsPoint[]> =>
+  (await counterSeries(segment, window, range.from, range.to)).map(toPoint).filter((p) => p.responses > 0);
 
 /** Every segment's figures for one period (a query of the byPeriod index). */
 export const npsBySegment = async (window: Window, period: string) => {
-  const { ddb } = getClients();
   const out: Array<{ segment: string } & NpsPoint> = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: aggregatesTable(),
-        IndexName: 'byPeriod',
-        KeyConditionExpression: 'periodKey = :pk',
-        ExpressionAttributeValues: { ':pk': `${window}|${period}` },
-        ExclusiveStartKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
+  for await (const page of countersOfPeriod(window, period)) {
+    for (const item of page) {
       const point = toPoint(item);
       if (point.responses > 0) out.push({ segment: String(item.segment), ...point });
     }
-    ExclusiveStartKey = page.LastEvaluatedKey as Record<string, unknown> | undefined;
-  } while (ExclusiveStartKey);
+  }
   return out.sort((a, b) =>
     a.segment === 'all' ? -1 : b.segment === 'all' ? 1 : a.segment.localeCompare(b.segment),
   );

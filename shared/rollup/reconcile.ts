@@ -1,17 +1,8 @@
-import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { getClients } from '../clients.ts';
-import { aggregatesTable, kindPages } from '../store/db.ts';
+import { allCounterItems, overwriteCounter } from '../store/counters.ts';
+import { queryPages } from '../store/db.ts';
+import { COUNTER_FIELDS, type CounterKey, responseModel } from '../store/model.ts';
 import { responseItem } from '../store/schemas.ts';
-import { kinds } from '../store/table.ts';
-import {
-  addInto,
-  COUNTER_FIELDS,
-  type CounterKey,
-  contributions,
-  counterId,
-  type Delta,
-  emptyDelta,
-} from './counters.ts';
+import { addInto, contributions, counterId, type Delta, emptyDelta } from './counters.ts';
 
 export interface Drift {
   pk: string;
@@ -34,7 +25,7 @@ export interface ReconcileReport {
 export const recomputeCounters = async (timeZone: string) => {
   const expected = new Map<string, { key: CounterKey; delta: Delta }>();
   let responses = 0;
-  for await (const page of kindPages(kinds.response)) {
+  for await (const page of queryPages(responseModel.answered(undefined, undefined))) {
     for (const item of page) {
       responses++;
       for (const [key, delta] of contributions(responseItem.parse(item), timeZone)) {
@@ -48,17 +39,10 @@ export const recomputeCounters = async (timeZone: string) => {
 };
 
 const readCounters = async () => {
-  const { ddb } = getClients();
   const actual = new Map<string, Record<string, unknown>>();
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
-      new ScanCommand({ TableName: aggregatesTable(), ExclusiveStartKey, ConsistentRead: true }),
-    );
-    for (const item of page.Items ?? [])
-      actual.set(counterId({ pk: String(item.pk), sk: String(item.sk) }), item);
-    ExclusiveStartKey = page.LastEvaluatedKey as Record<string, unknown> | undefined;
-  } while (ExclusiveStartKey);
+  for await (const page of allCounterItems()) {
+    for (const item of page) actual.set(counterId({ pk: String(item.pk), sk: String(item.sk) }), item);
+  }
   return actual;
 };
 
@@ -90,26 +74,7 @@ export const reconcile = async (
   let fixed = 0;
   if (options.fix) {
     for (const { pk, sk, values, key } of toFix.values()) {
-      const labels = key
-        ? {
-            segment: key.segment,
-            window: key.window,
-            period: key.period,
-            periodKey: `${key.window}|${key.period}`,
-          }
-        : {};
-      const fields: Record<string, unknown> = { ...labels, ...values };
-      await getClients().ddb.send(
-        new UpdateCommand({
-          TableName: aggregatesTable(),
-          Key: { pk, sk },
-          UpdateExpression: `SET ${Object.keys(fields)
-            .map((f) => `#${f} = :${f}`)
-            .join(', ')}`,
-          ExpressionAttributeNames: Object.fromEntries(Object.keys(fields).map((f) => [`#${f}`, f])),
-          ExpressionAttributeValues: Object.fromEntries(Object.entries(fields).map(([f, v]) => [`:${f}`, v])),
-        }),
-      );
+      await overwriteCounter({ ...key, pk, sk }, values);
       fixed++;
     }
   }

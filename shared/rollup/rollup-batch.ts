@@ -1,7 +1,7 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { logger } from '../logger.ts';
+import { RESPONSE_SORT_KEY } from '../store/model.ts';
 import { responseItem } from '../store/schemas.ts';
-import { RESPONSE_SK } from '../store/table.ts';
 import {
   isTtlExpiry,
   padSequence,
@@ -35,7 +35,7 @@ export const rollupBatch = async (
   for (const record of records) {
     try {
       const seq = padSequence(sequenceOf(record));
-      if (sortKeyOf(record) !== RESPONSE_SK || isTtlExpiry(record)) continue;
+      if (sortKeyOf(record) !== RESPONSE_SORT_KEY || isTtlExpiry(record)) continue;
       const oldImage = parseImage(responseItem, record.dynamodb?.OldImage);
       const newImage = parseImage(responseItem, record.dynamodb?.NewImage);
       considered++;

@@ -2,22 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
 import { ConflictError, isConditionFailure, NotFoundError } from '../errors.ts';
-import { allOfKind, conditionalWrite, dueOfKind, mainTable } from './db.ts';
+import { conditionalWrite, mainTable, queryAll } from './db.ts';
+import { alertModel } from './model.ts';
 import { type Alert, alertItem } from './schemas.ts';
-import { customerGsi2, keys, kinds } from './table.ts';
 
 /** The Put of a new alert, for use inside the transaction that also writes its case. */
 export const newAlertPut = (customerId: string, alert: Alert) => ({
   Put: {
     TableName: mainTable(),
     Item: {
-      ...keys.alert(alert.alertId),
-      kind: 'alert',
-      gsi1pk: kinds.pendingAlert,
-      gsi1sk: `${alert.nextAttemptAt}#${alert.alertId}`,
-      // Listed under the customer so that erasure finds the personal data in the payload.
-      gsi2pk: customerGsi2(customerId),
-      gsi2sk: `ALERT#${alert.createdAt}#${alert.alertId}`,
+      ...alertModel.key(alert.alertId),
+      kind: alertModel.kind,
+      ...alertModel.pending(alert.nextAttemptAt ?? alert.createdAt, alert.alertId),
+      ...alertModel.ofCustomer(customerId, alert.createdAt, alert.alertId),
       ...alert,
     },
     ConditionExpression: 'attribute_not_exists(pk)',
@@ -26,7 +23,7 @@ export const newAlertPut = (customerId: string, alert: Alert) => ({
 
 export const getAlert = async (alertId: string): Promise<Alert | undefined> => {
   const out = await getClients().ddb.send(
-    new GetCommand({ TableName: mainTable(), Key: keys.alert(alertId), ConsistentRead: true }),
+    new GetCommand({ TableName: mainTable(), Key: alertModel.key(alertId), ConsistentRead: true }),
   );
   return out.Item ? alertItem.parse(out.Item) : undefined;
 };
@@ -40,7 +37,7 @@ export const leaseAlert = async (alertId: string, now: Date, leaseMs: number): P
     const out = await getClients().ddb.send(
       new UpdateCommand({
         TableName: mainTable(),
-        Key: keys.alert(alertId),
+        Key: alertModel.key(alertId),
         UpdateExpression: 'SET leaseUntil = :until, leaseId = :lease, attempts = attempts + :one',
         ConditionExpression:
           '#status = :pending AND nextAttemptAt <= :now AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
@@ -71,7 +68,7 @@ export const markAlertDelivered = async (alertId: string, statusCode: number, no
     getClients().ddb.send(
       new UpdateCommand({
         TableName: mainTable(),
-        Key: keys.alert(alertId),
+        Key: alertModel.key(alertId),
         UpdateExpression:
           'SET #status = :delivered, deliveredAt = :now, lastStatusCode = :code REMOVE leaseUntil, leaseId, gsi1pk, gsi1sk, lastError',
         ConditionExpression: 'attribute_exists(pk)',
@@ -97,11 +94,14 @@ export const markAlertFailed = async (
   next: Date | undefined,
 ): Promise<boolean> => {
   const dead = next === undefined;
+  const listed = dead
+    ? alertModel.dead(new Date().toISOString(), alert.alertId)
+    : alertModel.pending(next.toISOString(), alert.alertId);
   return conditionalWrite(() =>
     getClients().ddb.send(
       new UpdateCommand({
         TableName: mainTable(),
-        Key: keys.alert(alert.alertId),
+        Key: alertModel.key(alert.alertId),
         UpdateExpression: dead
           ? 'SET #status = :dead, lastError = :err, lastStatusCode = :code, gsi1pk = :deadKind, gsi1sk = :sort REMOVE leaseUntil, leaseId, nextAttemptAt'
           : 'SET lastError = :err, lastStatusCode = :code, nextAttemptAt = :next, gsi1sk = :sort REMOVE leaseUntil, leaseId',
@@ -112,13 +112,8 @@ export const markAlertFailed = async (
           ':pending': 'pending',
           ':err': failure.error.slice(0, 1024),
           ':code': failure.statusCode ?? 0,
-          ...(dead
-            ? {
-                ':dead': 'dead',
-                ':deadKind': kinds.deadAlert,
-                ':sort': `${new Date().toISOString()}#${alert.alertId}`,
-              }
-            : { ':next': next.toISOString(), ':sort': `${next.toISOString()}#${alert.alertId}` }),
+          ':sort': listed.gsi1sk,
+          ...(dead ? { ':dead': 'dead', ':deadKind': listed.gsi1pk } : { ':next': next.toISOString() }),
         },
       }),
     ),
@@ -127,11 +122,12 @@ export const markAlertFailed = async (
 
 /** Puts a dead (or stuck) alert back in the queue with a fresh set of attempts. */
 export const resetAlertForRedelivery = async (alertId: string, now = new Date()): Promise<Alert> => {
+  const listed = alertModel.pending(now.toISOString(), alertId);
   try {
     const out = await getClients().ddb.send(
       new UpdateCommand({
         TableName: mainTable(),
-        Key: keys.alert(alertId),
+        Key: alertModel.key(alertId),
         UpdateExpression:
           'SET #status = :pending, attempts = :zero, nextAttemptAt = :now, gsi1pk = :kind, gsi1sk = :sort, redrivenAt = :now REMOVE leaseUntil, leaseId',
         ConditionExpression: 'attribute_exists(pk) AND #status <> :delivered',
@@ -140,8 +136,8 @@ export const resetAlertForRedelivery = async (alertId: string, now = new Date())
           ':pending': 'pending',
           ':zero': 0,
           ':now': now.toISOString(),
-          ':kind': kinds.pendingAlert,
-          ':sort': `${now.toISOString()}#${alertId}`,
+          ':kind': listed.gsi1pk,
+          ':sort': listed.gsi1sk,
           ':delivered': 'delivered',
         },
         ReturnValues: 'ALL_NEW',
@@ -158,10 +154,10 @@ export const resetAlertForRedelivery = async (alertId: string, now = new Date())
 
 /** Alerts whose next attempt is due, oldest first. */
 export const dueAlerts = async (now: Date, limit = 100): Promise<Alert[]> => {
-  const items = await dueOfKind(kinds.pendingAlert, now, limit);
+  const items = await queryAll(alertModel.due(now, limit));
   return items.map((i) => alertItem.parse(i));
 };
 
 export const deadAlerts = async (): Promise<Alert[]> => {
-  return (await allOfKind(kinds.deadAlert, { newestFirst: true })).map((i) => alertItem.parse(i));
+  return (await queryAll(alertModel.allDead())).map((i) => alertItem.parse(i));
 };

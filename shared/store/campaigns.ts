@@ -1,69 +1,45 @@
-import { randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CampaignInput } from '../api/inputs.ts';
 import { getClients } from '../clients.ts';
-import { isConditionFailure } from '../errors.ts';
-import { conditionalWrite, dueOfKind, mainTable, queryAll } from './db.ts';
+import { conditionalWrite, mainTable, queryAll } from './db.ts';
+import { campaignModel, runModel, scheduleModel } from './model.ts';
 import { type Campaign, campaignItem, type Run, runItem } from './schemas.ts';
-import { keys, kinds } from './table.ts';
 
-export const DEFAULT_BRAND = 'our company';
-export const DEFAULT_FATIGUE_DAYS = 30;
-
-const scheduleKey = (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'SCHEDULE' });
-
-export const newCampaignId = (): string => `cmp_${randomBytes(6).toString('hex')}`;
-
-export const putCampaign = async (input: CampaignInput, nextRunAt: Date | undefined, now = new Date()) => {
-  const existing = input.id ? await getCampaign(input.id) : undefined;
-  const campaign: Campaign = {
-    id: input.id ?? newCampaignId(),
-    name: input.name,
-    audience: input.audience ?? {},
-    schedule: input.schedule,
-    question: input.question,
-    brand: input.brand ?? DEFAULT_BRAND,
-    fatigueDays: input.fatigueDays ?? DEFAULT_FATIGUE_DAYS,
-    reminderDays: input.reminderDays,
-    nextRunAt: nextRunAt?.toISOString(),
-    createdAt: existing?.createdAt ?? now.toISOString(),
-    updatedAt: now.toISOString(),
-  };
+/** Saves the campaign and its schedule marker (or removes the marker when nothing is scheduled). */
+export const putCampaign = async (campaign: Campaign): Promise<void> => {
   const { ddb } = getClients();
   await ddb.send(
     new PutCommand({
       TableName: mainTable(),
       Item: {
-        ...keys.campaign(campaign.id),
-        gsi1pk: kinds.campaign,
-        gsi1sk: campaign.id,
-        kind: 'campaign',
+        ...campaignModel.key(campaign.id),
+        ...campaignModel.listed(campaign.id),
+        kind: campaignModel.kind,
         ...campaign,
       },
     }),
   );
-  // The schedule marker is its own item so the due-campaign query is one index range.
-  if (nextRunAt) {
+  const scheduleKey = scheduleModel.key(campaign.id);
+  if (campaign.nextRunAt) {
     await ddb.send(
       new PutCommand({
         TableName: mainTable(),
         Item: {
-          ...scheduleKey(campaign.id),
-          gsi1pk: kinds.scheduled,
-          gsi1sk: `${nextRunAt.toISOString()}#${campaign.id}`,
+          ...scheduleKey,
+          ...scheduleModel.due(campaign.nextRunAt, campaign.id),
           campaignId: campaign.id,
-          nextRunAt: nextRunAt.toISOString(),
+          nextRunAt: campaign.nextRunAt,
         },
       }),
     );
   } else {
-    await ddb.send(new DeleteCommand({ TableName: mainTable(), Key: scheduleKey(campaign.id) }));
+    await ddb.send(new DeleteCommand({ TableName: mainTable(), Key: scheduleKey }));
   }
-  return campaign;
 };
 
 export const getCampaign = async (id: string): Promise<Campaign | undefined> => {
-  const out = await getClients().ddb.send(new GetCommand({ TableName: mainTable(), Key: keys.campaign(id) }));
+  const out = await getClients().ddb.send(
+    new GetCommand({ TableName: mainTable(), Key: campaignModel.key(id) }),
+  );
   return out.Item ? campaignItem.parse(out.Item) : undefined;
 };
 
@@ -73,7 +49,7 @@ export interface DueSchedule {
 }
 
 export const dueSchedules = async (now: Date): Promise<DueSchedule[]> => {
-  const items = await dueOfKind(kinds.scheduled, now);
+  const items = await queryAll(scheduleModel.dueBy(now));
   return items.map((i) => ({ campaignId: String(i.campaignId), nextRunAt: String(i.nextRunAt) }));
 };
 
@@ -88,12 +64,12 @@ export const advanceSchedule = async (campaignId: string, claimed: string, next:
       await ddb.send(
         new UpdateCommand({
           TableName: mainTable(),
-          Key: scheduleKey(campaignId),
+          Key: scheduleModel.key(campaignId),
           UpdateExpression: 'SET nextRunAt = :next, gsi1sk = :sk',
           ConditionExpression: 'nextRunAt = :claimed',
           ExpressionAttributeValues: {
             ':next': next.toISOString(),
-            ':sk': `${next.toISOString()}#${campaignId}`,
+            ':sk': scheduleModel.due(next.toISOString(), campaignId).gsi1sk,
             ':claimed': claimed,
           },
         }),
@@ -102,7 +78,7 @@ export const advanceSchedule = async (campaignId: string, claimed: string, next:
       await ddb.send(
         new DeleteCommand({
           TableName: mainTable(),
-          Key: scheduleKey(campaignId),
+          Key: scheduleModel.key(campaignId),
           ConditionExpression: 'nextRunAt = :claimed',
           ExpressionAttributeValues: { ':claimed': claimed },
         }),
@@ -111,7 +87,7 @@ export const advanceSchedule = async (campaignId: string, claimed: string, next:
     await ddb.send(
       new UpdateCommand({
         TableName: mainTable(),
-        Key: keys.campaign(campaignId),
+        Key: campaignModel.key(campaignId),
         UpdateExpression: next ? 'SET nextRunAt = :next' : 'REMOVE nextRunAt',
         ExpressionAttributeValues: next ? { ':next': next.toISOString() } : undefined,
       }),
@@ -119,102 +95,90 @@ export const advanceSchedule = async (campaignId: string, claimed: string, next:
   });
 };
 
-export const newRunId = (now = new Date()): string =>
-  `run_${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}_${randomBytes(3).toString('hex')}`;
-
-export const scheduledRunId = (at: string): string => `sch_${at.replace(/[-:.]/g, '').slice(0, 15)}`;
-
-/** Creates the run once; a second call with the same id changes nothing and returns false. */
-export const createRun = async (run: Pick<Run, 'campaignId' | 'runId' | 'trigger'>, now = new Date()) => {
-  return conditionalWrite(async () => {
-    await getClients().ddb.send(
+/**
+ * Creates the run once, listed as open until it completes: the sweep restarts it at `restartAt`
+ * if it has not started by then. A second call with the same id changes nothing and returns false.
+ */
+export const createRun = async (
+  run: Pick<Run, 'campaignId' | 'runId' | 'trigger'>,
+  restartAt: Date,
+  now = new Date(),
+) =>
+  conditionalWrite(() =>
+    getClients().ddb.send(
       new PutCommand({
         TableName: mainTable(),
         Item: {
-          ...keys.run(run.campaignId, run.runId),
-          kind: 'run',
+          ...runModel.key(run.campaignId, run.runId),
+          kind: runModel.kind,
           ...run,
           status: 'pending',
           createdAt: now.toISOString(),
           invited: 0,
           sent: 0,
           skipped: 0,
-          // Listed as open until it completes; the sweep restarts it if it has not started by then.
-          gsi1pk: kinds.openRun,
-          gsi1sk: `${new Date(now.getTime() + RUN_START_GRACE_MS).toISOString()}#${run.campaignId}#${run.runId}`,
+          ...runModel.open(restartAt, run.campaignId, run.runId),
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-  });
-};
+    ),
+  );
 
 export const getRun = async (campaignId: string, runId: string): Promise<Run | undefined> => {
   const out = await getClients().ddb.send(
-    new GetCommand({ TableName: mainTable(), Key: keys.run(campaignId, runId), ConsistentRead: true }),
+    new GetCommand({ TableName: mainTable(), Key: runModel.key(campaignId, runId), ConsistentRead: true }),
   );
   return out.Item ? runItem.parse(out.Item) : undefined;
 };
 
-export const listRuns = async (campaignId: string): Promise<Run[]> => {
-  const items = await queryAll({
-    TableName: mainTable(),
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :run)',
-    ExpressionAttributeValues: { ':pk': keys.campaign(campaignId).pk, ':run': 'RUN#' },
-  });
-  return items.map((i) => runItem.parse(i));
-};
+export const listRuns = async (campaignId: string): Promise<Run[]> =>
+  (await queryAll(runModel.ofCampaign(campaignId))).map((i) => runItem.parse(i));
 
-/** A run not started within this long after it was created is started again by the sweep. */
-const RUN_START_GRACE_MS = 120_000;
-/** A dispatch cannot outlive Lambda's 15 minutes: a run still open after this is restarted. */
-const RUN_DISPATCH_LEASE_MS = 16 * 60_000;
-
-export const markRunDispatching = async (campaignId: string, runId: string, now = new Date()) => {
+/** The run is being dispatched; restarted at `restartAt` if it is still open then. */
+export const markRunDispatching = async (campaignId: string, runId: string, restartAt: Date) => {
   await getClients().ddb.send(
     new UpdateCommand({
       TableName: mainTable(),
-      Key: keys.run(campaignId, runId),
+      Key: runModel.key(campaignId, runId),
       UpdateExpression: 'SET #status = :status, gsi1sk = :due',
       ConditionExpression: 'attribute_exists(pk) AND attribute_exists(gsi1pk)',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':status': 'dispatching',
-        ':due': `${new Date(now.getTime() + RUN_DISPATCH_LEASE_MS).toISOString()}#${campaignId}#${runId}`,
+        ':due': runModel.open(restartAt, campaignId, runId).gsi1sk,
       },
     }),
   );
 };
 
 /**
- * Runs that should have finished by now (never started, or their dispatch died): each is claimed
- * for another dispatch lease, conditionally, so overlapping sweeps restart it once.
+ * Runs whose restart time has come (never started, or their dispatch died): each is claimed until
+ * `restartAt`, conditionally, so overlapping sweeps restart it once.
  */
 export const claimStalledRuns = async (
   now: Date,
+  restartAt: Date,
   limit = 20,
 ): Promise<Array<{ campaignId: string; runId: string }>> => {
-  const due = await dueOfKind(kinds.openRun, now, limit);
+  const due = await queryAll(runModel.openDue(now, limit));
   const claimed: Array<{ campaignId: string; runId: string }> = [];
   for (const item of due) {
     const { campaignId, runId } = runItem.parse(item);
-    try {
-      await getClients().ddb.send(
+    const took = await conditionalWrite(() =>
+      getClients().ddb.send(
         new UpdateCommand({
           TableName: mainTable(),
-          Key: keys.run(campaignId, runId),
+          Key: runModel.key(campaignId, runId),
           UpdateExpression: 'SET gsi1sk = :due',
           ConditionExpression: 'gsi1sk = :seen',
           ExpressionAttributeValues: {
-            ':due': `${new Date(now.getTime() + RUN_DISPATCH_LEASE_MS).toISOString()}#${campaignId}#${runId}`,
+            ':due': runModel.open(restartAt, campaignId, runId).gsi1sk,
             ':seen': item.gsi1sk,
           },
         }),
-      );
-      claimed.push({ campaignId, runId });
-    } catch (err: unknown) {
-      if (!isConditionFailure(err)) throw err;
-    }
+      ),
+    );
+    if (took) claimed.push({ campaignId, runId });
   }
   return claimed;
 };
@@ -229,7 +193,7 @@ export const completeRun = async (
   await getClients().ddb.send(
     new UpdateCommand({
       TableName: mainTable(),
-      Key: keys.run(campaignId, runId),
+      Key: runModel.key(campaignId, runId),
       UpdateExpression:
         'SET #status = :sent, invited = :i, sent = :s, skipped = :k, completedAt = :now REMOVE gsi1pk, gsi1sk',
       ExpressionAttributeNames: { '#status': 'status' },

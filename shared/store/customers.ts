@@ -1,60 +1,42 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { CustomerInput } from '../api/inputs.ts';
 import { getClients } from '../clients.ts';
-import { normalizeSegmentValue } from '../nps/segments.ts';
-import { batchGetAll, batchWriteAll, kindPages, mainTable } from './db.ts';
+import { batchGetAll, batchWriteAll, mainTable, queryPages } from './db.ts';
+import { customerModel, suppressionModel } from './model.ts';
 import { type Customer, customerItem } from './schemas.ts';
-import { keys, kinds } from './table.ts';
 
-const normalizeAttributes = (attributes: Record<string, string> = {}): Record<string, string> =>
-  Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k.toLowerCase(), normalizeSegmentValue(v)]));
-
-/** Upsert: the posted record replaces the stored one. Unsubscribes live apart (by email), so survive. */
-export const putCustomers = async (inputs: CustomerInput[], now = new Date()): Promise<number> => {
-  const unique = new Map(inputs.map((c) => [c.id, c]));
-  const updatedAt = now.toISOString();
+/** Upsert: each record replaces the stored one. Unsubscribes live apart (by email), so survive. */
+export const putCustomers = async (customers: Customer[]): Promise<void> => {
   await batchWriteAll(
     mainTable(),
-    [...unique.values()].map((c) => ({
+    customers.map((c) => ({
       PutRequest: {
-        Item: {
-          ...keys.customer(c.id),
-          gsi1pk: kinds.customer,
-          gsi1sk: c.id,
-          kind: 'customer',
-          id: c.id,
-          email: c.email.toLowerCase(),
-          name: c.name,
-          locale: c.locale,
-          ownerId: c.ownerId,
-          attributes: normalizeAttributes(c.attributes),
-          updatedAt,
-        },
+        Item: { ...customerModel.key(c.id), ...customerModel.listed(c.id), kind: customerModel.kind, ...c },
       },
     })),
   );
-  return unique.size;
 };
 
 export const getCustomer = async (id: string): Promise<Customer | undefined> => {
-  const out = await getClients().ddb.send(new GetCommand({ TableName: mainTable(), Key: keys.customer(id) }));
+  const out = await getClients().ddb.send(
+    new GetCommand({ TableName: mainTable(), Key: customerModel.key(id) }),
+  );
   return out.Item ? customerItem.parse(out.Item) : undefined;
 };
 
 /** All customers, a page at a time, for audience selection. */
 export async function* customerPages(): AsyncGenerator<Customer[]> {
-  for await (const page of kindPages(kinds.customer)) {
+  for await (const page of queryPages(customerModel.all())) {
     yield page.map((item) => customerItem.parse(item));
   }
 }
 
-/** Which of these addresses have unsubscribed (lower-cased). */
+/** Which of these addresses are suppressed (returned lower-cased). */
 export const suppressedEmails = async (emails: string[]): Promise<Set<string>> => {
   if (emails.length === 0) return new Set();
-  const byKey = new Map(emails.map((e) => [keys.suppression(e).pk, e.toLowerCase()]));
+  const byKey = new Map(emails.map((e) => [suppressionModel.key(e).pk, e.toLowerCase()]));
   const found = await batchGetAll(
     mainTable(),
-    [...byKey.keys()].map((pk) => ({ pk, sk: 'SUPPRESSION' })),
+    emails.map((e) => ({ ...suppressionModel.key(e) })),
   );
   return new Set(found.map((item) => byKey.get(String(item.pk)) ?? ''));
 };

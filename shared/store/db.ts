@@ -3,11 +3,12 @@ import {
   BatchWriteCommand,
   QueryCommand,
   type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
 import { config } from '../config.ts';
 import { isConditionFailure } from '../errors.ts';
-import { MAIN_TABLE } from './table.ts';
 
 type Item = Record<string, unknown>;
 type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Item } };
@@ -88,36 +89,24 @@ export const conditionalWrite = async (write: () => Promise<unknown>): Promise<b
   }
 };
 
-/** Every item of one kind (a byKind partition), a page at a time, in sort-key order. */
-export const kindPages = (kind: string, options: { newestFirst?: boolean } = {}): AsyncGenerator<Item[]> =>
-  queryPages({
-    TableName: mainTable(),
-    IndexName: 'byKind',
-    KeyConditionExpression: '#pk = :kind',
-    ExpressionAttributeNames: { '#pk': MAIN_TABLE.indexes.byKind.partitionKey },
-    ExpressionAttributeValues: { ':kind': kind },
-    ScanIndexForward: options.newestFirst ? false : undefined,
-  });
-
-export const allOfKind = async (kind: string, options: { newestFirst?: boolean } = {}): Promise<Item[]> => {
-  const all: Item[] = [];
-  for await (const page of kindPages(kind, options)) all.push(...page);
-  return all;
-};
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /**
- * Items of one byKind partition whose sort key (a time, then `#id`) is due by `now`, oldest first:
- * the access pattern of every sweep (due schedules, due alerts, stalled runs).
+ * Writes all items or none. When conditions refuse it, says which items (by position) failed
+ * theirs, so the caller can tell a redelivery from a race; any other failure is thrown.
  */
-export const dueOfKind = (kind: string, now: Date, limit?: number): Promise<Item[]> =>
-  queryAll({
-    TableName: mainTable(),
-    IndexName: 'byKind',
-    KeyConditionExpression: '#pk = :kind AND #sk <= :now',
-    ExpressionAttributeNames: {
-      '#pk': MAIN_TABLE.indexes.byKind.partitionKey,
-      '#sk': MAIN_TABLE.indexes.byKind.sortKey,
-    },
-    ExpressionAttributeValues: { ':kind': kind, ':now': `${now.toISOString()}#~` },
-    Limit: limit,
-  });
+export const transactWrite = async (
+  items: TransactItem[],
+): Promise<{ committed: true } | { committed: false; failed: number[] }> => {
+  try {
+    await getClients().ddb.send(new TransactWriteCommand({ TransactItems: items }));
+    return { committed: true };
+  } catch (err: unknown) {
+    const reasons = (err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+    const failed = reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
+    if (err instanceof Error && err.name === 'TransactionCanceledException' && failed.length > 0) {
+      return { committed: false, failed };
+    }
+    throw err;
+  }
+};

@@ -1,9 +1,9 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
 import { isConditionFailure } from '../errors.ts';
-import { conditionalWrite, dueOfKind, mainTable, queryAll } from './db.ts';
+import { conditionalWrite, mainTable, queryAll } from './db.ts';
+import { inviteModel, suppressionModel, surveySlotModel } from './model.ts';
 import { type Invite, inviteItem } from './schemas.ts';
-import { customerGsi2, keys, kinds, MAIN_TABLE } from './table.ts';
 
 /** Writes the invite once. Returns the stored invite, whether written now or by an earlier attempt. */
 export const putInviteOnce = async (invite: Invite): Promise<{ invite: Invite; created: boolean }> => {
@@ -13,12 +13,10 @@ export const putInviteOnce = async (invite: Invite): Promise<{ invite: Invite; c
       new PutCommand({
         TableName: mainTable(),
         Item: {
-          ...keys.invite(invite.inviteId),
-          kind: 'invite',
-          gsi1pk: kinds.unsentInvite,
-          gsi1sk: `${invite.createdAt}#${invite.inviteId}`,
-          gsi2pk: customerGsi2(invite.customerId),
-          gsi2sk: `INVITE#${invite.createdAt}`,
+          ...inviteModel.key(invite.inviteId),
+          kind: inviteModel.kind,
+          ...inviteModel.unsent(invite.createdAt, invite.inviteId),
+          ...inviteModel.ofCustomer(invite.customerId, invite.createdAt),
           ...invite,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
@@ -35,7 +33,7 @@ export const putInviteOnce = async (invite: Invite): Promise<{ invite: Invite; c
 
 export const getInvite = async (inviteId: string, consistent = false): Promise<Invite | undefined> => {
   const out = await getClients().ddb.send(
-    new GetCommand({ TableName: mainTable(), Key: keys.invite(inviteId), ConsistentRead: consistent }),
+    new GetCommand({ TableName: mainTable(), Key: inviteModel.key(inviteId), ConsistentRead: consistent }),
   );
   return out.Item ? inviteItem.parse(out.Item) : undefined;
 };
@@ -50,7 +48,7 @@ export const leaseInviteSend = async (inviteId: string, now: Date, leaseMs = 120
     await getClients().ddb.send(
       new UpdateCommand({
         TableName: mainTable(),
-        Key: keys.invite(inviteId),
+        Key: inviteModel.key(inviteId),
         UpdateExpression: 'SET sendingUntil = :until',
         ConditionExpression:
           'attribute_exists(pk) AND attribute_not_exists(sentAt) AND (attribute_not_exists(sendingUntil) OR sendingUntil < :now)',
@@ -68,22 +66,25 @@ export const leaseInviteSend = async (inviteId: string, now: Date, leaseMs = 120
  * sweep, when its campaign asked for one, due `reminderDays` after now.
  */
 export const markInviteSent = async (invite: Invite, messageId: string, now = new Date()): Promise<void> => {
-  const remindAt = invite.reminderDays
-    ? new Date(now.getTime() + invite.reminderDays * 86_400_000).toISOString()
+  const remind = invite.reminderDays
+    ? inviteModel.remind(
+        new Date(now.getTime() + invite.reminderDays * 86_400_000).toISOString(),
+        invite.inviteId,
+      )
     : undefined;
   await conditionalWrite(() =>
     getClients().ddb.send(
       new UpdateCommand({
         TableName: mainTable(),
-        Key: keys.invite(invite.inviteId),
-        UpdateExpression: remindAt
+        Key: inviteModel.key(invite.inviteId),
+        UpdateExpression: remind
           ? 'SET sentAt = :now, messageId = :m, gsi1pk = :remind, gsi1sk = :due REMOVE sendingUntil'
           : 'SET sentAt = :now, messageId = :m REMOVE gsi1pk, gsi1sk, sendingUntil',
         ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(sentAt)',
         ExpressionAttributeValues: {
           ':now': now.toISOString(),
           ':m': messageId,
-          ...(remindAt ? { ':remind': kinds.remindInvite, ':due': `${remindAt}#${invite.inviteId}` } : {}),
+          ...(remind ? { ':remind': remind.gsi1pk, ':due': remind.gsi1sk } : {}),
         },
       }),
     ),
@@ -92,7 +93,7 @@ export const markInviteSent = async (invite: Invite, messageId: string, now = ne
 
 /** Sent invites whose reminder is due by `now`, oldest first. */
 export const dueReminders = async (now: Date, limit = 100): Promise<Invite[]> =>
-  (await dueOfKind(kinds.remindInvite, now, limit)).map((i) => inviteItem.parse(i));
+  (await queryAll(inviteModel.remindDue(now, limit))).map((i) => inviteItem.parse(i));
 
 /**
  * Takes the right to send one invite's reminder for a while, as the send lease does for the
@@ -103,12 +104,12 @@ export const leaseReminder = async (inviteId: string, now: Date, leaseMs = 120_0
     getClients().ddb.send(
       new UpdateCommand({
         TableName: mainTable(),
-        Key: keys.invite(inviteId),
+        Key: inviteModel.key(inviteId),
         UpdateExpression: 'SET remindingUntil = :until',
         ConditionExpression:
           'gsi1pk = :remind AND attribute_not_exists(remindedAt) AND (attribute_not_exists(remindingUntil) OR remindingUntil < :now)',
         ExpressionAttributeValues: {
-          ':remind': kinds.remindInvite,
+          ':remind': inviteModel.remind(now.toISOString(), inviteId).gsi1pk,
           ':until': new Date(now.getTime() + leaseMs).toISOString(),
           ':now': now.toISOString(),
         },
@@ -118,18 +119,15 @@ export const leaseReminder = async (inviteId: string, now: Date, leaseMs = 120_0
 
 /** After a failed send: the reminder comes due again at `at`, with one more failure counted. */
 export const deferReminder = async (inviteId: string, at: Date, attempts: number): Promise<void> => {
+  const remind = inviteModel.remind(at.toISOString(), inviteId);
   await conditionalWrite(() =>
     getClients().ddb.send(
       new UpdateCommand({
         TableName: mainTable(),
-        Key: keys.invite(inviteId),
+        Key: inviteModel.key(inviteId),
         UpdateExpression: 'SET gsi1sk = :due, reminderAttempts = :n REMOVE remindingUntil',
         ConditionExpression: 'gsi1pk = :remind AND attribute_not_exists(remindedAt)',
-        ExpressionAttributeValues: {
-          ':due': `${at.toISOString()}#${inviteId}`,
-          ':n': attempts,
-          ':remind': kinds.remindInvite,
-        },
+        ExpressionAttributeValues: { ':due': remind.gsi1sk, ':n': attempts, ':remind': remind.gsi1pk },
       }),
     ),
   );
@@ -145,7 +143,7 @@ export const closeReminder = async (
     getClients().ddb.send(
       new UpdateCommand({
         TableName: mainTable(),
-        Key: keys.invite(inviteId),
+        Key: inviteModel.key(inviteId),
         UpdateExpression: `SET ${sent ? 'remindedAt = :at, reminderMessageId = :m' : 'reminderSkipped = :why'} REMOVE gsi1pk, gsi1sk, remindingUntil`,
         ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(remindedAt)',
         ExpressionAttributeValues: sent
@@ -161,7 +159,7 @@ export const markInviteSkipped = async (inviteId: string, reason: string): Promi
   await getClients().ddb.send(
     new UpdateCommand({
       TableName: mainTable(),
-      Key: keys.invite(inviteId),
+      Key: inviteModel.key(inviteId),
       UpdateExpression: 'SET skippedReason = :r REMOVE gsi1pk, gsi1sk',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeValues: { ':r': reason },
@@ -170,44 +168,49 @@ export const markInviteSkipped = async (inviteId: string, reason: string): Promi
 };
 
 /** Invites written before `cutoff` that never reached SES: a crashed dispatch leaves these behind. */
-export const unsentInvitesBefore = async (cutoff: Date, limit = 100): Promise<Invite[]> => {
-  const items = await queryAll({
-    TableName: mainTable(),
-    IndexName: 'byKind',
-    KeyConditionExpression: '#pk = :kind AND #sk < :cutoff',
-    ExpressionAttributeNames: {
-      '#pk': MAIN_TABLE.indexes.byKind.partitionKey,
-      '#sk': MAIN_TABLE.indexes.byKind.sortKey,
-    },
-    ExpressionAttributeValues: { ':kind': kinds.unsentInvite, ':cutoff': cutoff.toISOString() },
-    Limit: limit,
-  });
-  return items.map((i) => inviteItem.parse(i));
+export const unsentInvitesBefore = async (cutoff: Date, limit = 100): Promise<Invite[]> =>
+  (await queryAll(inviteModel.unsentBefore(cutoff, limit))).map((i) => inviteItem.parse(i));
+
+/** The customer's survey slot: when they were last invited, and by which run. */
+export interface SurveySlot {
+  invitedAt: string;
+  runKey: string;
+}
+
+export const getSurveySlot = async (customerId: string): Promise<SurveySlot | undefined> => {
+  const out = await getClients().ddb.send(
+    new GetCommand({ TableName: mainTable(), Key: surveySlotModel.key(customerId), ConsistentRead: true }),
+  );
+  if (!out.Item) return undefined;
+  return { invitedAt: String(out.Item.invitedAt), runKey: String(out.Item.runKey) };
 };
 
 /**
- * Survey fatigue: one survey per customer per `fatigueDays`. The marker remembers the run that
- * took it, so a retried dispatch of the same run is not mistaken for a second survey.
+ * Takes the slot for a run, only if it is still as it was read (`seen`): two dispatches deciding on
+ * the same slot at once cannot both take it. False when it changed meanwhile.
  */
-export const claimSurveySlot = async (
+export const takeSurveySlot = async (
   customerId: string,
-  runKey: string,
-  fatigueDays: number,
-  now = new Date(),
-): Promise<boolean> => {
-  const cutoff = new Date(now.getTime() - fatigueDays * 86_400_000).toISOString();
-  return conditionalWrite(async () => {
-    await getClients().ddb.send(
+  slot: SurveySlot,
+  seen: SurveySlot | undefined,
+): Promise<boolean> =>
+  conditionalWrite(() =>
+    getClients().ddb.send(
       new UpdateCommand({
         TableName: mainTable(),
-        Key: keys.lastInvite(customerId),
-        UpdateExpression: 'SET invitedAt = :now, runKey = :run',
-        ConditionExpression: 'attribute_not_exists(invitedAt) OR invitedAt < :cutoff OR runKey = :run',
-        ExpressionAttributeValues: { ':now': now.toISOString(), ':run': runKey, ':cutoff': cutoff },
+        Key: surveySlotModel.key(customerId),
+        UpdateExpression: 'SET invitedAt = :at, runKey = :run',
+        ConditionExpression: seen
+          ? 'invitedAt = :seenAt AND runKey = :seenRun'
+          : 'attribute_not_exists(invitedAt)',
+        ExpressionAttributeValues: {
+          ':at': slot.invitedAt,
+          ':run': slot.runKey,
+          ...(seen ? { ':seenAt': seen.invitedAt, ':seenRun': seen.runKey } : {}),
+        },
       }),
-    );
-  });
-};
+    ),
+  );
 
 /**
  * Suppresses an address for every future campaign (unsubscribe, hard bounce, complaint). Only the
@@ -218,7 +221,13 @@ export const suppressAddress = async (email: string, reason: string, now = new D
     .ddb.send(
       new PutCommand({
         TableName: mainTable(),
-        Item: { ...keys.suppression(email), kind: 'suppression', reason, inviteId, at: now.toISOString() },
+        Item: {
+          ...suppressionModel.key(email),
+          kind: suppressionModel.kind,
+          reason,
+          inviteId,
+          at: now.toISOString(),
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     )
@@ -233,7 +242,7 @@ export const suppressEmail = async (email: string, reason: string, inviteId: str
   await getClients().ddb.send(
     new UpdateCommand({
       TableName: mainTable(),
-      Key: keys.invite(inviteId),
+      Key: inviteModel.key(inviteId),
       UpdateExpression: 'SET unsubscribedAt = if_not_exists(unsubscribedAt, :now)',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeValues: { ':now': now.toISOString() },
@@ -243,7 +252,7 @@ export const suppressEmail = async (email: string, reason: string, inviteId: str
 
 export const isSuppressed = async (email: string): Promise<boolean> => {
   const out = await getClients().ddb.send(
-    new GetCommand({ TableName: mainTable(), Key: keys.suppression(email) }),
+    new GetCommand({ TableName: mainTable(), Key: suppressionModel.key(email) }),
   );
   return Boolean(out.Item);
 };

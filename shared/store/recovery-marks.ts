@@ -1,7 +1,7 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
 import { mainTable, queryAll } from './db.ts';
-import { keys } from './table.ts';
+import { caseMarkModel, sevenPlusMarkModel } from './model.ts';
 
 /**
  * Recovery compares answer times across a customer's invites, whose records may reach the alert
@@ -20,13 +20,11 @@ export interface SevenPlusMark {
   reachedAt: string;
 }
 
-const customerPk = (customerId: string) => keys.customer(customerId).pk;
-
 /** The case's mark, for the transaction that opens it: kept as first written on later updates. */
 export const caseMarkWrite = (customerId: string, mark: CaseMark) => ({
   Update: {
     TableName: mainTable(),
-    Key: { pk: customerPk(customerId), sk: `MARK#CASE#${mark.caseId}` },
+    Key: caseMarkModel.key(customerId, mark.caseId),
     UpdateExpression: 'SET caseId = :caseId, detractorAt = if_not_exists(detractorAt, :at)',
     ExpressionAttributeValues: { ':caseId': mark.caseId, ':at': mark.detractorAt },
   },
@@ -37,7 +35,7 @@ export const putSevenPlusMark = async (customerId: string, mark: SevenPlusMark):
   await getClients().ddb.send(
     new PutCommand({
       TableName: mainTable(),
-      Item: { pk: customerPk(customerId), sk: `MARK#7+#${mark.inviteId}`, ...mark },
+      Item: { ...sevenPlusMarkModel.key(customerId, mark.inviteId), ...mark },
     }),
   );
 };
@@ -47,27 +45,19 @@ export const deleteSevenPlusMark = async (customerId: string, inviteId: string):
   await getClients().ddb.send(
     new DeleteCommand({
       TableName: mainTable(),
-      Key: { pk: customerPk(customerId), sk: `MARK#7+#${inviteId}` },
+      Key: sevenPlusMarkModel.key(customerId, inviteId),
     }),
   );
 };
 
-const marks = (customerId: string, prefix: string): Promise<Array<Record<string, unknown>>> =>
-  queryAll({
-    TableName: mainTable(),
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': customerPk(customerId), ':prefix': prefix },
-    ConsistentRead: true,
-  });
-
 export const caseMarks = async (customerId: string): Promise<CaseMark[]> =>
-  (await marks(customerId, 'MARK#CASE#')).map((i) => ({
+  (await queryAll(caseMarkModel.ofCustomer(customerId))).map((i) => ({
     caseId: String(i.caseId),
     detractorAt: String(i.detractorAt),
   }));
 
 export const sevenPlusMarks = async (customerId: string): Promise<SevenPlusMark[]> =>
-  (await marks(customerId, 'MARK#7+#')).map((i) => ({
+  (await queryAll(sevenPlusMarkModel.ofCustomer(customerId))).map((i) => ({
     inviteId: String(i.inviteId),
     reachedAt: String(i.reachedAt),
   }));

@@ -1,10 +1,15 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SurveyAnswerInput } from '../api/inputs.ts';
 import { getClients } from '../clients.ts';
 import { ValidationError } from '../errors.ts';
 import { mainTable } from './db.ts';
+import { responseModel } from './model.ts';
 import { type Invite, type Response, responseItem } from './schemas.ts';
-import { customerGsi2, keys, kinds, MAIN_TABLE } from './table.ts';
+
+/** A validated answer: an integer score and, if any, a non-empty comment. */
+export interface Answer {
+  score: number;
+  comment?: string | undefined;
+}
 
 export interface AnswerSnapshot {
   attributes: Record<string, string>;
@@ -19,10 +24,12 @@ export interface AnswerSnapshot {
 export const recordAnswer = async (
   invite: Invite,
   snapshot: AnswerSnapshot,
-  answer: SurveyAnswerInput,
+  answer: Answer,
   now = new Date(),
 ): Promise<Response> => {
   const at = now.toISOString();
+  const listed = responseModel.listed(at, invite.inviteId);
+  const ofCustomer = responseModel.ofCustomer(invite.customerId, at, invite.inviteId);
   const sets = [
     'score = :score',
     'respondedAt = :now',
@@ -44,11 +51,11 @@ export const recordAnswer = async (
     ':campaignId': invite.campaignId,
     ':customerId': invite.customerId,
     ':attributes': snapshot.attributes,
-    ':kind': 'response',
-    ':listKind': kinds.response,
-    ':listSort': `${at}#${invite.inviteId}`,
-    ':customerKey': customerGsi2(invite.customerId),
-    ':customerSort': `RESPONSE#${at}#${invite.inviteId}`,
+    ':kind': responseModel.kind,
+    ':listKind': listed.gsi1pk,
+    ':listSort': listed.gsi1sk,
+    ':customerKey': ofCustomer.gsi2pk,
+    ':customerSort': ofCustomer.gsi2sk,
     ':one': 1,
   };
   // Always written on the first answer ('' for none), so a later edit can never add an owner
@@ -62,7 +69,7 @@ export const recordAnswer = async (
   const out = await getClients().ddb.send(
     new UpdateCommand({
       TableName: mainTable(),
-      Key: keys.response(invite.inviteId),
+      Key: responseModel.key(invite.inviteId),
       UpdateExpression: `SET ${sets.join(', ')} ADD version :one`,
       ExpressionAttributeNames: {
         '#attributes': 'attributes',
@@ -77,13 +84,19 @@ export const recordAnswer = async (
 
 export const getResponse = async (inviteId: string): Promise<Response | undefined> => {
   const out = await getClients().ddb.send(
-    new GetCommand({ TableName: mainTable(), Key: keys.response(inviteId), ConsistentRead: true }),
+    new GetCommand({ TableName: mainTable(), Key: responseModel.key(inviteId), ConsistentRead: true }),
   );
   return out.Item ? responseItem.parse(out.Item) : undefined;
 };
 
+/** Which responses a listing keeps: by an attribute of the snapshot, the owner or the campaign. */
+export type ResponseFilter =
+  | { attribute: string; value: string }
+  | { ownerId: string }
+  | { campaignId: string };
+
 export interface ResponseQuery {
-  segment?: string | undefined;
+  filter?: ResponseFilter | undefined;
   /** Answered at or after `since`, before `until`. */
   since?: Date | undefined;
   until?: Date | undefined;
@@ -91,22 +104,17 @@ export interface ResponseQuery {
   cursor?: string | undefined;
 }
 
-interface Filter {
-  expr?: string;
-  names?: Record<string, string>;
-  values?: Record<string, unknown>;
-}
-
-const segmentFilter = (segment: string | undefined): Filter => {
-  if (!segment || segment === 'all') return {};
-  const [name = '', ...rest] = segment.split(':');
-  const value = rest.join(':');
-  if (name === 'owner') return { expr: 'ownerId = :v', names: {}, values: { ':v': value } };
-  if (name === 'campaign') return { expr: 'campaignId = :v', names: {}, values: { ':v': value } };
+const filterExpression = (
+  filter: ResponseFilter | undefined,
+): { expr?: string; names?: Record<string, string>; values?: Record<string, unknown> } => {
+  if (!filter) return {};
+  if ('ownerId' in filter) return { expr: 'ownerId = :v', names: {}, values: { ':v': filter.ownerId } };
+  if ('campaignId' in filter)
+    return { expr: 'campaignId = :v', names: {}, values: { ':v': filter.campaignId } };
   return {
     expr: '#attributes.#name = :v',
-    names: { '#attributes': 'attributes', '#name': name },
-    values: { ':v': value },
+    names: { '#attributes': 'attributes', '#name': filter.attribute },
+    values: { ':v': filter.value },
   };
 };
 
@@ -121,34 +129,19 @@ const decodeCursor = (cursor: string | undefined): Record<string, unknown> | und
   throw new ValidationError('cursor is not one this API returned', 'invalid_cursor');
 };
 
-/** Newest first, filtered by segment, paged with an opaque cursor. */
+/** Newest first, filtered, paged with an opaque cursor. */
 export const listResponses = async (q: ResponseQuery): Promise<{ items: Response[]; cursor?: string }> => {
-  const filter = segmentFilter(q.segment);
+  const filter = filterExpression(q.filter);
+  const pattern = responseModel.answered(q.since, q.until);
   const items: Response[] = [];
   let startKey = decodeCursor(q.cursor);
-  // List keys are `<respondedAt>#<inviteId>`: one at `until` sorts after the bare instant, so
-  // BETWEEN leaves it out — the upper bound is exclusive, as the day range wants.
-  const lower = q.since?.toISOString() ?? '0000';
-  const upper = q.until?.toISOString() ?? '9999';
   do {
     const out = await getClients().ddb.send(
       new QueryCommand({
-        TableName: mainTable(),
-        IndexName: 'byKind',
-        KeyConditionExpression: '#pk = :kind AND #sk BETWEEN :lower AND :upper',
+        ...pattern,
         FilterExpression: filter.expr,
-        ExpressionAttributeNames: {
-          '#pk': MAIN_TABLE.indexes.byKind.partitionKey,
-          '#sk': MAIN_TABLE.indexes.byKind.sortKey,
-          ...filter.names,
-        },
-        ExpressionAttributeValues: {
-          ':kind': kinds.response,
-          ':lower': lower,
-          ':upper': upper,
-          ...filter.values,
-        },
-        ScanIndexForward: false,
+        ExpressionAttributeNames: { ...pattern.ExpressionAttributeNames, ...filter.names },
+        ExpressionAttributeValues: { ...pattern.ExpressionAttributeValues, ...filter.values },
         Limit: q.limit - items.length,
         ExclusiveStartKey: startKey,
       }),
@@ -161,3 +154,12 @@ export const listResponses = async (q: ResponseQuery): Promise<{ items: Response
     cursor: startKey ? Buffer.from(JSON.stringify(startKey)).toString('base64url') : undefined,
   };
 };
+
+/** A transaction item that holds only while the answer still exists (erasure has not taken it). */
+export const answerStillThereCheck = (inviteId: string) => ({
+  ConditionCheck: {
+    TableName: mainTable(),
+    Key: responseModel.key(inviteId),
+    ConditionExpression: 'attribute_exists(pk)',
+  },
+});

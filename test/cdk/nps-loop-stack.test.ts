@@ -20,7 +20,7 @@ import {
   type StreamFunctionName,
 } from '../../functions/routes.ts';
 import { CHART_FILES } from '../../shared/pages/vendor.ts';
-import { AGGREGATES_TABLE, MAIN_TABLE } from '../../shared/store/table.ts';
+import { AGGREGATES_TABLE, MAIN_TABLE } from '../../shared/store/model.ts';
 import { buildStack, logicalIdOf, type PolicyStatement, roleStatements } from './support.ts';
 
 type Resources = Record<
@@ -68,7 +68,7 @@ const actionsOn = (name: FunctionName, logicalId: string): string[] => {
 };
 
 describe('tables', () => {
-  it('declares the main table from shared/store/table.ts, with its stream, TTL and point-in-time recovery', () => {
+  it('declares the main table from shared/store/model.ts, with its stream, TTL and point-in-time recovery', () => {
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',

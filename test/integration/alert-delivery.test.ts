@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoke } from '../../local/lambda.ts';
 import { startLocalStack } from '../../local/stack.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../local/webhook-receiver.ts';
-import { raiseDetractorAlert } from '../../shared/alerts/raise.ts';
+import { raiseDetractorAlert } from '../../shared/cases/from-answer.ts';
 import { getClients } from '../../shared/clients.ts';
+import { newWebhookSecret } from '../../shared/owners/save-owner.ts';
 import {
   deadAlerts,
   getAlert,
@@ -18,7 +19,6 @@ import {
   markAlertFailed,
   newAlertPut,
 } from '../../shared/store/alerts.ts';
-import { newWebhookSecret } from '../../shared/store/owners.ts';
 import { type Alert, responseItem } from '../../shared/store/schemas.ts';
 import { parseImage } from '../../shared/stream/records.ts';
 import { adminFetch, postAnswer, sesEmails, tokenOf, useLocalStack } from '../support/local-stack.ts';

@@ -4,7 +4,7 @@ import { invoke } from '../../local/lambda.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../local/webhook-receiver.ts';
 import { escalateOverdueCases } from '../../shared/cases/escalate.ts';
 import { getClients } from '../../shared/clients.ts';
-import { newWebhookSecret } from '../../shared/store/owners.ts';
+import { newWebhookSecret } from '../../shared/owners/save-owner.ts';
 import type { Case } from '../../shared/store/schemas.ts';
 import { adminFetch, postAnswer, sesEmails, tokenOf, useLocalStack } from '../support/local-stack.ts';
 import { readStream } from '../support/stream.ts';

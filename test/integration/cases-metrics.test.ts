@@ -1,12 +1,12 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { raiseDetractorAlert } from '../../shared/alerts/raise.ts';
 import { escalateOverdueCases } from '../../shared/cases/escalate.ts';
+import { raiseDetractorAlert } from '../../shared/cases/from-answer.ts';
+import { updateCase } from '../../shared/cases/update-case.ts';
 import { getClients } from '../../shared/clients.ts';
-import { updateCase } from '../../shared/store/cases.ts';
 import { mainTable } from '../../shared/store/db.ts';
+import { responseModel } from '../../shared/store/model.ts';
 import type { Response } from '../../shared/store/schemas.ts';
-import { keys } from '../../shared/store/table.ts';
 import { adminFetch, useLocalStack } from '../support/local-stack.ts';
 
 const T = Date.parse('2025-03-10T08:00:00Z');
@@ -19,7 +19,7 @@ const raise = async (old: Response | undefined, response: Response, now: Date) =
   await getClients().ddb.send(
     new PutCommand({
       TableName: mainTable(),
-      Item: { ...keys.response(response.inviteId), kind: 'response', ...response },
+      Item: { ...responseModel.key(response.inviteId), kind: 'response', ...response },
     }),
   );
   return raiseDetractorAlert(old, response, now);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebhookReceiver, type WebhookReceiver } from '../../local/webhook-receiver.ts';
-import { newWebhookSecret } from '../../shared/store/owners.ts';
+import { newWebhookSecret } from '../../shared/owners/save-owner.ts';
 import {
   adminFetch,
   postAnswer,

@@ -4,11 +4,12 @@ import { startWebhookReceiver, type WebhookReceiver } from '../../local/webhook-
 import { deliverDueAlerts } from '../../shared/alerts/deliver.ts';
 import { restartStalledRuns, sendStaleInvites } from '../../shared/campaigns/dispatch.ts';
 import { runDueSchedules } from '../../shared/campaigns/run-schedules.ts';
+import { RUN_START_GRACE_MS } from '../../shared/campaigns/start-run.ts';
 import { getClients } from '../../shared/clients.ts';
+import { newWebhookSecret } from '../../shared/owners/save-owner.ts';
 import { createRun } from '../../shared/store/campaigns.ts';
 import { putInviteOnce } from '../../shared/store/invites.ts';
-import { newWebhookSecret } from '../../shared/store/owners.ts';
-import { keys } from '../../shared/store/table.ts';
+import { responseModel } from '../../shared/store/model.ts';
 import { adminFetch, postAnswer, sesEmails, tokenOf, useLocalStack } from '../support/local-stack.ts';
 
 const HOUR = 3_600_000;
@@ -104,7 +105,10 @@ describe('nothing is lost: schedules, sweeps, retries and poison records', () =>
     expect((await sesEmails(stack())).length).toBe(before + 2);
 
     // A run whose dispatch was never invoked (a crash right after it was created) is restarted.
-    expect(await createRun({ campaignId: 'daily', runId: 'lost-start', trigger: 'manual' })).toBe(true);
+    const restartAt = new Date(Date.now() + RUN_START_GRACE_MS);
+    expect(await createRun({ campaignId: 'daily', runId: 'lost-start', trigger: 'manual' }, restartAt)).toBe(
+      true,
+    );
     expect(await restartStalledRuns(new Date())).toBe(0);
     const later = new Date(Date.now() + 3 * 60_000);
     expect(await Promise.all([restartStalledRuns(later), restartStalledRuns(later)])).toEqual(
@@ -167,7 +171,7 @@ describe('nothing is lost: schedules, sweeps, retries and poison records', () =>
     await ddb.send(
       new PutCommand({
         TableName: stack().tables.main,
-        Item: { ...keys.response('PoisonPoisonPoison0000'), score: 'eleven', kind: 'response' },
+        Item: { ...responseModel.key('PoisonPoisonPoison0000'), score: 'eleven', kind: 'response' },
       }),
     );
     expect((await postAnswer(stack(), tokenOf(c1), { score: 10 })).status).toBe(200);

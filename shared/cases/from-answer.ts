@@ -1,25 +1,21 @@
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { casePolicy, SCORE_RAISED, slaDueAt as slaDueFrom } from '../cases/policy.ts';
-import { recoverEarlierCases, recoverIfAlreadyAnsweredBetter } from '../cases/recovery.ts';
-import { type Routed, routeCase } from '../cases/routing.ts';
-import { getClients } from '../clients.ts';
+import { alertPuts } from '../alerts/outbox.ts';
+import { buildAlert } from '../alerts/payload.ts';
 import { config } from '../config.ts';
 import { ConflictError } from '../errors.ts';
 import { logger } from '../logger.ts';
-import { classify } from '../nps/score.ts';
+import { isDetractor } from '../nps/score.ts';
 import { caseFromAnswerWrite, caseResolvedByCustomerWrite, getCase } from '../store/cases.ts';
 import { getCustomer } from '../store/customers.ts';
-import { mainTable } from '../store/db.ts';
+import { type TransactItem, transactWrite } from '../store/db.ts';
 import { getInvite } from '../store/invites.ts';
 import { getOwner } from '../store/owners.ts';
 import { caseMarkWrite } from '../store/recovery-marks.ts';
-import type { CaseStatus, Response } from '../store/schemas.ts';
-import { keys } from '../store/table.ts';
-import { alertPuts } from './outbox.ts';
-import { type AlertType, buildAlert } from './payload.ts';
-
-const isDetractor = (r: Response | undefined): r is Response =>
-  r !== undefined && classify(r.score) === 'detractor';
+import { answerStillThereCheck } from '../store/responses.ts';
+import type { Response } from '../store/schemas.ts';
+import { answerEffect } from './lifecycle.ts';
+import { casePolicy, slaDueAt as slaDueFrom } from './policy.ts';
+import { recoverEarlierCases, recoverIfAlreadyAnsweredBetter } from './recovery.ts';
+import { type Routed, routeCase } from './routing.ts';
 
 export interface RaiseResult {
   caseId?: string;
@@ -27,15 +23,6 @@ export interface RaiseResult {
   alertIds: string[];
   duplicate: boolean;
 }
-
-/** Which items of a cancelled transaction failed their condition (by position). */
-const failedConditions = (err: unknown): number[] =>
-  ((err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? []).flatMap((r, i) =>
-    r.Code === 'ConditionalCheckFailed' ? [i] : [],
-  );
-
-const isCancelledByCondition = (err: unknown): boolean =>
-  err instanceof Error && err.name === 'TransactionCanceledException' && failedConditions(err).length > 0;
 
 /**
  * A detractor answer (new, or edited, or commented) opens or updates the invite's case and queues
@@ -51,21 +38,25 @@ export const raiseDetractorAlert = async (
   now = new Date(),
 ): Promise<RaiseResult> => {
   if (!newImage) return { alertIds: [], duplicate: false };
-  const raised = !isDetractor(newImage);
   const caseId = newImage.inviteId;
+  const detractor = isDetractor(newImage.score);
   // A 7+ answer only has work to do on cases: look before loading anything else.
   const [known] = await Promise.all([
-    raised ? getCase(caseId) : undefined,
+    detractor ? undefined : getCase(caseId),
     recoverEarlierCases(oldImage, newImage),
   ]);
-  if (raised && (!known || known.status === 'resolved')) return { alertIds: [], duplicate: false };
+  if (!detractor && answerEffect(known, oldImage, newImage, now).kind === 'none') {
+    return { alertIds: [], duplicate: false };
+  }
   const eventId = `${newImage.inviteId}.v${newImage.version}`;
   const [customer, existing, routed] = await Promise.all([
     getCustomer(newImage.customerId),
-    raised ? known : getCase(caseId),
+    detractor ? getCase(caseId) : known,
     // Routing decides the owner when the case opens, from the answer's snapshot.
-    raised ? Promise.resolve<Routed>({}) : routeCase(newImage),
+    detractor ? routeCase(newImage) : Promise.resolve<Routed>({}),
   ]);
+  const effect = answerEffect(existing, oldImage, newImage, now);
+  if (effect.kind === 'none') return { alertIds: [], duplicate: false };
   // The invite's copy of name and email is only needed once the customer record is gone.
   const invite = customer ? undefined : await getInvite(newImage.inviteId);
   // Later updates of a case go to the owner it was opened for, whatever the rules say by then.
@@ -73,30 +64,28 @@ export const raiseDetractorAlert = async (
     existing?.ownerId && existing.ownerId !== routed.owner?.id
       ? ((await getOwner(existing.ownerId)) ?? routed.owner)
       : routed.owner;
-  const reopen = !raised && existing?.status === 'resolved' && existing.resolvedBy === 'customer';
-  const type: AlertType = existing || isDetractor(oldImage) ? 'detractor.updated' : 'detractor.created';
   const policy = casePolicy(newImage.attributes.tier, config());
   const slaDueAt = existing?.slaDueAt ?? slaDueFrom(now, policy.slaHours);
-  // The status the case has once this transaction commits, as the alert reports it.
-  const statusAfter: CaseStatus = raised ? 'resolved' : reopen ? 'open' : (existing?.status ?? 'open');
 
-  const caseUpdate = known
-    ? caseResolvedByCustomerWrite(known, newImage, SCORE_RAISED, now)
-    : caseFromAnswerWrite({
-        caseId,
-        response: newImage,
-        ownerId: owner?.id,
-        routedBy: routed.routedBy,
-        priority: policy.priority,
-        slaDueAt,
-        reopen,
-        now,
-      });
+  const caseUpdate =
+    effect.kind === 'resolve' && existing
+      ? caseResolvedByCustomerWrite(existing, newImage, effect, now)
+      : caseFromAnswerWrite({
+          caseId,
+          response: newImage,
+          ownerId: owner?.id,
+          routedBy: routed.routedBy,
+          priority: policy.priority,
+          slaDueAt,
+          reopen: effect.kind === 'record' ? effect.reopen : undefined,
+          now,
+        });
 
-  const transact: NonNullable<TransactWriteCommandInput['TransactItems']> = [caseUpdate];
-  // The case's recovery mark (see recovery-marks.ts), with the time of the answer that opened it.
-  if (!known)
+  const transact: TransactItem[] = [caseUpdate];
+  // The case's recovery mark (see recovery.ts), with the time of the answer that opened it.
+  if (effect.kind === 'record')
     transact.push(caseMarkWrite(newImage.customerId, { caseId, detractorAt: newImage.respondedAt }));
+  const type = effect.alertType;
   const outbox = owner
     ? alertPuts({
         eventId,
@@ -106,7 +95,7 @@ export const raiseDetractorAlert = async (
         type,
         payload: buildAlert({
           type,
-          caseItem: { caseId, status: statusAfter, slaDueAt },
+          caseItem: { caseId, status: effect.statusAfter, slaDueAt },
           response: newImage,
           customer: customer ?? {
             id: newImage.customerId,
@@ -124,19 +113,11 @@ export const raiseDetractorAlert = async (
   // The answer must still exist: an erasure that ran while this record waited in the stream must
   // not see its case and alert (with the customer's comment) written back afterwards.
   const answerStillThere = transact.length;
-  transact.push({
-    ConditionCheck: {
-      TableName: mainTable(),
-      Key: keys.response(newImage.inviteId),
-      ConditionExpression: 'attribute_exists(pk)',
-    },
-  });
+  transact.push(answerStillThereCheck(newImage.inviteId));
   let duplicate = false;
-  try {
-    await getClients().ddb.send(new TransactWriteCommand({ TransactItems: transact }));
-  } catch (err: unknown) {
-    if (!isCancelledByCondition(err)) throw err;
-    if (failedConditions(err).includes(answerStillThere)) {
+  const result = await transactWrite(transact);
+  if (!result.committed) {
+    if (result.failed.includes(answerStillThere)) {
       logger.info('answer erased before its case was written; nothing to raise', { caseId });
       return { caseId, alertIds: [], duplicate: false };
     }
@@ -150,6 +131,8 @@ export const raiseDetractorAlert = async (
     duplicate = true;
   }
   // Also on a redelivery: a crash may have come between the transaction and this check.
-  if (!raised && !existing?.recovered) await recoverIfAlreadyAnsweredBetter(caseId, newImage.customerId);
+  if (effect.kind === 'record' && !existing?.recovered) {
+    await recoverIfAlreadyAnsweredBetter(caseId, newImage.customerId);
+  }
   return { caseId, alertIds: outbox.alertIds, duplicate };
 };

@@ -1,0 +1,388 @@
+import { createHash } from 'node:crypto';
+import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { config } from '../config.ts';
+
+/**
+ * The single-table model, declared once: every item type with its key, the index keys it is listed
+ * under, and the named access patterns that read it. No other module composes a key or an index-key
+ * value; repositories build their writes from these and run the patterns as they are.
+ *
+ * The local runtime creates the tables from `MAIN_TABLE` / `AGGREGATES_TABLE` and the CDK stack
+ * declares them from the same constants, so the two cannot drift.
+ */
+export const MAIN_TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Items with an epoch-seconds value here are deleted by DynamoDB TTL. */
+  ttlAttribute: 'expiresAtEpoch',
+  indexes: {
+    /** Everything of one kind (customers, owners, open cases, due alerts…), ordered by gsi1sk. */
+    byKind: { partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    /** A customer's invites, responses, cases and alerts, in time order: erasure finds them here. */
+    byCustomer: { partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  },
+} as const;
+
+export const AGGREGATES_TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  indexes: {
+    /** Every segment's counters for one window period: the segments overview. */
+    byPeriod: { partitionKey: 'periodKey', sortKey: 'segment' },
+  },
+} as const;
+
+export interface Key {
+  pk: string;
+  sk: string;
+}
+/** Where an item is listed in the byKind index. */
+export interface KindIndex {
+  gsi1pk: string;
+  gsi1sk: string;
+}
+/** Where an item is listed in the byCustomer index. */
+export interface CustomerIndex {
+  gsi2pk: string;
+  gsi2sk: string;
+}
+
+const mainTableName = (): string => config().TABLE_NAME;
+const aggregatesTableName = (): string => config().AGGREGATES_TABLE_NAME;
+
+/** Sorts after every `<instant>#<id>` key of that instant: the inclusive upper bound "due by now". */
+const dueBy = (now: Date) => `${now.toISOString()}#~`;
+
+type Range = { lt: string } | { lte: string } | { gte: string } | { between: [string, string] };
+
+const rangeCondition = (range: Range | undefined): { expr: string; values: Record<string, string> } => {
+  if (!range) return { expr: '', values: {} };
+  if ('lt' in range) return { expr: ' AND #sk < :lo', values: { ':lo': range.lt } };
+  if ('lte' in range) return { expr: ' AND #sk <= :lo', values: { ':lo': range.lte } };
+  if ('gte' in range) return { expr: ' AND #sk >= :lo', values: { ':lo': range.gte } };
+  return {
+    expr: ' AND #sk BETWEEN :lo AND :hi',
+    values: { ':lo': range.between[0], ':hi': range.between[1] },
+  };
+};
+
+/** One byKind partition, optionally a range of its sort keys. */
+const kindQuery = (
+  kind: string,
+  range?: Range,
+  options: { newestFirst?: boolean; limit?: number } = {},
+): QueryCommandInput => {
+  const r = rangeCondition(range);
+  return {
+    TableName: mainTableName(),
+    IndexName: 'byKind',
+    KeyConditionExpression: `#pk = :kind${r.expr}`,
+    ExpressionAttributeNames: {
+      '#pk': MAIN_TABLE.indexes.byKind.partitionKey,
+      ...(range ? { '#sk': MAIN_TABLE.indexes.byKind.sortKey } : {}),
+    },
+    ExpressionAttributeValues: { ':kind': kind, ...r.values },
+    ScanIndexForward: options.newestFirst ? false : undefined,
+    Limit: options.limit,
+  };
+};
+
+/** Items of one partition of the main table whose sort key starts with `prefix`. */
+const partitionQuery = (
+  pk: string,
+  prefix: string,
+  options: { consistent?: boolean } = {},
+): QueryCommandInput => ({
+  TableName: mainTableName(),
+  KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+  ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+  ConsistentRead: options.consistent,
+});
+
+const customerPartition = (customerId: string) => `CUSTOMER#${customerId}`;
+const customerIndex = (customerId: string, sort: string): CustomerIndex => ({
+  gsi2pk: customerPartition(customerId),
+  gsi2sk: sort,
+});
+
+export const customerModel = {
+  kind: 'customer',
+  key: (id: string): Key => ({ pk: customerPartition(id), sk: 'CUSTOMER' }),
+  listed: (id: string): KindIndex => ({ gsi1pk: 'CUSTOMER', gsi1sk: id }),
+  /** customer.all — every customer, in id order: audience selection. */
+  all: () => kindQuery('CUSTOMER'),
+  /** customer.related — the customer's invites, responses, cases and alerts: erasure. */
+  related: (customerId: string): QueryCommandInput => ({
+    TableName: mainTableName(),
+    IndexName: 'byCustomer',
+    KeyConditionExpression: '#pk = :customer',
+    ExpressionAttributeNames: { '#pk': MAIN_TABLE.indexes.byCustomer.partitionKey },
+    ExpressionAttributeValues: { ':customer': customerPartition(customerId) },
+    ProjectionExpression: 'pk, sk',
+  }),
+  /** customer.partition — the customer's own partition (the record, its survey slot, its marks). */
+  partition: (customerId: string): QueryCommandInput => ({
+    TableName: mainTableName(),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': customerPartition(customerId) },
+    ProjectionExpression: 'pk, sk',
+    ConsistentRead: true,
+  }),
+} as const;
+
+/** When the customer was last invited, and by which run: the fatigue marker. */
+export const surveySlotModel = {
+  key: (customerId: string): Key => ({ pk: customerPartition(customerId), sk: 'LAST_INVITE' }),
+} as const;
+
+export const ownerModel = {
+  kind: 'owner',
+  key: (id: string): Key => ({ pk: `OWNER#${id}`, sk: 'OWNER' }),
+  listed: (id: string): KindIndex => ({ gsi1pk: 'OWNER', gsi1sk: id }),
+  /** owner.all */
+  all: () => kindQuery('OWNER'),
+} as const;
+
+const campaignPartition = (id: string) => `CAMPAIGN#${id}`;
+
+export const campaignModel = {
+  kind: 'campaign',
+  key: (id: string): Key => ({ pk: campaignPartition(id), sk: 'CAMPAIGN' }),
+  listed: (id: string): KindIndex => ({ gsi1pk: 'CAMPAIGN', gsi1sk: id }),
+} as const;
+
+/** A campaign's next scheduled run: its own item, so the due-campaign query is one index range. */
+export const scheduleModel = {
+  key: (campaignId: string): Key => ({ pk: campaignPartition(campaignId), sk: 'SCHEDULE' }),
+  due: (nextRunAt: string, campaignId: string): KindIndex => ({
+    gsi1pk: 'SCHEDULED',
+    gsi1sk: `${nextRunAt}#${campaignId}`,
+  }),
+  /** schedule.due — schedules whose next run is due by `now`, oldest first. */
+  dueBy: (now: Date, limit?: number) => kindQuery('SCHEDULED', { lte: dueBy(now) }, { limit }),
+} as const;
+
+export const runModel = {
+  kind: 'run',
+  key: (campaignId: string, runId: string): Key => ({
+    pk: campaignPartition(campaignId),
+    sk: `RUN#${runId}`,
+  }),
+  /** Listed while not completed, by when the sweep should (re)start it. */
+  open: (restartAt: Date, campaignId: string, runId: string): KindIndex => ({
+    gsi1pk: 'RUN#open',
+    gsi1sk: `${restartAt.toISOString()}#${campaignId}#${runId}`,
+  }),
+  /** run.ofCampaign — a campaign's runs, oldest first. */
+  ofCampaign: (campaignId: string) => partitionQuery(campaignPartition(campaignId), 'RUN#'),
+  /** run.open — open runs whose restart time has come: never started, or their dispatch died. */
+  openDue: (now: Date, limit?: number) => kindQuery('RUN#open', { lte: dueBy(now) }, { limit }),
+} as const;
+
+export const inviteModel = {
+  kind: 'invite',
+  key: (inviteId: string): Key => ({ pk: `INVITE#${inviteId}`, sk: 'INVITE' }),
+  /** Listed from its creation until SES has it. */
+  unsent: (createdAt: string, inviteId: string): KindIndex => ({
+    gsi1pk: 'INVITE#unsent',
+    gsi1sk: `${createdAt}#${inviteId}`,
+  }),
+  /** Listed once sent, when its campaign asked for a reminder, by when the reminder is due. */
+  remind: (dueAt: string, inviteId: string): KindIndex => ({
+    gsi1pk: 'INVITE#remind',
+    gsi1sk: `${dueAt}#${inviteId}`,
+  }),
+  ofCustomer: (customerId: string, createdAt: string): CustomerIndex =>
+    customerIndex(customerId, `INVITE#${createdAt}`),
+  /** invite.unsent — invites written before `cutoff` that never reached SES, oldest first. */
+  unsentBefore: (cutoff: Date, limit?: number) =>
+    kindQuery('INVITE#unsent', { lt: cutoff.toISOString() }, { limit }),
+  /** invite.remindDue — sent invites whose reminder is due by `now`, oldest first. */
+  remindDue: (now: Date, limit?: number) => kindQuery('INVITE#remind', { lte: dueBy(now) }, { limit }),
+} as const;
+
+/** The response item's sort key: the stream consumers filter on it. */
+export const RESPONSE_SORT_KEY = 'RESPONSE';
+
+export const responseModel = {
+  kind: 'response',
+  key: (inviteId: string): Key => ({ pk: `INVITE#${inviteId}`, sk: RESPONSE_SORT_KEY }),
+  listed: (respondedAt: string, inviteId: string): KindIndex => ({
+    gsi1pk: 'RESPONSE',
+    gsi1sk: `${respondedAt}#${inviteId}`,
+  }),
+  ofCustomer: (customerId: string, at: string, inviteId: string): CustomerIndex =>
+    customerIndex(customerId, `RESPONSE#${at}#${inviteId}`),
+  /**
+   * response.answered — newest first, answered at or after `since` and before `until`. List keys
+   * are `<respondedAt>#<inviteId>`: one at `until` sorts after the bare instant, so BETWEEN leaves
+   * it out and the upper bound is exclusive, as a day range wants.
+   */
+  answered: (since: Date | undefined, until: Date | undefined) =>
+    kindQuery(
+      'RESPONSE',
+      { between: [since?.toISOString() ?? '0000', until?.toISOString() ?? '9999'] },
+      { newestFirst: true },
+    ),
+} as const;
+
+const CASE_KIND = (status: string) => `CASE#${status}`;
+
+/**
+ * Cases sort by SLA due time inside their `CASE#<status>` partition, so the escalation check reads
+ * exactly the open cases that are overdue (a key range up to now). An escalated case moves behind
+ * every timestamp (`~`), out of that range, so it is never read by the check again.
+ */
+export const caseModel = {
+  kind: 'case',
+  key: (caseId: string): Key => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),
+  withStatus: (status: string, slaDueAt: string, caseId: string): KindIndex => ({
+    gsi1pk: CASE_KIND(status),
+    gsi1sk: `${slaDueAt}#${caseId}`,
+  }),
+  escalated: (slaDueAt: string, caseId: string): KindIndex => ({
+    gsi1pk: CASE_KIND('open'),
+    gsi1sk: `~escalated#${slaDueAt}#${caseId}`,
+  }),
+  ofCustomer: (customerId: string, createdAt: string, caseId: string): CustomerIndex =>
+    customerIndex(customerId, `CASE#${createdAt}#${caseId}`),
+  /**
+   * case.byStatus — the cases of one status; with `openedFrom`, only those whose key (their SLA due
+   * time, never before their creation) is at or after it, so the key range narrows the read.
+   */
+  byStatus: (status: string, openedFrom?: string) =>
+    kindQuery(CASE_KIND(status), openedFrom ? { gte: openedFrom } : undefined),
+  /** case.overdue — open, unescalated cases whose SLA is due by `now`, soonest due first. */
+  overdue: (now: Date, limit?: number) => kindQuery(CASE_KIND('open'), { lte: dueBy(now) }, { limit }),
+} as const;
+
+export const alertModel = {
+  kind: 'alert',
+  key: (alertId: string): Key => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' }),
+  pending: (nextAttemptAt: string, alertId: string): KindIndex => ({
+    gsi1pk: 'ALERT#pending',
+    gsi1sk: `${nextAttemptAt}#${alertId}`,
+  }),
+  dead: (at: string, alertId: string): KindIndex => ({ gsi1pk: 'ALERT#dead', gsi1sk: `${at}#${alertId}` }),
+  /** Listed under the customer so that erasure finds the personal data in the payload. */
+  ofCustomer: (customerId: string, createdAt: string, alertId: string): CustomerIndex =>
+    customerIndex(customerId, `ALERT#${createdAt}#${alertId}`),
+  /** alert.due — alerts waiting for an attempt that is due by `now`, oldest first. */
+  due: (now: Date, limit?: number) => kindQuery('ALERT#pending', { lte: dueBy(now) }, { limit }),
+  /** alert.dead — alerts given up on, newest first. */
+  allDead: () => kindQuery('ALERT#dead', undefined, { newestFirst: true }),
+} as const;
+
+/**
+ * Recovery marks, in the customer's own partition (see shared/cases/recovery.ts): a case's
+ * detractor answer time, and the time an answer became 7 or more.
+ */
+export const caseMarkModel = {
+  key: (customerId: string, caseId: string): Key => ({
+    pk: customerPartition(customerId),
+    sk: `MARK#CASE#${caseId}`,
+  }),
+  /** mark.cases — strongly consistent, so the second of two racing sides sees the first. */
+  ofCustomer: (customerId: string) =>
+    partitionQuery(customerPartition(customerId), 'MARK#CASE#', { consistent: true }),
+} as const;
+
+export const sevenPlusMarkModel = {
+  key: (customerId: string, inviteId: string): Key => ({
+    pk: customerPartition(customerId),
+    sk: `MARK#7+#${inviteId}`,
+  }),
+  /** mark.sevenPlus */
+  ofCustomer: (customerId: string) =>
+    partitionQuery(customerPartition(customerId), 'MARK#7+#', { consistent: true }),
+} as const;
+
+export const emailHash = (email: string): string =>
+  createHash('sha256').update(email.trim().toLowerCase()).digest('base64url');
+
+/** Keyed by a hash, so an unsubscribe outlives the erasure of the address it protects. */
+export const suppressionModel = {
+  kind: 'suppression',
+  key: (email: string): Key => ({ pk: `SUPPRESSION#${emailHash(email)}`, sk: 'SUPPRESSION' }),
+} as const;
+
+/** The owner routing rules: one item holding the ordered list. */
+export const routingModel = {
+  kind: 'routing',
+  key: (): Key => ({ pk: 'ROUTING', sk: 'RULES' }),
+} as const;
+
+/** Which item type a main-table key belongs to, for reports over mixed key lists (erasure). */
+export const itemTypeOf = (key: Key): 'invite' | 'response' | 'case' | 'alert' | 'other' => {
+  if (key.sk === 'INVITE') return 'invite';
+  if (key.sk === RESPONSE_SORT_KEY) return 'response';
+  if (key.sk === 'CASE') return 'case';
+  if (key.sk === 'ALERT') return 'alert';
+  return 'other';
+};
+
+/** The counters kept per segment × window period. NPS and margin of error are derived on read. */
+export const COUNTER_FIELDS = [
+  'responses',
+  'promoters',
+  'passives',
+  'detractors',
+  'scoreSum',
+  'h0',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'h7',
+  'h8',
+  'h9',
+  'h10',
+] as const;
+export type CounterField = (typeof COUNTER_FIELDS)[number];
+
+/** A counter item's identity: the segment × window partition, the period as sort key. */
+export interface CounterKey extends Key {
+  segment: string;
+  window: string;
+  period: string;
+}
+
+/**
+ * The aggregates' counter item. Besides its counters it holds, per stream shard, the sequence
+ * number of the last record applied to it (`hw_<shardId>`): the exactly-once rollup's marks.
+ */
+const counterPartition = (segment: string, window: string) => `${segment}|${window}`;
+const periodKey = (window: string, period: string) => `${window}|${period}`;
+
+export const counterModel = {
+  key: (segment: string, window: string, period: string): CounterKey => ({
+    pk: counterPartition(segment, window),
+    sk: period,
+    segment,
+    window,
+    period,
+  }),
+  /** Where the item is listed in the byPeriod index. */
+  periodKey,
+  /** The high-water mark attribute of one stream shard. */
+  markAttribute: (shardId: string) => `hw_${shardId}`,
+  /** The shard id a mark attribute belongs to, or undefined for any other attribute. */
+  shardOfMark: (attribute: string) => (attribute.startsWith('hw_') ? attribute.slice(3) : undefined),
+  /** counter.series — one segment's periods from..to (inclusive) in one window. */
+  series: (segment: string, window: string, from: string, to: string): QueryCommandInput => ({
+    TableName: aggregatesTableName(),
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': counterPartition(segment, window), ':from': from, ':to': to },
+    ProjectionExpression: ['sk', ...COUNTER_FIELDS].map((f) => `#${f}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(['sk', ...COUNTER_FIELDS].map((f) => [`#${f}`, f])),
+  }),
+  /** counter.ofPeriod — every segment's counter item for one window period. */
+  ofPeriod: (window: string, period: string): QueryCommandInput => ({
+    TableName: aggregatesTableName(),
+    IndexName: 'byPeriod',
+    KeyConditionExpression: 'periodKey = :pk',
+    ExpressionAttributeValues: { ':pk': periodKey(window, period) },
+  }),
+} as const;
