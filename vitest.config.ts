@@ -8,8 +8,10 @@ export default defineConfig({
     // One DynamoDB Local (a Java process) for the whole run; every test file gets its own tables.
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
-    // Handlers log through Powertools; tests assert outcomes, so only errors reach the output.
-    env: { POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    // Handlers log through Powertools; tests assert outcomes, so only errors reach the output, and
+    // the EMF metric lines (one per invocation) stay out of it (test/unit/observability.test.ts
+    // turns them on to check them).
+    env: { POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' },
     testTimeout: 30_000,
     hookTimeout: 90_000,
     teardownTimeout: 15_000,

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import {
   ALL_FUNCTIONS,
   DISPATCH_FUNCTION,
+  FUNCTION_LIMITS,
   type FunctionName,
   HTTP_FUNCTIONS,
   type HttpFunctionName,
@@ -11,6 +12,7 @@ import {
   SES_EVENTS_FUNCTION,
   STREAM_CONSUMERS,
   type StreamFunctionName,
+  visibilityTimeoutSeconds,
 } from '#functions/routes';
 import { CHART_FILES } from '#shared/pages/vendor';
 import { Alarms } from './constructs/alarms.ts';
@@ -33,7 +35,6 @@ type KeyName = 'tokenKey' | 'adminKey';
 
 interface FunctionSpec {
   description: string;
-  memorySize?: number;
   main?: TableAccess;
   aggregates?: TableAccess;
   /** Secrets the function reads at run time. */
@@ -86,7 +87,6 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     description: 'Table stream: rolls responses up into per-segment NPS counters',
     // Counter updates only (conditional UpdateItem); the records carry everything else.
     aggregates: 'write',
-    memorySize: 1024,
   },
   'raise-alerts': {
     description: 'Table stream: opens detractor cases and queues their alerts',
@@ -124,26 +124,10 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     main: 'readWrite',
     keys: ['tokenKey'],
     sendsEmail: true,
-    memorySize: 1024,
   },
 };
 
-/** Per-consumer event source options that are AWS-only (the local poller has no such knobs). */
-const STREAM_OPTIONS: Record<StreamFunctionName, { tumblingWindow?: Duration }> = {
-  // The handler keeps exactly-once marks per shard and needs `event.shardId`, which Lambda only
-  // sends to mappings with a tumbling window.
-  'rollup-responses': { tumblingWindow: Duration.seconds(1) },
-  'raise-alerts': {},
-};
-
-const isHttp = (name: FunctionName): name is HttpFunctionName =>
-  (HTTP_FUNCTIONS as readonly string[]).includes(name);
-
-const timeoutOf = (name: FunctionName): Duration => {
-  if (name === DISPATCH_FUNCTION) return Duration.minutes(15);
-  if (isHttp(name)) return Duration.seconds(10);
-  return Duration.seconds(60); // stream consumers and the minute ticks
-};
+const timeoutOf = (name: FunctionName): Duration => Duration.seconds(FUNCTION_LIMITS[name].timeoutSeconds);
 
 const pascal = (name: string) =>
   name.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase());
@@ -180,7 +164,7 @@ export class NpsLoopStack extends Stack {
       settings.sesConfigurationSet ?? this.sesEvents?.configurationSet.configurationSetName;
     this.alertQueue = new AlertQueue(this, 'AlertQueue', {
       settings: QUEUE_CONSUMERS['deliver-alerts'],
-      consumerTimeout: timeoutOf('deliver-alerts'),
+      visibilityTimeout: Duration.seconds(visibilityTimeoutSeconds('deliver-alerts')),
     });
     this.keys = new Keys(this, 'Keys');
     this.api = new Api(this, 'Api', { throttle: settings.throttle });
@@ -226,7 +210,7 @@ export class NpsLoopStack extends Stack {
         description: `nps-loop: ${spec.description}`,
         functionName: name === DISPATCH_FUNCTION ? dispatchFunctionName : undefined,
         timeout: timeoutOf(name),
-        memorySize: spec.memorySize,
+        memorySize: FUNCTION_LIMITS[name].memoryMb,
         environment,
         tables: [
           ...(spec.main ? [{ table: tables.main, access: spec.main }] : []),
@@ -258,7 +242,6 @@ export class NpsLoopStack extends Stack {
           consumer: fns[name],
           name,
           settings: STREAM_CONSUMERS[name],
-          tumblingWindow: STREAM_OPTIONS[name].tumblingWindow,
         }),
       ]),
     ) as Record<StreamFunctionName, StreamConsumer>;

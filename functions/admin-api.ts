@@ -1,3 +1,6 @@
+import httpRouterHandler, { type Method } from '@middy/http-router';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { type AdminRouteKey, ROUTES } from '#functions/routes';
 import { queueAlerts } from '#shared/alerts/outbox';
 import { parseCustomersCsv } from '#shared/api/customers-csv';
 import { parseDayRange } from '#shared/api/date-range';
@@ -40,7 +43,8 @@ type Route = (event: HttpEvent) => Promise<HttpResult>;
 
 const query = (event: HttpEvent, name: string) => event.queryStringParameters?.[name] || undefined;
 
-const routes: Record<string, Route> = {
+/** One handler per admin route of functions/routes.ts: a route missing here, or extra, does not compile. */
+const handlers: Record<AdminRouteKey, Route> = {
   'POST /api/customers': async (event) => {
     const customers = customerRecords(parseBody(customersInput, event.body));
     await putCustomers(customers);
@@ -154,12 +158,25 @@ const routes: Record<string, Route> = {
   },
 };
 
+type RouteEntry = (typeof ROUTES)[number];
+const isAdminRoute = (r: RouteEntry): r is Extract<RouteEntry, { fn: 'admin-api' }> => r.fn === 'admin-api';
+
+// The router reads only the method and path; each handler gets the event with its parsed body.
+const router = httpRouterHandler<APIGatewayProxyEventV2, HttpResult>({
+  routes: ROUTES.filter(isAdminRoute).map(({ routeKey }) => {
+    const [method, path] = routeKey.split(' ') as [Method, string];
+    const route = handlers[routeKey];
+    return { method, path, handler: (event: HttpEvent) => route(event) };
+  }),
+  notFoundResponse: ({ method, path }) => {
+    throw new NotFoundError(`no route ${method} ${path}`);
+  },
+});
+
 /** Every admin route: bearer key first, then the route. */
-const admin = async (event: HttpEvent): Promise<HttpResult> => {
+const admin = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
   await requireAdmin(event);
-  const route = routes[event.routeKey];
-  if (!route) throw new NotFoundError(`no route ${event.routeKey}`);
-  return route(event);
+  return router(event as APIGatewayProxyEventV2, context);
 };
 
 export const handler = httpHandler(admin);

@@ -1,11 +1,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
-import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { deliverAlert } from '#shared/alerts/deliver';
 import { getClients } from '#shared/clients';
 import { config } from '#shared/config';
+import { CORRELATION, observedHandler } from '#shared/observability';
 import { getAlert } from '#shared/store/alerts';
 
 const processor = new BatchProcessor(EventType.SQS);
@@ -64,4 +64,4 @@ const onMessage = async (record: SQSRecord): Promise<void> => {
 const deliverAlerts = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
   processPartialResponse(event, onMessage, processor, { context });
 
-export const handler = middy<SQSEvent, SQSBatchResponse>({ timeoutEarlyInMillis: 0 }).handler(deliverAlerts);
+export const handler = observedHandler<SQSEvent, SQSBatchResponse>(CORRELATION.queue).handler(deliverAlerts);

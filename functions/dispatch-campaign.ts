@@ -1,6 +1,6 @@
-import middy from '@middy/core';
 import { z } from 'zod';
 import { dispatchRun, type RunTotals } from '#shared/campaigns/dispatch';
+import { observedHandler } from '#shared/observability';
 
 const request = z.object({ campaignId: z.string().min(1), runId: z.string().min(1) });
 
@@ -10,4 +10,4 @@ const dispatch = async (event: unknown): Promise<RunTotals> => {
   return dispatchRun(campaignId, runId);
 };
 
-export const handler = middy<unknown, RunTotals>({ timeoutEarlyInMillis: 0 }).handler(dispatch);
+export const handler = observedHandler<unknown, RunTotals>().handler(dispatch);

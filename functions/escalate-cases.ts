@@ -1,7 +1,7 @@
-import middy from '@middy/core';
 import { escalateOverdueCases } from '#shared/cases/escalate';
+import { observedHandler } from '#shared/observability';
 
 /** EventBridge Scheduler, every minute: escalate open cases whose SLA passed unacknowledged. */
-export const handler = middy<unknown, { escalated: string[] }>({ timeoutEarlyInMillis: 0 }).handler(() =>
+export const handler = observedHandler<unknown, { escalated: string[] }>().handler(() =>
   escalateOverdueCases(),
 );

@@ -1,8 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { queueAlerts } from '#shared/alerts/outbox';
 import { raiseDetractorAlert } from '#shared/cases/from-answer';
+import { CORRELATION, observedHandler } from '#shared/observability';
 import { RESPONSE_SORT_KEY } from '#shared/store/model';
 import { responseItem } from '#shared/store/schemas';
 import { isTtlExpiry, parseImage, sortKeyOf } from '#shared/stream/records';
@@ -25,6 +25,6 @@ const raiseAlerts = async (event: DynamoDBStreamEvent, context: Context): Promis
   // before the detractor case it resolves was written would leave that case open).
   processPartialResponse(event, onRecord, processor, { context, processInParallel: false });
 
-export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>({ timeoutEarlyInMillis: 0 }).handler(
-  raiseAlerts,
-);
+export const handler = observedHandler<DynamoDBStreamEvent, DynamoDBBatchResponse>(
+  CORRELATION.records,
+).handler(raiseAlerts);

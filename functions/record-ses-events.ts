@@ -1,5 +1,5 @@
-import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
+import { CORRELATION, observedHandler } from '#shared/observability';
 import { recordSesEvent } from '#shared/suppression/ses-events';
 
 /**
@@ -12,6 +12,6 @@ const recordEvents = async (event: SNSEvent): Promise<{ suppressed: number }> =>
   return { suppressed };
 };
 
-export const handler = middy<SNSEvent, { suppressed: number }>({ timeoutEarlyInMillis: 0 }).handler(
+export const handler = observedHandler<SNSEvent, { suppressed: number }>(CORRELATION.notification).handler(
   recordEvents,
 );

@@ -1,8 +1,7 @@
-import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { config } from '#shared/config';
 import { ConfigError } from '#shared/errors';
-import { logger } from '#shared/logger';
+import { CORRELATION, count, logger, observedHandler, recordIteratorAge } from '#shared/observability';
 import { rollupBatch } from '#shared/rollup/rollup-batch';
 
 /**
@@ -20,9 +19,14 @@ const rollup = async (event: RollupEvent): Promise<RollupResponse> => {
   }
   const records = event.Records ?? [];
   if (records.length === 0) return { batchItemFailures: [], state: {} };
+  const oldest = Math.min(
+    ...records.map((r) => r.dynamodb?.ApproximateCreationDateTime ?? Date.now() / 1000),
+  );
+  recordIteratorAge('RollupIteratorAge', Date.now() - oldest * 1000);
   const { batchItemFailures, stats } = await rollupBatch(records, event.shardId, config().TIME_ZONE);
+  count('RollupBatchSize', stats.records);
   logger.debug('rollup batch applied', { shardId: event.shardId, ...stats });
   return { batchItemFailures, state: {} };
 };
 
-export const handler = middy<RollupEvent, RollupResponse>({ timeoutEarlyInMillis: 0 }).handler(rollup);
+export const handler = observedHandler<RollupEvent, RollupResponse>(CORRELATION.records).handler(rollup);

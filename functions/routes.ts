@@ -17,7 +17,13 @@ export type HttpFunctionName = (typeof HTTP_FUNCTIONS)[number];
 /** API Gateway's `$default` route: whatever no route below matches gets the API's own 404 body. */
 export const DEFAULT_ROUTE = { routeKey: '$default', fn: 'not-found' } as const;
 
-export const ROUTES: ReadonlyArray<{ routeKey: string; fn: HttpFunctionName }> = [
+/**
+ * Every route of the API and the function serving it: the one list. The CDK stack declares these
+ * routes, the local server matches requests against them, and the admin function dispatches its
+ * routes from it (functions/admin-api.ts must have a handler for each admin route key, and for no
+ * other — the types make it so).
+ */
+export const ROUTES = [
   { routeKey: 'GET /s/{token}', fn: 'survey-page' },
   { routeKey: 'POST /s/{token}', fn: 'submit-response' },
   { routeKey: 'GET /u/{token}', fn: 'unsubscribe' },
@@ -43,7 +49,9 @@ export const ROUTES: ReadonlyArray<{ routeKey: string; fn: HttpFunctionName }> =
   { routeKey: 'PUT /api/routing', fn: 'admin-api' },
   { routeKey: 'GET /api/alerts/dead', fn: 'admin-api' },
   { routeKey: 'POST /api/alerts/{id}/redeliver', fn: 'admin-api' },
-];
+] as const satisfies ReadonlyArray<{ routeKey: string; fn: HttpFunctionName }>;
+
+export type AdminRouteKey = Extract<(typeof ROUTES)[number], { fn: 'admin-api' }>['routeKey'];
 
 /** Stream consumers and their event filters (the ESM FilterCriteria pattern on the AWS side). */
 export const STREAM_CONSUMERS = {
@@ -59,6 +67,9 @@ export const STREAM_CONSUMERS = {
     batchingWindowMs: 1000,
     localBatchingWindowMs: 500,
     maxRetries: 5,
+    // The handler keeps exactly-once marks per shard and needs `event.shardId`, which Lambda only
+    // sends to mappings with a tumbling window.
+    tumblingWindowSeconds: 1,
   },
   // Alerts want the first delivery attempt at once: no batching window.
   'raise-alerts': {
@@ -67,6 +78,7 @@ export const STREAM_CONSUMERS = {
     batchingWindowMs: 0,
     localBatchingWindowMs: 0,
     maxRetries: 5,
+    tumblingWindowSeconds: 0,
   },
 } as const;
 export type StreamFunctionName = keyof typeof STREAM_CONSUMERS;
@@ -95,3 +107,30 @@ export const ALL_FUNCTIONS = [
   SES_EVENTS_FUNCTION,
 ] as const;
 export type FunctionName = (typeof ALL_FUNCTIONS)[number];
+
+/**
+ * Each function's run-time limits, read by the CDK stack (the Lambda settings) and by the local
+ * runtime (the Lambda context's remaining time), so the two cannot disagree.
+ */
+export const FUNCTION_LIMITS: Record<FunctionName, { timeoutSeconds: number; memoryMb: number }> = {
+  'survey-page': { timeoutSeconds: 10, memoryMb: 512 },
+  'submit-response': { timeoutSeconds: 10, memoryMb: 512 },
+  unsubscribe: { timeoutSeconds: 10, memoryMb: 512 },
+  'admin-api': { timeoutSeconds: 10, memoryMb: 512 },
+  dashboard: { timeoutSeconds: 10, memoryMb: 512 },
+  'not-found': { timeoutSeconds: 10, memoryMb: 512 },
+  // A batch of up to 1000 answers touches ~280 counter items; more memory is more CPU for it.
+  'rollup-responses': { timeoutSeconds: 60, memoryMb: 1024 },
+  'raise-alerts': { timeoutSeconds: 60, memoryMb: 512 },
+  'run-schedules': { timeoutSeconds: 60, memoryMb: 512 },
+  'sweep-outbox': { timeoutSeconds: 60, memoryMb: 512 },
+  'escalate-cases': { timeoutSeconds: 60, memoryMb: 512 },
+  // One run sends to a whole audience: Lambda's 15 minutes (the run sweep restarts one that dies).
+  'dispatch-campaign': { timeoutSeconds: 900, memoryMb: 1024 },
+  'deliver-alerts': { timeoutSeconds: 60, memoryMb: 512 },
+  'record-ses-events': { timeoutSeconds: 60, memoryMb: 512 },
+};
+
+/** A queue's visibility timeout: six times its consumer's timeout, as Lambda recommends. */
+export const visibilityTimeoutSeconds = (consumer: QueueFunctionName): number =>
+  FUNCTION_LIMITS[consumer].timeoutSeconds * 6;

@@ -1,9 +1,7 @@
-import middy from '@middy/core';
 import { runDueSchedules } from '#shared/campaigns/run-schedules';
+import { observedHandler } from '#shared/observability';
 
 /** EventBridge Scheduler, every minute: start every campaign run that is due. */
-export const handler = middy<unknown, { started: string[] }>({ timeoutEarlyInMillis: 0 }).handler(
-  async () => ({
-    started: await runDueSchedules(),
-  }),
-);
+export const handler = observedHandler<unknown, { started: string[] }>().handler(async () => ({
+  started: await runDueSchedules(),
+}));

@@ -1,7 +1,7 @@
-import middy from '@middy/core';
 import { deliverDueAlerts } from '#shared/alerts/deliver';
 import { restartStalledRuns, sendStaleInvites } from '#shared/campaigns/dispatch';
 import { sendDueReminders } from '#shared/campaigns/remind';
+import { observedHandler } from '#shared/observability';
 
 /**
  * EventBridge Scheduler, every minute: retry what a first attempt left behind — campaign runs whose
@@ -18,6 +18,4 @@ const sweep = async () => {
   return { runsRestarted, invitesSent, alerts, reminders };
 };
 
-export const handler = middy<unknown, Awaited<ReturnType<typeof sweep>>>({ timeoutEarlyInMillis: 0 }).handler(
-  sweep,
-);
+export const handler = observedHandler<unknown, Awaited<ReturnType<typeof sweep>>>().handler(sweep);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import type { FunctionName } from '#functions/routes';
+import { FUNCTION_LIMITS, type FunctionName } from '#functions/routes';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -24,16 +24,15 @@ const loaders: Record<FunctionName, () => Promise<{ handler: unknown }>> = {
 
 export const isFunctionName = (name: string): name is FunctionName => Object.hasOwn(loaders, name);
 
-const TIMEOUTS_MS: Partial<Record<FunctionName, number>> = { 'dispatch-campaign': 900_000 };
-
 const lambdaContext = (name: FunctionName): Context => {
-  const deadline = Date.now() + (TIMEOUTS_MS[name] ?? 30_000);
+  const limits = FUNCTION_LIMITS[name];
+  const deadline = Date.now() + limits.timeoutSeconds * 1000;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: name,
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
-    memoryLimitInMB: '1024',
+    memoryLimitInMB: String(limits.memoryMb),
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${name}`,
     logStreamName: 'local',

@@ -8,6 +8,7 @@ import {
   SCHEDULED_FUNCTIONS,
   STREAM_CONSUMERS,
   type StreamFunctionName,
+  visibilityTimeoutSeconds,
 } from '#functions/routes';
 import { setClientsForTests } from '#shared/clients';
 import { resetConfigForTests } from '#shared/config';
@@ -123,7 +124,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const url = `http://127.0.0.1:${http.port}`;
     sqs = new LocalSqs(url);
     const alertQueueUrl = sqs.createQueue(QUEUE_CONSUMERS['deliver-alerts'].queue, {
-      visibilityTimeoutMs: 360_000,
+      visibilityTimeoutMs: visibilityTimeoutSeconds('deliver-alerts') * 1000,
       maxReceiveCount: QUEUE_CONSUMERS['deliver-alerts'].maxReceiveCount,
     });
 
@@ -178,7 +179,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
           ...STREAM_CONSUMERS[name],
           batchingWindowMs: STREAM_CONSUMERS[name].localBatchingWindowMs,
           bisectOnError: true,
-          tumblingWindow: name === 'rollup-responses',
+          tumblingWindow: STREAM_CONSUMERS[name].tumblingWindowSeconds > 0,
         }),
       ),
       invoke: (name, event) => invoke(name as StreamFunctionName, event),

@@ -1,6 +1,17 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { config } from './config.ts';
 import { ConfigError } from './errors.ts';
+import { tracer } from './observability.ts';
+
+let provider: SecretsProvider | undefined;
+/** Created on first use (local runs never read Secrets Manager), its client traced like the others. */
+const secrets = (): SecretsProvider => {
+  provider ??= new SecretsProvider({
+    awsSdkV3Client: tracer.captureAWSv3Client(new SecretsManagerClient({})),
+  });
+  return provider;
+};
 
 const read = async (
   direct: string | undefined,
@@ -10,7 +21,7 @@ const read = async (
   if (direct) return direct;
   if (!secretId) throw new ConfigError(`${name} is not configured`);
   // Cached by Powertools for 5 minutes, so a rotated secret is picked up without a cold start.
-  const value = await getSecret(secretId, { maxAge: 300 });
+  const value = await secrets().get(secretId, { maxAge: 300 });
   if (typeof value !== 'string' || value.length < 16) {
     throw new ConfigError(`secret ${secretId} (${name}) is empty or too short`);
   }

@@ -8,8 +8,8 @@ import type { HouseFunction } from './house-function.ts';
 
 export interface AlertQueueProps {
   settings: (typeof QUEUE_CONSUMERS)['deliver-alerts'];
-  /** The consumer's timeout: the queue's visibility timeout is six times it, as Lambda recommends. */
-  consumerTimeout: Duration;
+  /** Six times the consumer's timeout, as Lambda recommends (functions/routes.ts). */
+  visibilityTimeout: Duration;
 }
 
 /**
@@ -34,7 +34,7 @@ export class AlertQueue extends Construct {
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      visibilityTimeout: Duration.seconds(props.consumerTimeout.toSeconds() * 6),
+      visibilityTimeout: props.visibilityTimeout,
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.settings.maxReceiveCount },
     });

@@ -14,13 +14,8 @@ export interface StreamConsumerProps {
   table: dynamodb.ITable;
   consumer: HouseFunction;
   name: StreamFunctionName;
-  /** The consumer's entry in functions/routes.ts: sort key filter, batch size and window, retries. */
+  /** The consumer's entry in functions/routes.ts: sort key filter, batch size, windows, retries. */
   settings: (typeof STREAM_CONSUMERS)[StreamFunctionName];
-  /**
-   * Only for consumers that need `event.shardId`: Lambda sends it (with window state) only to
-   * mappings with a tumbling window.
-   */
-  tumblingWindow?: Duration;
 }
 
 /**
@@ -53,7 +48,9 @@ export class StreamConsumer extends Construct {
       bisectBatchOnError: true,
       retryAttempts: settings.maxRetries,
       maxRecordAge: Duration.days(1),
-      tumblingWindow: props.tumblingWindow,
+      // Only for consumers that need `event.shardId`: Lambda sends it only with a tumbling window.
+      tumblingWindow:
+        settings.tumblingWindowSeconds > 0 ? Duration.seconds(settings.tumblingWindowSeconds) : undefined,
       onFailure: new SqsDlq(this.deadLetterQueue),
       // Only this consumer's items reach it (the handler checks the sort key again).
       filters: [

@@ -3,7 +3,7 @@ import { Agent, fetch } from 'undici';
 import { config } from '../config.ts';
 import { renderAlertEmail } from '../email/alert-email.ts';
 import { sendEmail } from '../email/send-email.ts';
-import { logger } from '../logger.ts';
+import { count, logger } from '../observability.ts';
 import { dueAlerts, leaseAlert, markAlertDelivered, markAlertFailed } from '../store/alerts.ts';
 import { disableOwnerWebhook, getOwner } from '../store/owners.ts';
 import type { Alert, Owner } from '../store/schemas.ts';
@@ -135,6 +135,7 @@ export const deliverAlert = async (alertId: string, now = new Date()): Promise<D
   }
   if (attempt.ok) {
     await markAlertDelivered(alert.alertId, attempt.statusCode ?? 0, new Date());
+    count('AlertDelivered');
     return { outcome: 'delivered' };
   }
   const next = attempt.final ? undefined : nextAttemptAt(alert.attempts, new Date());
@@ -149,6 +150,7 @@ export const deliverAlert = async (alertId: string, now = new Date()): Promise<D
     error: attempt.error,
     dead: !next,
   });
+  count(next ? 'AlertRetried' : 'AlertDead');
   return next ? { outcome: 'retrying', nextAttemptAt: next } : { outcome: 'dead' };
 };
 

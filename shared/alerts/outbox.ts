@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { getClients } from '../clients.ts';
 import { config } from '../config.ts';
-import { logger } from '../logger.ts';
+import { logger } from '../observability.ts';
 import { newAlertPut } from '../store/alerts.ts';
 import type { AlertChannel, Owner } from '../store/schemas.ts';
 import { deliverAlert } from './deliver.ts';

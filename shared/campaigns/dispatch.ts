@@ -1,6 +1,6 @@
 import { config } from '../config.ts';
 import { isConditionFailure, NotFoundError } from '../errors.ts';
-import { logger } from '../logger.ts';
+import { count, logger } from '../observability.ts';
 import { tokenKey } from '../secrets.ts';
 import {
   claimStalledRuns,
@@ -64,10 +64,14 @@ export const dispatchRun = async (
   const totals: RunTotals = { invited: 0, sent: 0, skipped: 0, failed: 0 };
 
   const runKey = `${campaignId}/${runId}`;
-  /** Decides on the customer's slot and takes it; decides again if another run took it meanwhile. */
-  const takeSlot = async (customer: Customer, suppressed: boolean): Promise<boolean> => {
+  /**
+   * Decides whether the customer may be surveyed by this run and takes their slot if so; decides
+   * again if another run took the slot meanwhile. Returns why not, or undefined to go on.
+   */
+  const takeSlot = async (customer: Customer, suppressed: boolean) => {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const lastSlot = await getSurveySlot(customer.id);
+      // A suppressed address is refused whatever its slot says: no need to read it.
+      const lastSlot = suppressed ? undefined : await getSurveySlot(customer.id);
       const decision = surveyDecision({
         suppressed,
         lastSlot,
@@ -75,14 +79,16 @@ export const dispatchRun = async (
         fatigueDays: campaign.fatigueDays,
         now,
       });
-      if (!decision.invite) return false;
-      if (await takeSurveySlot(customer.id, decision.slot, lastSlot)) return true;
+      if (!decision.invite) return decision.reason;
+      if (await takeSurveySlot(customer.id, decision.slot, lastSlot)) return undefined;
     }
     throw new Error(`survey slot of customer ${customer.id} kept changing; the run will be restarted`);
   };
 
   const inviteCustomer = async (customer: Customer, suppressed: Set<string>) => {
-    if (!(await takeSlot(customer, suppressed.has(customer.email.toLowerCase())))) {
+    const refused = await takeSlot(customer, suppressed.has(customer.email.toLowerCase()));
+    if (refused) {
+      if (refused === 'suppressed') count('EmailSuppressed');
       return void totals.skipped++;
     }
     const { invite } = await putInviteOnce({
@@ -131,7 +137,10 @@ export const sendStaleInvites = async (now = new Date(), olderThanMs = 120_000):
   const stale = await unsentInvitesBefore(new Date(now.getTime() - olderThanMs));
   let sent = 0;
   await mapLimit(stale, SEND_CONCURRENCY, async (invite: Invite) => {
-    if (await isSuppressed(invite.email)) return markInviteSkipped(invite.inviteId, 'suppressed');
+    if (await isSuppressed(invite.email)) {
+      count('EmailSuppressed');
+      return markInviteSkipped(invite.inviteId, 'suppressed');
+    }
     try {
       if (await sendInvite(invite, key, now)) sent++;
     } catch (err: unknown) {

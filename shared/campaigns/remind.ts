@@ -1,6 +1,6 @@
 import { config } from '../config.ts';
 import { ValidationError } from '../errors.ts';
-import { logger } from '../logger.ts';
+import { count, logger } from '../observability.ts';
 import { tokenKey } from '../secrets.ts';
 import { closeReminder, deferReminder, dueReminders, isSuppressed } from '../store/invites.ts';
 import { getResponse } from '../store/responses.ts';
@@ -69,6 +69,7 @@ export const sendDueReminders = async (now = new Date(), pageSize = PAGE): Promi
       try {
         const skip = await reasonToSkip(invite, now);
         if (skip) {
+          if (skip === 'suppressed') count('EmailSuppressed');
           await closeReminder(invite.inviteId, { skipped: skip });
           totals.skipped++;
         } else if (await sendReminder(invite, tokenKeyNow, now)) {

@@ -1,5 +1,5 @@
 import { config } from '../config.ts';
-import { logger } from '../logger.ts';
+import { logger } from '../observability.ts';
 import { advanceSchedule, dueSchedules, getCampaign } from '../store/campaigns.ts';
 import { nextRunAfter } from './schedule.ts';
 import { scheduledRunId, startRun } from './start-run.ts';

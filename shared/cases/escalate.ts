@@ -1,7 +1,7 @@
 import { alertPuts, queueAlerts } from '../alerts/outbox.ts';
 import { buildAlert } from '../alerts/payload.ts';
 import { config } from '../config.ts';
-import { logger } from '../logger.ts';
+import { logger } from '../observability.ts';
 import { caseEscalationWrite, overdueOpenCases } from '../store/cases.ts';
 import { getCustomer } from '../store/customers.ts';
 import { transactWrite } from '../store/db.ts';

@@ -2,8 +2,8 @@ import { alertPuts } from '../alerts/outbox.ts';
 import { buildAlert } from '../alerts/payload.ts';
 import { config } from '../config.ts';
 import { ConflictError } from '../errors.ts';
-import { logger } from '../logger.ts';
 import { isDetractor } from '../nps/score.ts';
+import { count, logger } from '../observability.ts';
 import { caseFromAnswerWrite, caseResolvedByCustomerWrite, getCase } from '../store/cases.ts';
 import { getCustomer } from '../store/customers.ts';
 import { type TransactItem, transactWrite } from '../store/db.ts';
@@ -130,6 +130,8 @@ export const raiseDetractorAlert = async (
     }
     duplicate = true;
   }
+  if (!duplicate && effect.kind === 'record' && effect.alertType === 'detractor.created')
+    count('DetractorRaised');
   // Also on a redelivery: a crash may have come between the transaction and this check.
   if (effect.kind === 'record' && !existing?.recovered) {
     await recoverIfAlreadyAnsweredBetter(caseId, newImage.customerId);

@@ -1,4 +1,4 @@
-import middy, { type MiddlewareObj } from '@middy/core';
+import type { MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
@@ -6,7 +6,7 @@ import httpUrlEncodeBodyParser from '@middy/http-urlencode-body-parser';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { AppError, ValidationError } from '../errors.ts';
-import { logger } from '../logger.ts';
+import { CORRELATION, logger, observedHandler } from '../observability.ts';
 import { errorBody, type HttpResult, json } from './responses.ts';
 
 /** The event after the body parsers: a parsed JSON or form body, or the raw string. */
@@ -72,7 +72,7 @@ const whenBody = (inner: MiddlewareObj<HttpEvent, HttpResult>): MiddlewareObj<Ht
  * handler (validates with zod) → security headers → errors to `{error:{code,message}}` last.
  */
 export const httpHandler = (route: Route, options: { renderErrorPage?: ErrorRenderer } = {}) =>
-  middy<HttpEvent, HttpResult>({ timeoutEarlyInMillis: 0 })
+  observedHandler<HttpEvent, HttpResult>(CORRELATION.http)
     .use(httpHeaderNormalizer())
     .use(
       whenBody(httpJsonBodyParser({ disableContentTypeError: true }) as MiddlewareObj<HttpEvent, HttpResult>),

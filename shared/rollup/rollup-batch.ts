@@ -1,5 +1,5 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { logger } from '../logger.ts';
+import { logger } from '../observability.ts';
 import { RESPONSE_SORT_KEY } from '../store/model.ts';
 import { responseItem } from '../store/schemas.ts';
 import {

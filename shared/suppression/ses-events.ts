@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { logger } from '../logger.ts';
+import { logger } from '../observability.ts';
 import { suppressAddress } from '../store/invites.ts';
 
 /**

@@ -1,5 +1,6 @@
 import type { SurveyAnswerInput } from '../api/inputs.ts';
 import { NotFoundError } from '../errors.ts';
+import { count } from '../observability.ts';
 import { tokenKey } from '../secrets.ts';
 import { getCustomer } from '../store/customers.ts';
 import { getInvite, suppressEmail } from '../store/invites.ts';
@@ -31,7 +32,9 @@ export const submitAnswer = async (token: string, answer: SurveyAnswerInput): Pr
   const snapshot = customer
     ? { attributes: customer.attributes, ownerId: customer.ownerId }
     : { attributes: invite.attributes, ownerId: invite.ownerId };
-  return recordAnswer(invite, snapshot, answer);
+  const response = await recordAnswer(invite, snapshot, answer);
+  count('AnswerRecorded');
+  return response;
 };
 
 export const unsubscribe = async (token: string): Promise<Invite> => {

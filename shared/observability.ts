@@ -1,0 +1,84 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { search } from '@aws-lambda-powertools/logger/correlationId';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+
+/**
+ * Observability the Powertools way, for every handler: structured logs with the Lambda context and
+ * a correlation id, business metrics as CloudWatch EMF lines, and X-Ray traces of the handler and
+ * of every AWS SDK call (the clients are captured in shared/clients.ts). Outside Lambda the tracer
+ * switches itself off and the EMF lines go to standard output like any other log line.
+ *
+ * Never log a survey token or an email address: log ids (invite, case, alert, customer) instead.
+ */
+const SERVICE = 'nps-loop';
+
+/** A survey token (`<inviteId>.<expiry>.<mac>`, see shared/tokens) is the survey's credential. */
+const SURVEY_TOKEN = /[A-Za-z0-9_-]{22}\.[0-9a-z]{1,10}\.[A-Za-z0-9_-]{22}/g;
+const EMAIL_ADDRESS = /[^\s@<>()[\]"',;:]+@[^\s@<>()[\]"',;:]+\.[^\s@<>()[\]"',;:]+/g;
+
+/**
+ * Every string of every log line passes here, messages and error texts included: an SES error
+ * naming its recipient, or a failed request's path holding a token, is logged with those blanked.
+ */
+export const redact = (text: string): string =>
+  text.replace(SURVEY_TOKEN, '<token>').replace(EMAIL_ADDRESS, '<email>');
+
+/** Level from POWERTOOLS_LOG_LEVEL (the local runtime sets WARN to keep the console readable). */
+export const logger = new Logger({
+  serviceName: SERVICE,
+  correlationIdSearchFn: search,
+  jsonReplacerFn: (_key, value) => (typeof value === 'string' ? redact(value) : value),
+});
+
+export const metrics = new Metrics({
+  namespace: 'NpsLoop',
+  serviceName: SERVICE,
+  // Most invocations record no business fact (a page view, an idle sweep): that is no warning.
+  logger: { ...console, warn: (message: string) => logger.debug(message) },
+});
+
+export const tracer = new Tracer({ serviceName: SERVICE, captureHTTPsRequests: false });
+
+/** The business facts we count. */
+export type BusinessMetric =
+  | 'AnswerRecorded'
+  | 'DetractorRaised'
+  | 'AlertDelivered'
+  | 'AlertRetried'
+  | 'AlertDead'
+  | 'EmailSent'
+  | 'EmailSuppressed'
+  | 'EmailFailed'
+  | 'RollupBatchSize';
+
+export const count = (name: BusinessMetric, value = 1): void => {
+  if (value > 0) metrics.addMetric(name, MetricUnit.Count, value);
+};
+
+/** How far behind the stream a consumer is: now minus the oldest record's creation time. */
+export const recordIteratorAge = (name: 'RollupIteratorAge', ageMs: number): void => {
+  metrics.addMetric(name, MetricUnit.Milliseconds, Math.max(0, Math.round(ageMs)));
+};
+
+/** Where each kind of event carries the id that ties its log lines together. */
+export const CORRELATION = {
+  http: 'requestContext.requestId',
+  records: 'Records[0].eventID',
+  queue: 'Records[0].messageId',
+  notification: 'Records[0].Sns.MessageId',
+} as const;
+
+/**
+ * A handler's middy chain with the observers attached first, so that they see everything the
+ * handler and later middlewares do. The early-timeout timer is off: a Lambda timeout is the limit.
+ */
+export const observedHandler = <TEvent, TResult>(correlationIdPath?: string) =>
+  middy<TEvent, TResult>({ timeoutEarlyInMillis: 0 })
+    .use(injectLambdaContext(logger, { correlationIdPath, resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(captureLambdaHandler(tracer, { captureResponse: false }));
