@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startWebhookReceiver, type WebhookReceiver } from '../../local/webhook-receiver.ts';
 import { newWebhookSecret } from '../../shared/owners/save-owner.ts';
 import {
@@ -56,20 +56,28 @@ const CUSTOMERS = [
   },
 ];
 
+/**
+ * The loop as one story — send, answer, edit, answer by form, unsubscribe, erase — told afresh for
+ * every test: each starts on its own empty stack and webhook receiver, replays the steps before its
+ * own with the helpers below, and checks only its own step. Any test runs alone, in any order.
+ */
 describe('the closed loop, end to end on the local stack', () => {
-  const stack = useLocalStack();
+  const stack = useLocalStack({ perTest: true });
   const secrets = { '/alice': newWebhookSecret(), '/bob': newWebhookSecret() };
   let receiver: WebhookReceiver;
   let emails: Map<string, StoredEmail>;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     receiver = await startWebhookReceiver({ secrets });
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await receiver.close();
   });
 
-  it('sends one survey email per audience member, with one-click unsubscribe headers', async () => {
+  const token = (address: string) => tokenOf(emails.get(address) as StoredEmail);
+
+  /** Owners with webhooks, the customers, and campaign q4 sent to the key and smb tiers. */
+  const sendQ4 = async () => {
     for (const [path, secret] of Object.entries(secrets)) {
       const id = path.slice(1);
       const res = await adminFetch(stack(), 'POST', '/api/owners', {
@@ -90,12 +98,67 @@ describe('the closed loop, end to end on the local stack', () => {
     expect(campaign.status).toBe(201);
     const send = await adminFetch(stack(), 'POST', '/api/campaigns/q4/send');
     expect(send.status).toBe(202);
-    expect(send.body.runId).toMatch(/^run_/);
     await stack().settle();
+    emails = new Map((await sesEmails(stack())).map((e) => [e.destination.to[0] ?? '', e]));
+    return send;
+  };
+
+  const FIRST_ANSWERS: Record<string, number> = {
+    'k1@example.com': 3,
+    'k2@example.com': 10,
+    's1@example.com': 9,
+    's2@example.com': 7,
+    's3@example.com': 5,
+  };
+  const answerQ4 = async () => {
+    for (const [address, score] of Object.entries(FIRST_ANSWERS)) {
+      const res = await postAnswer(stack(), token(address), { score });
+      expect(res.status).toBe(200);
+    }
+    await stack().settle();
+  };
+
+  /** s3 raises the score to 9; k1 keeps 3 and adds a comment. */
+  const editAnswers = async () => {
+    expect((await postAnswer(stack(), token('s3@example.com'), { score: 9 })).status).toBe(200);
+    expect(
+      (
+        await postAnswer(stack(), token('k1@example.com'), {
+          score: 3,
+          comment: 'Support never called back.',
+        })
+      ).status,
+    ).toBe(200);
+    await stack().settle();
+  };
+
+  /** k2 changes the answer to 8 with a comment, by a plain form post. */
+  const formPostK2 = () =>
+    fetch(`${stack().url}/s/${token('k2@example.com')}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'score=8&comment=Fine%20%3Cmostly%3E',
+    });
+
+  /** s2 unsubscribes in one click, then campaign q1 goes to everyone. */
+  const unsubscribeS2AndSendQ1 = async () => {
+    const res = await fetch(`${stack().url}/u/${token('s2@example.com')}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    await adminFetch(stack(), 'POST', '/api/campaigns', { id: 'q1', name: 'Q1', fatigueDays: 0 });
+    await adminFetch(stack(), 'POST', '/api/campaigns/q1/send');
+    await stack().settle();
+    return res;
+  };
+
+  it('sends one survey email per audience member, with one-click unsubscribe headers', async () => {
+    const send = await sendQ4();
+    expect(send.body.runId).toMatch(/^run_/);
 
     const all = await sesEmails(stack());
     expect(all).toHaveLength(5);
-    emails = new Map(all.map((e) => [e.destination.to[0] ?? '', e]));
     expect(emails.has('x1@example.com')).toBe(false);
 
     const email = emails.get('s1@example.com');
@@ -117,8 +180,8 @@ describe('the closed loop, end to end on the local stack', () => {
   });
 
   it('never records a score on a bare GET of a survey link', async () => {
-    const token = tokenOf(emails.get('k1@example.com') as StoredEmail);
-    const page = await fetch(`${stack().url}/s/${token}?score=3`);
+    await sendQ4();
+    const page = await fetch(`${stack().url}/s/${token('k1@example.com')}?score=3`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     const html = await page.text();
@@ -129,18 +192,8 @@ describe('the closed loop, end to end on the local stack', () => {
   });
 
   it('rolls answers up per segment exactly and alerts the owner of a detractor with a signed webhook', async () => {
-    const answers: Record<string, number> = {
-      'k1@example.com': 3,
-      'k2@example.com': 10,
-      's1@example.com': 9,
-      's2@example.com': 7,
-      's3@example.com': 5,
-    };
-    for (const [address, score] of Object.entries(answers)) {
-      const res = await postAnswer(stack(), tokenOf(emails.get(address) as StoredEmail), { score });
-      expect(res.status).toBe(200);
-    }
-    await stack().settle();
+    await sendQ4();
+    await answerQ4();
 
     const overall = await adminFetch(stack(), 'GET', '/api/nps?segment=all&window=all');
     expect(overall.body.points).toEqual([
@@ -200,13 +253,9 @@ describe('the closed loop, end to end on the local stack', () => {
   });
 
   it('moves the counts when a score is edited, and alerts again when a detractor adds a comment', async () => {
-    const k1 = tokenOf(emails.get('k1@example.com') as StoredEmail);
-    const s3 = tokenOf(emails.get('s3@example.com') as StoredEmail);
-    expect((await postAnswer(stack(), s3, { score: 9 })).status).toBe(200);
-    expect((await postAnswer(stack(), k1, { score: 3, comment: 'Support never called back.' })).status).toBe(
-      200,
-    );
-    await stack().settle();
+    await sendQ4();
+    await answerQ4();
+    await editAnswers();
 
     const overall = await adminFetch(stack(), 'GET', '/api/nps?segment=all&window=all');
     expect(overall.body.points).toEqual([
@@ -228,12 +277,9 @@ describe('the closed loop, end to end on the local stack', () => {
   });
 
   it('accepts a plain form post, the path without JavaScript', async () => {
-    const k2 = tokenOf(emails.get('k2@example.com') as StoredEmail);
-    const res = await fetch(`${stack().url}/s/${k2}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'score=8&comment=Fine%20%3Cmostly%3E',
-    });
+    await sendQ4();
+    await answerQ4();
+    const res = await formPostK2();
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('Thank you');
@@ -244,21 +290,20 @@ describe('the closed loop, end to end on the local stack', () => {
   });
 
   it('unsubscribes in one click and skips the address in the next run', async () => {
-    const s2 = tokenOf(emails.get('s2@example.com') as StoredEmail);
-    const res = await fetch(`${stack().url}/u/${s2}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'List-Unsubscribe=One-Click',
-    });
+    await sendQ4();
+    const res = await unsubscribeS2AndSendQ1();
     expect(res.status).toBe(200);
-    await adminFetch(stack(), 'POST', '/api/campaigns', { id: 'q1', name: 'Q1', fatigueDays: 0 });
-    await adminFetch(stack(), 'POST', '/api/campaigns/q1/send');
-    await stack().settle();
     const q1 = await adminFetch(stack(), 'GET', '/api/campaigns/q1');
     expect(q1.body.runs).toEqual([expect.objectContaining({ invited: 5, sent: 5, skipped: 1 })]);
   });
 
   it('erases a customer on request: personal data gone, their answers out of every aggregate', async () => {
+    await sendQ4();
+    await answerQ4();
+    await editAnswers();
+    expect((await formPostK2()).status).toBe(200);
+    await stack().settle();
+    await unsubscribeS2AndSendQ1();
     const before = await adminFetch(stack(), 'GET', '/api/nps?segment=tier:key&window=all');
     expect(before.body.points).toEqual([expect.objectContaining({ responses: 2 })]);
     const erased = await adminFetch(stack(), 'DELETE', '/api/customers/k1');

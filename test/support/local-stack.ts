@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, expect, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.ts';
 
 /**
- * A local stack for one test file: its own tables on the shared DynamoDB Local, its own local SES
- * and HTTP server on free ports. Refuses anything but a loopback endpoint, so no test can reach AWS.
+ * A local stack for one test file — or, with `perTest`, a fresh one for every test: its own tables
+ * on the shared DynamoDB Local, its own local SES and HTTP server on free ports. Refuses anything but
+ * a loopback endpoint, so no test can reach AWS.
  */
-export const useLocalStack = (options: LocalStackOptions & { expectStreamFailures?: boolean } = {}) => {
+export const useLocalStack = (
+  options: LocalStackOptions & { expectStreamFailures?: boolean; perTest?: boolean } = {},
+) => {
   const holder: { stack?: LocalStack } = {};
-  beforeAll(async () => {
+  const [before, after] = options.perTest ? [beforeEach, afterEach] : [beforeAll, afterAll];
+  before(async () => {
     const endpoint = inject('dynamoEndpoint');
     if (!/^http:\/\/(127\.0\.0\.1|localhost):\d+$/.test(endpoint)) {
       throw new Error(`integration tests run only against DynamoDB Local, got ${endpoint}`);
@@ -24,9 +28,10 @@ export const useLocalStack = (options: LocalStackOptions & { expectStreamFailure
       ...options,
     });
   });
-  afterAll(async () => {
+  after(async () => {
     const failures = holder.stack?.streamFailures ?? [];
     await holder.stack?.stop();
+    holder.stack = undefined;
     // A batch given up on is a lost answer or alert: no test may leave one behind unnoticed.
     if (!options.expectStreamFailures) expect(failures).toEqual([]);
   });
