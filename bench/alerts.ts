@@ -12,11 +12,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { adminApi } from '../local/client.ts';
 import { startLocalStack } from '../local/stack.ts';
 import { startWebhookReceiver } from '../local/webhook-receiver.ts';
 import { newWebhookSecret } from '../shared/owners/save-owner.ts';
 import { mapLimit } from '../shared/util/concurrency.ts';
-import { adminApi, percentile, surveyTokens } from './support.ts';
+import { percentile, surveyTokens } from './support.ts';
 
 const { values } = parseArgs({
   options: {

@@ -4,10 +4,11 @@
  * Usage: npm run bench:loop [-- --n 40]
  */
 import { parseArgs } from 'node:util';
+import { adminApi } from '../local/client.ts';
 import { startLocalStack } from '../local/stack.ts';
 import { startWebhookReceiver } from '../local/webhook-receiver.ts';
 import { newWebhookSecret } from '../shared/owners/save-owner.ts';
-import { adminApi, percentile, surveyTokens } from './support.ts';
+import { percentile, surveyTokens } from './support.ts';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '40' } } });
 const n = Number(values.n);

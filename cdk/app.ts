@@ -1,5 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildBrowserScripts } from '../scripts/build-browser.ts';
 import { NpsLoopStack } from './nps-loop-stack.ts';
 import { SettingsError, settingsFromContext } from './settings.ts';
 
@@ -9,6 +10,8 @@ import { SettingsError, settingsFromContext } from './settings.ts';
  * the credentials in use. cdk-nag's AWS Solutions checks run on every synth and fail it on any
  * finding that is not acknowledged, with its reason, on the construct concerned.
  */
+// The dashboard function ships the pages' bundled browser code: build it from the source first.
+buildBrowserScripts();
 const app = new App();
 
 try {

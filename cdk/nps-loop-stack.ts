@@ -14,12 +14,13 @@ import {
   type StreamFunctionName,
   visibilityTimeoutSeconds,
 } from '#functions/routes';
-import { CHART_FILES } from '#shared/pages/vendor';
+import { BROWSER_BUNDLE_DIR, CHART_FILES } from '#shared/pages/vendor';
+import { BROWSER_SCRIPTS } from '../scripts/build-browser.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { AlertQueue } from './constructs/alert-queue.ts';
 import { Api } from './constructs/api.ts';
 import { Data } from './constructs/data.ts';
-import { HouseFunction, type TableAccess } from './constructs/house-function.ts';
+import { type BundleFile, HouseFunction, type TableAccess } from './constructs/house-function.ts';
 import { Keys } from './constructs/keys.ts';
 import { Schedules } from './constructs/schedules.ts';
 import { Sending } from './constructs/sending.ts';
@@ -46,7 +47,7 @@ interface FunctionSpec {
   /** Hands committed alerts to the alert queue. */
   queuesAlerts?: boolean;
   /** Dependency files it reads at run time, shipped in its bundle. */
-  bundleFiles?: readonly string[];
+  bundleFiles?: readonly BundleFile[];
 }
 
 /**
@@ -81,7 +82,17 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     // Re-drives dead alerts (POST /api/alerts/{id}/redeliver).
     queuesAlerts: true,
   },
-  dashboard: { description: 'GET /dashboard: the static dashboard page', bundleFiles: CHART_FILES },
+  dashboard: {
+    description: 'GET /dashboard: the static dashboard page',
+    // uPlot resolved under node_modules, the page's bundled code beside the handler (see vendor.ts).
+    bundleFiles: [
+      ...CHART_FILES.map((file) => ({ from: `node_modules/${file}`, to: `node_modules/${file}` })),
+      ...BROWSER_SCRIPTS.map((name) => ({
+        from: `shared/pages/${BROWSER_BUNDLE_DIR}/${name}.js`,
+        to: `${BROWSER_BUNDLE_DIR}/${name}.js`,
+      })),
+    ],
+  },
   'not-found': { description: '$default route: 404 in the API error shape for anything unrouted' },
   'rollup-responses': {
     description: 'Table stream: rolls responses up into per-segment NPS counters',

@@ -1,4 +1,5 @@
 import type { CustomerInput } from '#shared/api/inputs';
+import { adminApi, inbox, surveyLinkOf } from './client.ts';
 
 /** A small demo account: three tiers, three regions, three plans, three account managers. */
 export const DEMO_CUSTOMERS: CustomerInput[] = [
@@ -111,24 +112,9 @@ interface DemoContext {
   settle: () => Promise<void>;
 }
 
-const api = async (ctx: DemoContext, method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${ctx.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ctx.adminKey}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
-  return JSON.parse(text) as Record<string, unknown>;
-};
-
-interface StoredEmail {
-  destination: { to: string[] };
-  body: { text?: string };
-}
-
 /** Seeds the demo through the public API, exactly as a customer-success team would. */
 export const seedDemo = async (ctx: DemoContext) => {
+  const api = adminApi(ctx);
   const owners = [
     { id: 'alice', name: 'Alice Martin (key accounts)', email: 'alice@nps-loop.example', style: 'generic' },
     { id: 'bob', name: 'Bob Chen', email: 'bob@nps-loop.example', style: 'generic' },
@@ -136,28 +122,28 @@ export const seedDemo = async (ctx: DemoContext) => {
   ];
   for (const owner of owners) {
     const path = `/hooks/${owner.id}`;
-    await api(ctx, 'POST', '/api/owners', {
+    await api('POST', '/api/owners', {
       ...owner,
       webhookUrl: `${ctx.webhookBase}${path}`,
       webhookSecret: ctx.secrets[path],
     });
   }
-  await api(ctx, 'POST', '/api/customers', DEMO_CUSTOMERS);
-  const { id } = await api(ctx, 'POST', '/api/campaigns', {
+  await api('POST', '/api/customers', DEMO_CUSTOMERS);
+  const { id } = await api('POST', '/api/campaigns', {
     id: 'q4-relationship',
     name: 'Q4 relationship survey',
     brand: 'Acme Cloud',
     fatigueDays: 0,
   });
-  await api(ctx, 'POST', `/api/campaigns/${String(id)}/send`);
+  await api('POST', `/api/campaigns/${String(id)}/send`);
   await ctx.settle();
 
   // Answer some invites through the links in the emails, like the customers would.
-  const store = (await (await fetch(`${ctx.sesUrl}/store`)).json()) as { emails: StoredEmail[] };
+  const emails = await inbox(ctx);
   for (const customer of DEMO_CUSTOMERS) {
     const answer = DEMO_ANSWERS[customer.id];
-    const email = store.emails.find((e) => e.destination.to.includes(customer.email));
-    const link = email?.body.text?.match(/https?:\/\/\S+\/s\/[^?\s]+/)?.[0];
+    const email = emails.find((e) => e.destination.to.includes(customer.email));
+    const link = email && surveyLinkOf(email);
     if (!answer || !link) continue;
     const res = await fetch(link, {
       method: 'POST',

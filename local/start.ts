@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { newWebhookSecret } from '#shared/owners/save-owner';
+import { buildBrowserScripts } from '../scripts/build-browser.ts';
 import { seedDemo } from './demo.ts';
 import { type LocalStack, startLocalStack, wipeData } from './stack.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
@@ -84,6 +85,8 @@ try {
       );
     },
   });
+  // The dashboard serves the pages' bundled browser code: build it from the source first.
+  buildBrowserScripts();
   stack = await startLocalStack({
     port,
     sesPort: portFrom('SES_PORT', 8005),

@@ -1,6 +1,6 @@
 /**
  * The error family of the domain. Each maps to one HTTP status in exactly one place
- * (shared/http/errors.ts); 4xx messages are written for the caller, anything else is logged
+ * (toHttpError in shared/http/handler.ts); 4xx messages are written for the caller, anything else is logged
  * and answered with a generic message.
  */
 export abstract class AppError extends Error {

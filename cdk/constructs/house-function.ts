@@ -15,6 +15,15 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export type TableAccess = 'read' | 'write' | 'readWrite';
 
+/**
+ * A file the code reads at run time: `from` the repository root, `to` the bundle root — the place
+ * the code's own lookup finds it both in the repository and in the bundle.
+ */
+export interface BundleFile {
+  from: string;
+  to: string;
+}
+
 export interface HouseFunctionProps {
   /** `functions/<name>.ts`, exporting `handler`. */
   name: FunctionName;
@@ -27,8 +36,8 @@ export interface HouseFunctionProps {
   tables?: ReadonlyArray<{ table: dynamodb.ITable; access: TableAccess }>;
   /** Secrets this function may read (GetSecretValue on exactly these). */
   secrets?: ReadonlyArray<secretsmanager.ISecret>;
-  /** Files of dependencies the code reads at run time (paths under node_modules), copied into the bundle. */
-  bundleFiles?: readonly string[];
+  /** Files the code reads at run time, copied into the bundle. */
+  bundleFiles?: readonly BundleFile[];
 }
 
 /**
@@ -100,11 +109,10 @@ export class HouseFunction extends Construct {
           ? {
               beforeBundling: () => [],
               beforeInstall: () => [],
-              // Same relative place as in the repository, so require.resolve finds them in both.
               afterBundling: (inputDir: string, outputDir: string) =>
                 (props.bundleFiles ?? []).map(
-                  (file) =>
-                    `mkdir -p "${outputDir}/node_modules/${dirname(file)}" && cp "${inputDir}/node_modules/${file}" "${outputDir}/node_modules/${file}"`,
+                  ({ from, to }) =>
+                    `mkdir -p "${outputDir}/${dirname(to)}" && cp "${inputDir}/${from}" "${outputDir}/${to}"`,
                 ),
             }
           : undefined,

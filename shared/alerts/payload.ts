@@ -1,3 +1,4 @@
+import { singleLine } from '../email/escape.ts';
 import type { Case, Customer, Owner, Response } from '../store/schemas.ts';
 
 export type AlertType = 'detractor.created' | 'detractor.updated';
@@ -40,10 +41,11 @@ export const buildAlert = (opts: {
   },
 });
 
-const title = (a: DetractorAlert) =>
-  `${a.type === 'detractor.created' ? 'New detractor' : 'Detractor updated'}: ${a.customer.name ?? a.customer.id} scored ${a.response.score}/10`;
+/** The alert's one-line headline, the same on every channel (webhook text, Slack, Teams, email). */
+export const alertHeadline = (a: DetractorAlert) =>
+  `${a.type === 'detractor.created' ? 'New detractor' : 'Detractor updated'}: ${singleLine(a.customer.name ?? a.customer.id)} scored ${a.response.score}/10`;
 
-const segmentLine = (a: DetractorAlert) =>
+export const segmentLine = (a: DetractorAlert) =>
   Object.entries(a.customer.attributes)
     .map(([k, v]) => `${k}: ${v}`)
     .join(' · ') || '—';
@@ -52,9 +54,9 @@ const segmentLine = (a: DetractorAlert) =>
 const slackEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export const slackMessage = (a: DetractorAlert) => ({
-  text: slackEscape(title(a)),
+  text: slackEscape(alertHeadline(a)),
   blocks: [
-    { type: 'header', text: { type: 'plain_text', text: title(a).slice(0, 150) } },
+    { type: 'header', text: { type: 'plain_text', text: alertHeadline(a).slice(0, 150) } },
     {
       type: 'section',
       fields: [
@@ -91,7 +93,7 @@ export const teamsMessage = (a: DetractorAlert) => ({
         type: 'AdaptiveCard',
         version: '1.4',
         body: [
-          { type: 'TextBlock', size: 'Medium', weight: 'Bolder', text: title(a), wrap: true },
+          { type: 'TextBlock', size: 'Medium', weight: 'Bolder', text: alertHeadline(a), wrap: true },
           {
             type: 'FactSet',
             facts: [

@@ -10,8 +10,9 @@ export interface DayRange {
   until?: Date;
 }
 
-const parseDay = (name: string, value: string | undefined): LocalDate | undefined => {
-  if (value === undefined) return undefined;
+/** A `YYYY-MM-DD` query date (years 1970–9998), or a 400 naming the parameter. */
+export const parseQueryDate = (name: string, value: string | undefined): LocalDate | undefined => {
+  if (value === undefined || value === '') return undefined;
   const d = parseLocalDate(value);
   // Years past 9998 would turn into +010000-… ISO strings, which sort before every real date.
   if (!d || d.year < 1970 || d.year > 9998) {
@@ -28,8 +29,8 @@ export const parseDayRange = (
   range: { from?: string | undefined; to?: string | undefined },
   timeZone: string,
 ): DayRange => {
-  const from = parseDay('from', range.from);
-  const to = parseDay('to', range.to);
+  const from = parseQueryDate('from', range.from);
+  const to = parseQueryDate('to', range.to);
   if (range.from && range.to && range.from > range.to) {
     throw new ValidationError('from must not be after to', 'invalid_date');
   }

@@ -1,5 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
+import { isTimeZone } from '../config.ts';
 import { ValidationError } from '../errors.ts';
+import { offsetAt } from '../nps/windows.ts';
 import type { Schedule } from '../store/schemas.ts';
 
 /**
@@ -12,35 +14,12 @@ const RATE = /^rate\((\d{1,5})\s+(minutes?|hours?|days?)\)$/;
 const AT = /^(?:at\()?(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)\)?$/;
 const UNIT_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 
-const offsetMs = (instant: Date, timeZone: string): number => {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(instant);
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  const asUtc = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
-};
-
 /** A wall-clock time in a time zone, as an instant (two passes settle DST edges). */
 export const zonedTimeToInstant = (localIso: string, timeZone: string): Date => {
   const naive = Date.parse(`${localIso}${localIso.length === 16 ? ':00' : ''}Z`);
   if (Number.isNaN(naive)) throw new ValidationError(`not a date-time: ${localIso}`, 'invalid_schedule');
-  let guess = naive - offsetMs(new Date(naive), timeZone);
-  guess = naive - offsetMs(new Date(guess), timeZone);
+  let guess = naive - offsetAt(naive, timeZone);
+  guess = naive - offsetAt(guess, timeZone);
   return new Date(guess);
 };
 
@@ -98,12 +77,8 @@ export const validateSchedule = (
   now: Date,
   defaultTimeZone: string,
 ): Date | undefined => {
-  if (schedule.timezone) {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: schedule.timezone });
-    } catch {
-      throw new ValidationError(`unknown time zone ${schedule.timezone}`, 'invalid_schedule');
-    }
+  if (schedule.timezone && !isTimeZone(schedule.timezone)) {
+    throw new ValidationError(`unknown time zone ${schedule.timezone}`, 'invalid_schedule');
   }
   const next = nextRunAfter(schedule, now, now, defaultTimeZone);
   if (!next && schedule.type === 'once') {

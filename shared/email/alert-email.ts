@@ -1,18 +1,15 @@
-import type { DetractorAlert } from '../alerts/payload.ts';
+import { alertHeadline, type DetractorAlert, segmentLine } from '../alerts/payload.ts';
 import { escapeHtml, singleLine } from './escape.ts';
 import type { RenderedEmail } from './survey-email.ts';
 
 /** The detractor alert as an email to the account owner (an internal message: no unsubscribe). */
 export const renderAlertEmail = (alert: DetractorAlert): RenderedEmail => {
   const who = singleLine(alert.customer.name ?? alert.customer.id);
-  const headline = `${alert.type === 'detractor.created' ? 'New detractor' : 'Detractor update'}: ${who} scored ${alert.response.score}/10`;
-  const segment = Object.entries(alert.customer.attributes)
-    .map(([k, v]) => `${k}: ${v}`)
-    .join(' · ');
+  const headline = alertHeadline(alert);
   const facts: Array<[string, string]> = [
     ['Score', `${alert.response.score}/10`],
     ['Customer', `${who}${alert.customer.email ? ` <${alert.customer.email}>` : ''}`],
-    ['Segment', segment || '—'],
+    ['Segment', segmentLine(alert)],
     ['Case status', alert.case.status],
     ['Follow up by', alert.case.slaDueAt],
   ];

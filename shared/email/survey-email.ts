@@ -1,3 +1,4 @@
+import { classify, type ScoreClass } from '../nps/score.ts';
 import { escapeHtml, singleLine } from './escape.ts';
 import { fill, messagesFor } from './messages.ts';
 
@@ -27,7 +28,12 @@ export const scoreUrl = (publicUrl: string, token: string, score: number) =>
 export const unsubscribeUrl = (publicUrl: string, token: string) =>
   `${publicUrl}/u/${encodeURIComponent(token)}`;
 
-const scoreColor = (score: number) => (score >= 9 ? '#1a7f37' : score >= 7 ? '#9a6700' : '#cf222e');
+const CLASS_COLOR: Record<ScoreClass, string> = {
+  promoter: '#1a7f37',
+  passive: '#9a6700',
+  detractor: '#cf222e',
+};
+const scoreColor = (score: number) => CLASS_COLOR[classify(score)];
 
 /**
  * The survey email: the question and the 0–10 scale as eleven links, in HTML and plain text.

@@ -55,7 +55,7 @@ export const localDate = (instant: Date, timeZone: string): LocalDate => {
 };
 
 /** How far the zone's wall clock is ahead of UTC at an instant, in ms. */
-const offsetAt = (instant: number, timeZone: string): number => {
+export const offsetAt = (instant: number, timeZone: string): number => {
   const c = wallClock(new Date(instant), timeZone);
   const wall = Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second);
   return wall - Math.floor(instant / 1000) * 1000;

@@ -19,3 +19,21 @@ export const chartLibrary = (): { script: string; css: string } => {
   };
   return chart;
 };
+
+/**
+ * The pages' own browser code, bundled by scripts/build-browser.ts. It sits beside this module in
+ * the repository (`browser/dist/`) and beside the handler in a Lambda bundle (the CDK copies it
+ * there), so one relative lookup serves both.
+ */
+export const BROWSER_BUNDLE_DIR = 'browser/dist';
+
+const scripts = new Map<string, string>();
+
+export const browserScript = (name: 'dashboard'): string => {
+  let code = scripts.get(name);
+  if (code === undefined) {
+    code = readFileSync(new URL(`./${BROWSER_BUNDLE_DIR}/${name}.js`, import.meta.url), 'utf8');
+    scripts.set(name, code);
+  }
+  return code;
+};

@@ -1,14 +1,8 @@
+import { parseQueryDate } from '../api/date-range.ts';
 import { ValidationError } from '../errors.ts';
 import { type NpsFigures, npsFigures } from '../nps/score.ts';
 import { SEGMENT_PATTERN } from '../nps/segments.ts';
-import {
-  type LocalDate,
-  localDate,
-  parseLocalDate,
-  periodOfDate,
-  WINDOWS,
-  type Window,
-} from '../nps/windows.ts';
+import { localDate, periodOfDate, WINDOWS, type Window } from '../nps/windows.ts';
 import { counterSeries, countersOfPeriod } from '../store/counters.ts';
 
 export interface NpsPoint extends NpsFigures {
@@ -50,13 +44,6 @@ export const parseSegment = (value: string | undefined): string => {
   return s;
 };
 
-const parseDate = (name: string, value: string | undefined): LocalDate | undefined => {
-  if (value === undefined || value === '') return undefined;
-  const d = parseLocalDate(value);
-  if (!d) throw new ValidationError(`${name} must be a date YYYY-MM-DD`, 'invalid_date');
-  return d;
-};
-
 export interface PeriodRange {
   from: string;
   to: string;
@@ -70,8 +57,8 @@ export const periodRange = (
   timeZone: string,
 ) => {
   const today = localDate(new Date(), timeZone);
-  const toDate = parseDate('to', to) ?? today;
-  const fromDate = parseDate('from', from) ?? { ...toDate, year: toDate.year - 1 };
+  const toDate = parseQueryDate('to', to) ?? today;
+  const fromDate = parseQueryDate('from', from) ?? { ...toDate, year: toDate.year - 1 };
   const range = { from: periodOfDate(window, fromDate), to: periodOfDate(window, toDate) };
   if (range.from > range.to) throw new ValidationError('from must not be after to', 'invalid_date');
   return range;

@@ -170,6 +170,8 @@ describe('functions', () => {
       );
       expect(res.statusCode).toBe(200);
       expect(res.body).toContain('uPlot');
+      // And the dashboard's own bundled code (shared/pages/browser), copied beside the handler.
+      expect(res.body).toContain('nps-admin-key');
     } finally {
       rmSync(isolated, { recursive: true, force: true });
     }

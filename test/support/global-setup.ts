@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { startDynamoDb } from '../../local/dynamodb.ts';
 import { freePort } from '../../local/ports.ts';
+import { buildBrowserScripts } from '../../scripts/build-browser.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -8,8 +9,12 @@ declare module 'vitest' {
   }
 }
 
-/** Starts DynamoDB Local once for all test files; stops it (and its Java process) at the end. */
+/**
+ * Once for all test files: bundles the pages' browser code (the dashboard serves it) and starts
+ * DynamoDB Local; stops it (and its Java process) at the end.
+ */
 export default async function setup(project: TestProject) {
+  buildBrowserScripts();
   const dynamo = await startDynamoDb({ port: await freePort() });
   project.provide('dynamoEndpoint', dynamo.endpoint);
   return async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
+import { adminRequest, inbox, type StoredEmail, surveyTokenOf } from '../../local/client.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.ts';
 
 /**
@@ -41,38 +42,19 @@ export const useLocalStack = (
   };
 };
 
-export interface StoredEmail {
-  messageId: string;
-  from: string;
-  destination: { to: string[] };
-  subject: string;
-  body: { html?: string; text?: string };
-  headers?: Array<{ name: string; value: string }>;
-}
+export type { StoredEmail } from '../../local/client.ts';
 
-export const sesEmails = async (stack: LocalStack): Promise<StoredEmail[]> => {
-  const res = await fetch(`${stack.sesUrl}/store`);
-  return ((await res.json()) as { emails: StoredEmail[] }).emails;
-};
+export const sesEmails = (stack: LocalStack): Promise<StoredEmail[]> => inbox(stack);
 
 /** The survey token in an email's links. */
 export const tokenOf = (email: StoredEmail): string => {
-  const m = email.body.text?.match(/\/s\/([^?\s]+)\?score=/);
-  if (!m?.[1]) throw new Error('no survey link in email');
-  return decodeURIComponent(m[1]);
+  const token = surveyTokenOf(email);
+  if (!token) throw new Error('no survey link in email');
+  return token;
 };
 
-export const adminFetch = async (stack: LocalStack, method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return {
-    status: res.status,
-    body: (await res.json()) as Record<string, unknown> & { error?: { code: string } },
-  };
-};
+export const adminFetch = (stack: LocalStack, method: string, path: string, body?: unknown) =>
+  adminRequest(stack, method, path, body);
 
 export const postAnswer = (stack: LocalStack, token: string, answer: unknown) =>
   fetch(`${stack.url}/s/${encodeURIComponent(token)}`, {
