@@ -2,7 +2,7 @@ import type { CustomerInput } from '#shared/api/inputs';
 import { adminApi, inbox, surveyLinkOf } from './client.ts';
 
 /** A small demo account: three tiers, three regions, three plans, three account managers. */
-export const DEMO_CUSTOMERS: CustomerInput[] = [
+const DEMO_CUSTOMERS: CustomerInput[] = [
   {
     id: 'c-northwind',
     email: 'dana@northwind.example',
@@ -90,7 +90,7 @@ export const DEMO_CUSTOMERS: CustomerInput[] = [
 ];
 
 /** Answers given on the customers' behalf so the dashboard has figures; the rest wait for you. */
-export const DEMO_ANSWERS: Record<string, { score: number; comment?: string }> = {
+const DEMO_ANSWERS: Record<string, { score: number; comment?: string }> = {
   'c-contoso': { score: 10, comment: 'Support is superb.' },
   'c-globex': { score: 9 },
   'c-initech': { score: 8, comment: 'Good, but reports are slow.' },

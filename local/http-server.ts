@@ -28,7 +28,7 @@ const compiled: CompiledRoute[] = ROUTES.map(({ routeKey, fn }) => {
 /** Like API Gateway: the `$default` route takes whatever no other route matches. */
 const defaultRoute: CompiledRoute = { ...DEFAULT_ROUTE, method: '*', pattern: /^/, params: [] };
 
-export const matchRoute = (method: string, path: string) => {
+const matchRoute = (method: string, path: string) => {
   for (const route of compiled) {
     if (route.method !== method) continue;
     const m = route.pattern.exec(path);
@@ -63,7 +63,7 @@ const isTextual = (contentType: string) =>
   /^(text\/|application\/(json|x-www-form-urlencoded|xml|[\w.+-]+\+json))/.test(contentType);
 
 /** An HTTP request as API Gateway (HTTP API, payload format 2.0) hands it to Lambda. */
-export const toApiGatewayEvent = (
+const toApiGatewayEvent = (
   req: IncomingMessage,
   url: URL,
   body: Buffer,

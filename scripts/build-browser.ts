@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 
-export const BROWSER_DIR = fileURLToPath(new URL('../shared/pages/browser/', import.meta.url));
+const BROWSER_DIR = fileURLToPath(new URL('../shared/pages/browser/', import.meta.url));
 export const BROWSER_SCRIPTS = ['dashboard'] as const;
 
 export const buildBrowserScripts = (): void => {

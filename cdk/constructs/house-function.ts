@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import type { FunctionName } from '#functions/routes';
 
 /** The repository root: entries, package.json (its `imports` aliases) and the lock file live there. */
-export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export type TableAccess = 'read' | 'write' | 'readWrite';
 

@@ -14,7 +14,6 @@ import { assertDeliverableUrl, publicOnlyLookup, UnsafeUrlError } from './url-sa
 const MAX_KEPT_ANSWER_BYTES = 1024;
 
 /** Attempts allowed: the first, plus one per configured retry delay. */
-export const maxAttempts = (): number => config().ALERT_RETRY_DELAYS.length + 1;
 
 /** When the next attempt may run after `attempts` failed ones; undefined once they are used up. */
 export const nextAttemptAt = (attempts: number, now: Date, random = Math.random): Date | undefined => {

@@ -8,7 +8,7 @@ import { deliverAlert } from './deliver.ts';
 import type { AlertType, DetractorAlert } from './payload.ts';
 
 /** The channels an owner is reached on: their webhook (generic, Slack or Teams) and/or email. */
-export const channelsOf = (owner: Owner): AlertChannel[] => [
+const channelsOf = (owner: Owner): AlertChannel[] => [
   ...(owner.webhookUrl && owner.webhookSecret ? (['webhook'] as const) : []),
   ...(owner.email ? (['email'] as const) : []),
 ];

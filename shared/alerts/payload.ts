@@ -53,7 +53,7 @@ export const segmentLine = (a: DetractorAlert) =>
 /** Slack's mrkdwn treats &, < and > as control characters; everything user-written is escaped. */
 const slackEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-export const slackMessage = (a: DetractorAlert) => ({
+const slackMessage = (a: DetractorAlert) => ({
   text: slackEscape(alertHeadline(a)),
   blocks: [
     { type: 'header', text: { type: 'plain_text', text: alertHeadline(a).slice(0, 150) } },
@@ -83,7 +83,7 @@ export const slackMessage = (a: DetractorAlert) => ({
 /** Adaptive Card text is Markdown: a customer's comment must not become links or formatting. */
 const teamsEscape = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!<>|~]/g, (c) => `\\${c}`);
 
-export const teamsMessage = (a: DetractorAlert) => ({
+const teamsMessage = (a: DetractorAlert) => ({
   type: 'message',
   attachments: [
     {

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { ValidationError } from '../errors.ts';
 import { type CustomerInput, customerInput } from './inputs.ts';
 
-export const MAX_CSV_ROWS = 5000;
+const MAX_CSV_ROWS = 5000;
 const FIXED_COLUMNS = new Set(['id', 'email', 'name', 'locale', 'ownerid', 'owner_id', 'owner']);
 
 /**

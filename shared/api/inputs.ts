@@ -73,7 +73,7 @@ export const campaignInput = z.object({
 });
 export type CampaignInput = z.infer<typeof campaignInput>;
 
-export const MAX_COMMENT_LENGTH = 2000;
+const MAX_COMMENT_LENGTH = 2000;
 
 /** Form posts carry strings, JSON carries numbers: both become an integer score or a 400. */
 export const surveyAnswerInput = z.object({

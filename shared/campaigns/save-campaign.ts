@@ -3,11 +3,11 @@ import type { CampaignInput } from '../api/inputs.ts';
 import { getCampaign, putCampaign } from '../store/campaigns.ts';
 import type { Campaign } from '../store/schemas.ts';
 
-export const DEFAULT_BRAND = 'our company';
+const DEFAULT_BRAND = 'our company';
 /** One survey per customer per 30 days across all campaigns, unless the campaign says otherwise. */
-export const DEFAULT_FATIGUE_DAYS = 30;
+const DEFAULT_FATIGUE_DAYS = 30;
 
-export const newCampaignId = (): string => `cmp_${randomBytes(6).toString('hex')}`;
+const newCampaignId = (): string => `cmp_${randomBytes(6).toString('hex')}`;
 
 /** Creates or replaces a campaign; a replaced one keeps its creation time. */
 export const saveCampaign = async (

@@ -15,7 +15,7 @@ const AT = /^(?:at\()?(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)\)?$/;
 const UNIT_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 
 /** A wall-clock time in a time zone, as an instant (two passes settle DST edges). */
-export const zonedTimeToInstant = (localIso: string, timeZone: string): Date => {
+const zonedTimeToInstant = (localIso: string, timeZone: string): Date => {
   const naive = Date.parse(`${localIso}${localIso.length === 16 ? ':00' : ''}Z`);
   if (Number.isNaN(naive)) throw new ValidationError(`not a date-time: ${localIso}`, 'invalid_schedule');
   let guess = naive - offsetAt(naive, timeZone);

@@ -17,7 +17,7 @@ import { caseNotes } from './lifecycle.ts';
  * never escalated — so however often the check runs, a case is escalated once. False when it was
  * not (acknowledged meanwhile, or escalated by an overlapping run).
  */
-export const escalateCase = async (c: Case, fallback: Owner | undefined, now: Date): Promise<boolean> => {
+const escalateCase = async (c: Case, fallback: Owner | undefined, now: Date): Promise<boolean> => {
   const [response, customer] = fallback
     ? await Promise.all([getResponse(c.inviteId), getCustomer(c.customerId)])
     : [undefined, undefined];

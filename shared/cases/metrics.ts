@@ -111,7 +111,7 @@ const groupBy = (cases: readonly Case[], keysOf: (c: Case) => string[]) => {
   return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
 };
 
-export const NO_OWNER = '(none)';
+const NO_OWNER = '(none)';
 
 export const caseMetrics = (cases: readonly Case[], now: Date) => ({
   overall: caseFigures(cases, now),

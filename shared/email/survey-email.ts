@@ -22,7 +22,7 @@ export interface RenderedEmail {
   unsubscribeUrl?: string;
 }
 
-export const scoreUrl = (publicUrl: string, token: string, score: number) =>
+const scoreUrl = (publicUrl: string, token: string, score: number) =>
   `${publicUrl}/s/${encodeURIComponent(token)}?score=${score}`;
 
 export const unsubscribeUrl = (publicUrl: string, token: string) =>

@@ -3,7 +3,7 @@ export type ScoreClass = 'promoter' | 'passive' | 'detractor';
 export const MIN_SCORE = 0;
 export const MAX_SCORE = 10;
 
-export const isScore = (value: unknown): value is number =>
+const isScore = (value: unknown): value is number =>
   Number.isInteger(value) && (value as number) >= MIN_SCORE && (value as number) <= MAX_SCORE;
 
 export const classify = (score: number): ScoreClass => {

@@ -7,7 +7,7 @@ export interface Page {
   csp: string;
 }
 
-export const newNonce = (): string => randomBytes(16).toString('base64');
+const newNonce = (): string => randomBytes(16).toString('base64');
 
 const STYLE = `
 body{margin:0;background:#f6f8fa;font:16px/1.5 system-ui,sans-serif;color:#1f2328}

@@ -15,7 +15,7 @@ export const addInto = (target: Delta, source: Readonly<Delta>, sign = 1): Delta
   return target;
 };
 
-export const isZero = (d: Delta): boolean => COUNTER_FIELDS.every((f) => d[f] === 0);
+const isZero = (d: Delta): boolean => COUNTER_FIELDS.every((f) => d[f] === 0);
 
 export const counterId = (k: { pk: string; sk: string }) => `${k.pk}\u0000${k.sk}`;
 
@@ -36,7 +36,7 @@ const deltaOfScore = (score: number, sign: 1 | -1): Readonly<Delta> => {
  * The counter items one response counts in: every segment of its snapshot, in the window periods
  * of its *first* answer (so an edit never moves it to another period).
  */
-export const counterKeysOf = (response: Response, timeZone: string): CounterKey[] => {
+const counterKeysOf = (response: Response, timeZone: string): CounterKey[] => {
   const date = localDate(new Date(response.firstAnsweredAt), timeZone);
   const periods = WINDOWS.map((w) => [w, periodOfDate(w, date)] as const);
   const keys: CounterKey[] = [];

@@ -22,7 +22,7 @@ export interface ReconcileReport {
 }
 
 /** Every counter recomputed from the raw answers — the ground truth the rollup must equal. */
-export const recomputeCounters = async (timeZone: string) => {
+const recomputeCounters = async (timeZone: string) => {
   const expected = new Map<string, { key: CounterKey; delta: Delta }>();
   let responses = 0;
   for await (const page of queryPages(responseModel.answered(undefined, undefined))) {

@@ -297,7 +297,7 @@ export const sevenPlusMarkModel = {
     partitionQuery(customerPartition(customerId), 'MARK#7+#', { consistent: true }),
 } as const;
 
-export const emailHash = (email: string): string =>
+const emailHash = (email: string): string =>
   createHash('sha256').update(email.trim().toLowerCase()).digest('base64url');
 
 /** Keyed by a hash, so an unsubscribe outlives the erasure of the address it protects. */

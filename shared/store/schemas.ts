@@ -54,7 +54,7 @@ export const campaignItem = z.object({
 });
 export type Campaign = z.infer<typeof campaignItem>;
 
-export const runStatus = z.enum(['pending', 'dispatching', 'sent']);
+const runStatus = z.enum(['pending', 'dispatching', 'sent']);
 export const runItem = z.object({
   campaignId: z.string(),
   runId: z.string(),
@@ -116,7 +116,7 @@ export type Response = z.infer<typeof responseItem>;
 
 export const caseStatus = z.enum(['open', 'acknowledged', 'contacted', 'resolved']);
 export type CaseStatus = z.infer<typeof caseStatus>;
-export const casePriority = z.enum(['high', 'normal']);
+const casePriority = z.enum(['high', 'normal']);
 export type CasePriority = z.infer<typeof casePriority>;
 export const caseItem = z.object({
   caseId: z.string(),
@@ -153,7 +153,7 @@ export const caseItem = z.object({
 });
 export type Case = z.infer<typeof caseItem>;
 
-export const routingRule = z.object({ segment: z.string(), ownerId: z.string() });
+const routingRule = z.object({ segment: z.string(), ownerId: z.string() });
 export type RoutingRule = z.infer<typeof routingRule>;
 export const routingItem = z.object({
   rules: z.array(routingRule).default([]),
@@ -161,8 +161,8 @@ export const routingItem = z.object({
 });
 export type Routing = z.infer<typeof routingItem>;
 
-export const alertStatus = z.enum(['pending', 'delivered', 'dead']);
-export const alertChannel = z.enum(['webhook', 'email']);
+const alertStatus = z.enum(['pending', 'delivered', 'dead']);
+const alertChannel = z.enum(['webhook', 'email']);
 export type AlertChannel = z.infer<typeof alertChannel>;
 export const alertItem = z.object({
   alertId: z.string(),

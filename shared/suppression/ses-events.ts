@@ -19,7 +19,7 @@ const sesEvent = z.discriminatedUnion('eventType', [
 ]);
 
 /** Addresses to suppress: permanent (hard) bounces and every complaint. Transient bounces are retried by SES. */
-export const suppressionsFrom = (message: unknown): Array<{ email: string; reason: string }> => {
+const suppressionsFrom = (message: unknown): Array<{ email: string; reason: string }> => {
   const type = (message as { eventType?: unknown } | null)?.eventType;
   if (type !== 'Bounce' && type !== 'Complaint') return [];
   const event = sesEvent.parse(message);

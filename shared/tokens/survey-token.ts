@@ -20,7 +20,7 @@ export const deriveInviteId = (key: string, campaignId: string, runId: string, c
     .subarray(0, 16)
     .toString('base64url');
 
-export const isInviteId = (value: string): boolean => ID_PATTERN.test(value);
+const isInviteId = (value: string): boolean => ID_PATTERN.test(value);
 
 const macOf = (key: string, inviteId: string, expiry: string): Buffer =>
   hmac(key, 'nps-loop/survey-token/v1', `${inviteId}.${expiry}`).subarray(0, MAC_BYTES);
