@@ -28,6 +28,10 @@ export const useLocalStack = (
       log: (line) => console.error(line),
       ...options,
     });
+    // aws-ses-v2-local keeps its emails in one store per process, shared by every stack a file
+    // starts: emptied for each new stack, so a test reads only the emails it sent itself.
+    const cleared = await fetch(`${holder.stack.sesUrl}/clear-store`, { method: 'POST' });
+    if (!cleared.ok) throw new Error(`local SES refused to clear its store: ${cleared.status}`);
   });
   after(async () => {
     const failures = holder.stack?.streamFailures ?? [];
