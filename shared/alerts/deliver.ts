@@ -1,13 +1,13 @@
 import { Webhook } from 'standardwebhooks';
 import { Agent, fetch } from 'undici';
 import { config } from '../config.ts';
-import { renderAlertEmail } from '../email/alert-email.ts';
 import { sendEmail } from '../email/send-email.ts';
 import { count, logger } from '../observability.ts';
 import { dueAlerts, leaseAlert, markAlertDelivered, markAlertFailed } from '../store/alerts.ts';
 import { disableOwnerWebhook, getOwner } from '../store/owners.ts';
 import type { Alert, Owner } from '../store/schemas.ts';
 import { mapLimit } from '../util/concurrency.ts';
+import { renderAlertEmail } from './alert-email.ts';
 import { bodyForStyle, type DetractorAlert } from './payload.ts';
 import { assertDeliverableUrl, publicOnlyLookup, UnsafeUrlError } from './url-safety.ts';
 

@@ -1,6 +1,6 @@
-import { alertHeadline, type DetractorAlert, segmentLine } from '../alerts/payload.ts';
-import { escapeHtml, singleLine } from './escape.ts';
-import type { RenderedEmail } from './survey-email.ts';
+import { escapeHtml, singleLine } from '../email/escape.ts';
+import type { RenderedEmail } from '../email/survey-email.ts';
+import { alertHeadline, type DetractorAlert, segmentLine } from './payload.ts';
 
 /** The detractor alert as an email to the account owner (an internal message: no unsubscribe). */
 export const renderAlertEmail = (alert: DetractorAlert): RenderedEmail => {
