@@ -1,17 +1,7 @@
 import { parseDayRange } from '../api/date-range.ts';
 import { listCases } from '../store/cases.ts';
 import type { Case, CaseStatus } from '../store/schemas.ts';
-
-/**
- * Nearest-rank percentile: the smallest observed value with at least p % of the values at or
- * below it. Always one of the observations, so small samples give exact, checkable figures.
- */
-export const percentile = (values: readonly number[], p: number): number | null => {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1] ?? null;
-};
+import { percentile } from '../util/stats.ts';
 
 const MINUTE = 60_000;
 const round1 = (x: number) => Math.round(x * 10) / 10;

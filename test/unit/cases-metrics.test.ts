@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { caseFigures, caseMetrics, caseSegments, percentile } from '../../shared/cases/metrics.ts';
+import { caseFigures, caseMetrics, caseSegments } from '../../shared/cases/metrics.ts';
 import type { Case } from '../../shared/store/schemas.ts';
+import { percentile } from '../../shared/util/stats.ts';
 
 const T = Date.parse('2026-01-05T09:00:00Z');
 const iso = (minutes: number) => new Date(T + minutes * 60_000).toISOString();
