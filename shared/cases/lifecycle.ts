@@ -1,6 +1,7 @@
 import type { AlertType } from '../alerts/payload.ts';
 import { ConflictError } from '../errors.ts';
 import { isDetractor } from '../nps/score.ts';
+import type { CaseTransition } from '../store/cases.ts';
 import type { Case, CaseStatus, Response } from '../store/schemas.ts';
 
 /**
@@ -42,18 +43,6 @@ export interface OwnerMove {
   status: 'acknowledged' | 'contacted' | 'resolved';
   note?: string | undefined;
   outcome?: string | undefined;
-}
-
-/** An owner's move, as the repository applies it: conditional on the status it was decided from. */
-export interface CaseTransition {
-  caseId: string;
-  from: CaseStatus;
-  to: CaseStatus;
-  at: Date;
-  note: CaseNote;
-  outcome?: string | undefined;
-  /** The case's SLA due time: its index position in the `to` status. */
-  slaDueAt: string;
 }
 
 /**

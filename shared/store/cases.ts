@@ -250,19 +250,23 @@ export const markCaseRecovered = async (caseId: string, byInviteId: string, now:
     ),
   );
 
-/**
- * Applies an owner's move (see shared/cases/lifecycle.ts) in one write, conditional on the status
- * it was decided from. Undefined when the case changed meanwhile.
- */
-export const applyCaseTransition = async (t: {
+/** An owner's move as decided (shared/cases/lifecycle.ts), to be written onto the case. */
+export interface CaseTransition {
   caseId: string;
   from: CaseStatus;
   to: CaseStatus;
   at: Date;
   note: CaseNote;
   outcome?: string | undefined;
+  /** The case's SLA due time: its index position in the `to` status. */
   slaDueAt: string;
-}): Promise<Case | undefined> => {
+}
+
+/**
+ * Applies an owner's move (see shared/cases/lifecycle.ts) in one write, conditional on the status
+ * it was decided from. Undefined when the case changed meanwhile.
+ */
+export const applyCaseTransition = async (t: CaseTransition): Promise<Case | undefined> => {
   // Back to the plain due-time key: an escalated case that leaves `open` needs no marker.
   const listed = caseModel.withStatus(t.to, t.slaDueAt, t.caseId);
   let updated: Case | undefined;
