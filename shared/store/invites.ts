@@ -109,7 +109,7 @@ export const leaseReminder = async (inviteId: string, now: Date, leaseMs = 120_0
         ConditionExpression:
           'gsi1pk = :remind AND attribute_not_exists(remindedAt) AND (attribute_not_exists(remindingUntil) OR remindingUntil < :now)',
         ExpressionAttributeValues: {
-          ':remind': inviteModel.remind(now.toISOString(), inviteId).gsi1pk,
+          ':remind': inviteModel.remindListing,
           ':until': new Date(now.getTime() + leaseMs).toISOString(),
           ':now': now.toISOString(),
         },

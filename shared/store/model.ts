@@ -47,6 +47,20 @@ export interface CustomerIndex {
   gsi2sk: string;
 }
 
+/** The byKind partitions that list items of one kind (cases list by status: `CASE#<status>`). */
+const LISTING = {
+  customer: 'CUSTOMER',
+  owner: 'OWNER',
+  campaign: 'CAMPAIGN',
+  scheduled: 'SCHEDULED',
+  openRun: 'RUN#open',
+  unsentInvite: 'INVITE#unsent',
+  remindInvite: 'INVITE#remind',
+  response: 'RESPONSE',
+  pendingAlert: 'ALERT#pending',
+  deadAlert: 'ALERT#dead',
+} as const;
+
 const mainTableName = (): string => config().TABLE_NAME;
 const aggregatesTableName = (): string => config().AGGREGATES_TABLE_NAME;
 
@@ -108,9 +122,9 @@ const customerIndex = (customerId: string, sort: string): CustomerIndex => ({
 export const customerModel = {
   kind: 'customer',
   key: (id: string): Key => ({ pk: customerPartition(id), sk: 'CUSTOMER' }),
-  listed: (id: string): KindIndex => ({ gsi1pk: 'CUSTOMER', gsi1sk: id }),
+  listed: (id: string): KindIndex => ({ gsi1pk: LISTING.customer, gsi1sk: id }),
   /** customer.all — every customer, in id order: audience selection. */
-  all: () => kindQuery('CUSTOMER'),
+  all: () => kindQuery(LISTING.customer),
   /** customer.related — the customer's invites, responses, cases and alerts: erasure. */
   related: (customerId: string): QueryCommandInput => ({
     TableName: mainTableName(),
@@ -138,9 +152,9 @@ export const surveySlotModel = {
 export const ownerModel = {
   kind: 'owner',
   key: (id: string): Key => ({ pk: `OWNER#${id}`, sk: 'OWNER' }),
-  listed: (id: string): KindIndex => ({ gsi1pk: 'OWNER', gsi1sk: id }),
+  listed: (id: string): KindIndex => ({ gsi1pk: LISTING.owner, gsi1sk: id }),
   /** owner.all */
-  all: () => kindQuery('OWNER'),
+  all: () => kindQuery(LISTING.owner),
 } as const;
 
 const campaignPartition = (id: string) => `CAMPAIGN#${id}`;
@@ -148,18 +162,18 @@ const campaignPartition = (id: string) => `CAMPAIGN#${id}`;
 export const campaignModel = {
   kind: 'campaign',
   key: (id: string): Key => ({ pk: campaignPartition(id), sk: 'CAMPAIGN' }),
-  listed: (id: string): KindIndex => ({ gsi1pk: 'CAMPAIGN', gsi1sk: id }),
+  listed: (id: string): KindIndex => ({ gsi1pk: LISTING.campaign, gsi1sk: id }),
 } as const;
 
 /** A campaign's next scheduled run: its own item, so the due-campaign query is one index range. */
 export const scheduleModel = {
   key: (campaignId: string): Key => ({ pk: campaignPartition(campaignId), sk: 'SCHEDULE' }),
   due: (nextRunAt: string, campaignId: string): KindIndex => ({
-    gsi1pk: 'SCHEDULED',
+    gsi1pk: LISTING.scheduled,
     gsi1sk: `${nextRunAt}#${campaignId}`,
   }),
   /** schedule.due — schedules whose next run is due by `now`, oldest first. */
-  dueBy: (now: Date, limit?: number) => kindQuery('SCHEDULED', { lte: dueBy(now) }, { limit }),
+  dueBy: (now: Date, limit?: number) => kindQuery(LISTING.scheduled, { lte: dueBy(now) }, { limit }),
 } as const;
 
 export const runModel = {
@@ -170,13 +184,13 @@ export const runModel = {
   }),
   /** Listed while not completed, by when the sweep should (re)start it. */
   open: (restartAt: Date, campaignId: string, runId: string): KindIndex => ({
-    gsi1pk: 'RUN#open',
+    gsi1pk: LISTING.openRun,
     gsi1sk: `${restartAt.toISOString()}#${campaignId}#${runId}`,
   }),
   /** run.ofCampaign — a campaign's runs, oldest first. */
   ofCampaign: (campaignId: string) => partitionQuery(campaignPartition(campaignId), 'RUN#'),
   /** run.open — open runs whose restart time has come: never started, or their dispatch died. */
-  openDue: (now: Date, limit?: number) => kindQuery('RUN#open', { lte: dueBy(now) }, { limit }),
+  openDue: (now: Date, limit?: number) => kindQuery(LISTING.openRun, { lte: dueBy(now) }, { limit }),
 } as const;
 
 export const inviteModel = {
@@ -184,21 +198,23 @@ export const inviteModel = {
   key: (inviteId: string): Key => ({ pk: `INVITE#${inviteId}`, sk: 'INVITE' }),
   /** Listed from its creation until SES has it. */
   unsent: (createdAt: string, inviteId: string): KindIndex => ({
-    gsi1pk: 'INVITE#unsent',
+    gsi1pk: LISTING.unsentInvite,
     gsi1sk: `${createdAt}#${inviteId}`,
   }),
+  /** The partition of invites waiting for their reminder (a condition checks an invite is there). */
+  remindListing: LISTING.remindInvite,
   /** Listed once sent, when its campaign asked for a reminder, by when the reminder is due. */
   remind: (dueAt: string, inviteId: string): KindIndex => ({
-    gsi1pk: 'INVITE#remind',
+    gsi1pk: LISTING.remindInvite,
     gsi1sk: `${dueAt}#${inviteId}`,
   }),
   ofCustomer: (customerId: string, createdAt: string): CustomerIndex =>
     customerIndex(customerId, `INVITE#${createdAt}`),
   /** invite.unsent — invites written before `cutoff` that never reached SES, oldest first. */
   unsentBefore: (cutoff: Date, limit?: number) =>
-    kindQuery('INVITE#unsent', { lt: cutoff.toISOString() }, { limit }),
+    kindQuery(LISTING.unsentInvite, { lt: cutoff.toISOString() }, { limit }),
   /** invite.remindDue — sent invites whose reminder is due by `now`, oldest first. */
-  remindDue: (now: Date, limit?: number) => kindQuery('INVITE#remind', { lte: dueBy(now) }, { limit }),
+  remindDue: (now: Date, limit?: number) => kindQuery(LISTING.remindInvite, { lte: dueBy(now) }, { limit }),
 } as const;
 
 /** The response item's sort key: the stream consumers filter on it. */
@@ -208,7 +224,7 @@ export const responseModel = {
   kind: 'response',
   key: (inviteId: string): Key => ({ pk: `INVITE#${inviteId}`, sk: RESPONSE_SORT_KEY }),
   listed: (respondedAt: string, inviteId: string): KindIndex => ({
-    gsi1pk: 'RESPONSE',
+    gsi1pk: LISTING.response,
     gsi1sk: `${respondedAt}#${inviteId}`,
   }),
   ofCustomer: (customerId: string, at: string, inviteId: string): CustomerIndex =>
@@ -220,7 +236,7 @@ export const responseModel = {
    */
   answered: (since: Date | undefined, until: Date | undefined) =>
     kindQuery(
-      'RESPONSE',
+      LISTING.response,
       { between: [since?.toISOString() ?? '0000', until?.toISOString() ?? '9999'] },
       { newestFirst: true },
     ),
@@ -260,17 +276,20 @@ export const alertModel = {
   kind: 'alert',
   key: (alertId: string): Key => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' }),
   pending: (nextAttemptAt: string, alertId: string): KindIndex => ({
-    gsi1pk: 'ALERT#pending',
+    gsi1pk: LISTING.pendingAlert,
     gsi1sk: `${nextAttemptAt}#${alertId}`,
   }),
-  dead: (at: string, alertId: string): KindIndex => ({ gsi1pk: 'ALERT#dead', gsi1sk: `${at}#${alertId}` }),
+  dead: (at: string, alertId: string): KindIndex => ({
+    gsi1pk: LISTING.deadAlert,
+    gsi1sk: `${at}#${alertId}`,
+  }),
   /** Listed under the customer so that erasure finds the personal data in the payload. */
   ofCustomer: (customerId: string, createdAt: string, alertId: string): CustomerIndex =>
     customerIndex(customerId, `ALERT#${createdAt}#${alertId}`),
   /** alert.due — alerts waiting for an attempt that is due by `now`, oldest first. */
-  due: (now: Date, limit?: number) => kindQuery('ALERT#pending', { lte: dueBy(now) }, { limit }),
+  due: (now: Date, limit?: number) => kindQuery(LISTING.pendingAlert, { lte: dueBy(now) }, { limit }),
   /** alert.dead — alerts given up on, newest first. */
-  allDead: () => kindQuery('ALERT#dead', undefined, { newestFirst: true }),
+  allDead: () => kindQuery(LISTING.deadAlert, undefined, { newestFirst: true }),
 } as const;
 
 /**
