@@ -134,6 +134,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       main: options.tableName ?? 'nps-loop',
       aggregates: options.aggregatesTableName ?? 'nps-loop-aggregates',
     };
+    const logLevel = (process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN').toUpperCase();
     Object.assign(process.env, {
       TABLE_NAME: tables.main,
       AGGREGATES_TABLE_NAME: tables.aggregates,
@@ -150,7 +151,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       LOCAL_MODE: 'true',
       TOKEN_KEY: secrets.tokenKey,
       ADMIN_KEY: adminKey,
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      POWERTOOLS_LOG_LEVEL: logLevel,
+      // The EMF metric lines are info: printed with the info lines (POWERTOOLS_LOG_LEVEL=INFO).
+      POWERTOOLS_METRICS_DISABLED:
+        process.env.POWERTOOLS_METRICS_DISABLED ?? String(!['DEBUG', 'INFO'].includes(logLevel)),
       ...options.extraEnv,
     });
     resetConfigForTests();

@@ -4,7 +4,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from './config.ts';
-import { tracer } from './observability.ts';
+import { tracer } from './tracing.ts';
 
 /**
  * One client per service, created on first use and reused for the life of the container.

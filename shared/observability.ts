@@ -3,20 +3,18 @@ import { search } from '@aws-lambda-powertools/logger/correlationId';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
+import { SERVICE, tracer } from './tracing.ts';
 
 /**
  * Observability the Powertools way, for every handler: structured logs with the Lambda context and
  * a correlation id, business metrics as CloudWatch EMF lines, and X-Ray traces of the handler and
- * of every AWS SDK call (the clients are captured in shared/clients.ts). Outside Lambda the tracer
+ * of every AWS SDK call (the clients are captured in shared/clients.ts with shared/tracing.ts). Outside Lambda the tracer
  * switches itself off and the EMF lines go to standard output like any other log line.
  *
  * Never log a survey token or an email address: log ids (invite, case, alert, customer) instead.
  */
-const SERVICE = 'nps-loop';
-
 /** A survey token (`<inviteId>.<expiry>.<mac>`, see shared/tokens) is the survey's credential. */
 const SURVEY_TOKEN = /[A-Za-z0-9_-]{22}\.[0-9a-z]{1,10}\.[A-Za-z0-9_-]{22}/g;
 const EMAIL_ADDRESS = /[^\s@<>()[\]"',;:]+@[^\s@<>()[\]"',;:]+\.[^\s@<>()[\]"',;:]+/g;
@@ -35,14 +33,20 @@ export const logger = new Logger({
   jsonReplacerFn: (_key, value) => (typeof value === 'string' ? redact(value) : value),
 });
 
-export const metrics = new Metrics({
-  namespace: 'NpsLoop',
-  serviceName: SERVICE,
-  // Most invocations record no business fact (a page view, an idle sweep): that is no warning.
-  logger: { ...console, warn: (message: string) => logger.debug(message) },
-});
-
-export const tracer = new Tracer({ serviceName: SERVICE, captureHTTPsRequests: false });
+let metricsInstance: Metrics | undefined;
+/**
+ * Created on first use, not at import: it reads its settings (POWERTOOLS_METRICS_DISABLED) then,
+ * which lets the local runtime set them before any handler runs.
+ */
+const metrics = (): Metrics => {
+  metricsInstance ??= new Metrics({
+    namespace: 'NpsLoop',
+    serviceName: SERVICE,
+    // Most invocations record no business fact (a page view, an idle sweep): that is no warning.
+    logger: { ...console, warn: (message: string) => logger.debug(message) },
+  });
+  return metricsInstance;
+};
 
 /** The business facts we count. */
 export type BusinessMetric =
@@ -57,12 +61,12 @@ export type BusinessMetric =
   | 'RollupBatchSize';
 
 export const count = (name: BusinessMetric, value = 1): void => {
-  if (value > 0) metrics.addMetric(name, MetricUnit.Count, value);
+  if (value > 0) metrics().addMetric(name, MetricUnit.Count, value);
 };
 
 /** How far behind the stream a consumer is: now minus the oldest record's creation time. */
 export const recordIteratorAge = (name: 'RollupIteratorAge', ageMs: number): void => {
-  metrics.addMetric(name, MetricUnit.Milliseconds, Math.max(0, Math.round(ageMs)));
+  metrics().addMetric(name, MetricUnit.Milliseconds, Math.max(0, Math.round(ageMs)));
 };
 
 /** Where each kind of event carries the id that ties its log lines together. */
@@ -80,5 +84,5 @@ export const CORRELATION = {
 export const observedHandler = <TEvent, TResult>(correlationIdPath?: string) =>
   middy<TEvent, TResult>({ timeoutEarlyInMillis: 0 })
     .use(injectLambdaContext(logger, { correlationIdPath, resetKeys: true }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(logMetrics(metrics(), { captureColdStartMetric: true }))
     .use(captureLambdaHandler(tracer, { captureResponse: false }));

@@ -2,7 +2,7 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { config } from './config.ts';
 import { ConfigError } from './errors.ts';
-import { tracer } from './observability.ts';
+import { tracer } from './tracing.ts';
 
 let provider: SecretsProvider | undefined;
 /** Created on first use (local runs never read Secrets Manager), its client traced like the others. */
