@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { signSurveyToken } from '../../shared/tokens/survey-token.ts';
 import { adminFetch, postAnswer, sesEmails, tokenOf, useLocalStack } from '../support/local-stack.ts';
 
@@ -12,8 +12,12 @@ const expectCleanError = async (res: Response, status: number, code?: string) =>
   if (code) expect(body.error.code).toBe(code);
 };
 
+/**
+ * Each test gets a fresh stack holding one sent, unanswered survey (beforeEach), so "nothing was
+ * written" and "counted once" hold whatever ran before it. Any test runs alone, in any order.
+ */
 describe('bad input gets a clear error and changes nothing', () => {
-  const stack = useLocalStack();
+  const stack = useLocalStack({ perTest: true });
   let token = '';
 
   const responsesWritten = async () => {
@@ -22,7 +26,12 @@ describe('bad input gets a clear error and changes nothing', () => {
     return (res.body.responses as unknown[]).length;
   };
 
-  beforeAll(async () => {
+  // One customer, one campaign sent to them: the survey token every test aims its bad input at.
+  beforeEach(async () => {
+    token = '';
+    // The local SES keeps one inbox per process, not per stack: empty it, so the email read below
+    // is this test's, signed with this stack's token key.
+    await fetch(`${stack().sesUrl}/clear-store`, { method: 'POST' });
     await adminFetch(stack(), 'POST', '/api/customers', [{ id: 'c1', email: 'c1@example.com' }]);
     await adminFetch(stack(), 'POST', '/api/campaigns', { id: 'cmp', name: 'Campaign' });
     await adminFetch(stack(), 'POST', '/api/campaigns/cmp/send');
@@ -65,14 +74,33 @@ describe('bad input gets a clear error and changes nothing', () => {
     expect(await responsesWritten()).toBe(0);
   });
 
-  it.each([
+  const BAD_SCORES: Array<[string, unknown]> = [
     ['above 10', { score: 11 }],
     ['below 0', { score: -1 }],
     ['a fraction', { score: 6.5 }],
     ['text', { score: 'nine' }],
     ['missing', { comment: 'no score' }],
     ['null', { score: null }],
-  ])('answers 400 for a score that is %s', async (_label, body) => {
+  ];
+
+  /** The rejected answers of the tests above, all aimed at this one invite, replayed in one go. */
+  const postRejectedAnswers = async () => {
+    const key = process.env.TOKEN_KEY ?? '';
+    const last = token.at(-1) === 'A' ? 'B' : 'A';
+    expect((await postAnswer(stack(), `${token.slice(0, -1)}${last}`, { score: 5 })).status).toBe(404);
+    const expired = signSurveyToken(key, token.split('.')[0] ?? '', new Date(Date.now() - 60_000));
+    expect((await postAnswer(stack(), expired, { score: 5 })).status).toBe(410);
+    for (const [, body] of BAD_SCORES) expect((await postAnswer(stack(), token, body)).status).toBe(400);
+    expect((await postAnswer(stack(), token, { score: 5, comment: 'x'.repeat(2001) })).status).toBe(400);
+    const malformed = await fetch(`${stack().url}/s/${token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"score": 5',
+    });
+    expect(malformed.status).toBe(400);
+  };
+
+  it.each(BAD_SCORES)('answers 400 for a score that is %s', async (_label, body) => {
     await expectCleanError(await postAnswer(stack(), token, body), 400, 'invalid_request');
     expect(await responsesWritten()).toBe(0);
   });
@@ -144,6 +172,8 @@ describe('bad input gets a clear error and changes nothing', () => {
   });
 
   it('records a valid answer after all that, and counts it once', async () => {
+    // "All that" is this test's own: every rejected answer first, then the valid one.
+    await postRejectedAnswers();
     expect((await postAnswer(stack(), token, { score: 6, comment: 'ok' })).status).toBe(200);
     expect(await responsesWritten()).toBe(1);
     const nps = await adminFetch(stack(), 'GET', '/api/nps?segment=all&window=all');

@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startWebhookReceiver, type WebhookReceiver } from '../../local/webhook-receiver.ts';
 import { deliverDueAlerts } from '../../shared/alerts/deliver.ts';
 import { restartStalledRuns, sendStaleInvites } from '../../shared/campaigns/dispatch.ts';
@@ -14,13 +14,23 @@ import { adminFetch, postAnswer, sesEmails, tokenOf, useLocalStack } from '../su
 
 const HOUR = 3_600_000;
 
+/**
+ * Each test starts on a fresh stack with a fresh flaky receiver (beforeEach), and replays the
+ * earlier steps it builds on — the CSV import, the weekly run that mails c1 and c2, c2's alerted
+ * answer — with the helpers below. Any test runs alone, in any order.
+ */
 describe('nothing is lost: schedules, sweeps, retries and poison records', () => {
-  const stack = useLocalStack({ expectStreamFailures: true });
+  const stack = useLocalStack({ expectStreamFailures: true, perTest: true });
   const secret = newWebhookSecret();
   let failuresLeft = 2;
   let receiver: WebhookReceiver;
 
-  beforeAll(async () => {
+  // The receiver fails its first two deliveries; a new one per test, so each test sees both fail.
+  beforeEach(async () => {
+    // The local SES keeps one inbox per process, not per stack: empty it, so each test finds and
+    // counts only its own survey emails.
+    await fetch(`${stack().sesUrl}/clear-store`, { method: 'POST' });
+    failuresLeft = 2;
     receiver = await startWebhookReceiver({
       secrets: { '/flaky': secret },
       respond: () => (failuresLeft-- > 0 ? 503 : 200),
@@ -32,11 +42,12 @@ describe('nothing is lost: schedules, sweeps, retries and poison records', () =>
       webhookSecret: secret,
     });
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await receiver.close();
   });
 
-  it('imports customers from CSV, every other column becoming a segment attribute', async () => {
+  /** Customers c1 (key, emea) and c2 (smb), both owned by flaky, imported from CSV. */
+  const importCustomers = async () => {
     const csv =
       'id,email,name,ownerId,tier,region\nc1,c1@example.com,"Doe, Jane",flaky,key,EMEA\nc2,c2@example.com,,flaky,smb,\n';
     const res = await fetch(`${stack().url}/api/customers/import`, {
@@ -44,6 +55,46 @@ describe('nothing is lost: schedules, sweeps, retries and poison records', () =>
       headers: { authorization: `Bearer ${stack().adminKey}`, 'content-type': 'text/csv' },
       body: csv,
     });
+    expect(res.status).toBe(200);
+    return res;
+  };
+
+  /** Campaign weekly, started once by the schedule tick when due: one survey email each to c1 and c2. */
+  const runWeekly = async () => {
+    const created = await adminFetch(stack(), 'POST', '/api/campaigns', {
+      id: 'weekly',
+      name: 'Weekly pulse',
+      schedule: { type: 'cron', expression: '0 9 * * 1', timezone: 'Europe/Paris' },
+      fatigueDays: 0,
+    });
+    expect(created.status).toBe(201);
+    const due = new Date(String(created.body.nextRunAt));
+    expect(await runDueSchedules(new Date(due.getTime() - 60_000))).toEqual([]);
+    const later = new Date(due.getTime() + 60_000);
+    expect(await runDueSchedules(later)).toHaveLength(1);
+    expect(await runDueSchedules(later)).toEqual([]);
+    await stack().settle();
+    return due;
+  };
+
+  /** c2 answers 1 with a comment; its alert fails twice, then is delivered by the retry sweeps. */
+  const c2DetractorAlerted = async () => {
+    const email = (await sesEmails(stack())).find((e) => e.destination.to.includes('c2@example.com'));
+    if (!email) throw new Error('no email for c2');
+    expect((await postAnswer(stack(), tokenOf(email), { score: 1, comment: 'Broken' })).status).toBe(200);
+    await stack().settle();
+    expect(receiver.received).toHaveLength(1); // first attempt answered 503
+    expect(await deliverDueAlerts(new Date())).toMatchObject({ delivered: 0, retrying: 0 }); // backoff not over
+    expect(await deliverDueAlerts(new Date(Date.now() + HOUR))).toMatchObject({ retrying: 1 });
+    expect(await deliverDueAlerts(new Date(Date.now() + 2 * HOUR))).toMatchObject({ delivered: 1 });
+    expect(await deliverDueAlerts(new Date(Date.now() + 48 * HOUR))).toMatchObject({
+      delivered: 0,
+      retrying: 0,
+    });
+  };
+
+  it('imports customers from CSV, every other column becoming a segment attribute', async () => {
+    const res = await importCustomers();
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ upserted: 2 });
     const c1 = await adminFetch(stack(), 'GET', '/api/customers/c1');
@@ -70,19 +121,8 @@ describe('nothing is lost: schedules, sweeps, retries and poison records', () =>
   });
 
   it('starts a scheduled run once when it is due, however often the tick runs', async () => {
-    const created = await adminFetch(stack(), 'POST', '/api/campaigns', {
-      id: 'weekly',
-      name: 'Weekly pulse',
-      schedule: { type: 'cron', expression: '0 9 * * 1', timezone: 'Europe/Paris' },
-      fatigueDays: 0,
-    });
-    expect(created.status).toBe(201);
-    const due = new Date(String(created.body.nextRunAt));
-    expect(await runDueSchedules(new Date(due.getTime() - 60_000))).toEqual([]);
-    const later = new Date(due.getTime() + 60_000);
-    expect(await runDueSchedules(later)).toHaveLength(1);
-    expect(await runDueSchedules(later)).toEqual([]);
-    await stack().settle();
+    await importCustomers(); // the run's audience: c1 and c2
+    const due = await runWeekly();
     const campaign = await adminFetch(stack(), 'GET', '/api/campaigns/weekly');
     expect(campaign.body.runs).toEqual([
       expect.objectContaining({ trigger: 'schedule', status: 'sent', sent: 2 }),
@@ -91,6 +131,7 @@ describe('nothing is lost: schedules, sweeps, retries and poison records', () =>
   });
 
   it('starts a run once when overlapping ticks race for it, and restarts a run whose start was lost', async () => {
+    await importCustomers(); // each run mails c1 and c2
     const created = await adminFetch(stack(), 'POST', '/api/campaigns', {
       id: 'daily',
       name: 'Daily pulse',
@@ -124,6 +165,9 @@ describe('nothing is lost: schedules, sweeps, retries and poison records', () =>
   });
 
   it('sends an invite that a crashed dispatch wrote but never handed to SES', async () => {
+    // The crashed invite's campaign and customer, next to invites that were sent and must stay so.
+    await importCustomers();
+    await runWeekly();
     const before = (await sesEmails(stack())).length;
     await putInviteOnce({
       inviteId: 'CrashedDispatchInvite0',
@@ -145,18 +189,10 @@ describe('nothing is lost: schedules, sweeps, retries and poison records', () =>
   });
 
   it('retries a failing webhook with backoff until it is delivered, exactly once', async () => {
-    const email = (await sesEmails(stack())).find((e) => e.destination.to.includes('c2@example.com'));
-    if (!email) throw new Error('no email for c2');
-    expect((await postAnswer(stack(), tokenOf(email), { score: 1, comment: 'Broken' })).status).toBe(200);
-    await stack().settle();
-    expect(receiver.received).toHaveLength(1); // first attempt answered 503
-    expect(await deliverDueAlerts(new Date())).toMatchObject({ delivered: 0, retrying: 0 }); // backoff not over
-    expect(await deliverDueAlerts(new Date(Date.now() + HOUR))).toMatchObject({ retrying: 1 });
-    expect(await deliverDueAlerts(new Date(Date.now() + 2 * HOUR))).toMatchObject({ delivered: 1 });
-    expect(await deliverDueAlerts(new Date(Date.now() + 48 * HOUR))).toMatchObject({
-      delivered: 0,
-      retrying: 0,
-    });
+    // c2, owned by the flaky receiver, gets a survey email from the weekly run.
+    await importCustomers();
+    await runWeekly();
+    await c2DetractorAlerted();
     expect(receiver.received).toHaveLength(3);
     const ids = new Set(receiver.received.map((h) => h.headers['webhook-id']));
     expect(ids.size).toBe(1); // the same message each time, so the receiver can deduplicate
@@ -164,6 +200,10 @@ describe('nothing is lost: schedules, sweeps, retries and poison records', () =>
   });
 
   it('reports a poison stream record, gives up on it after bounded retries, and counts its neighbours once', async () => {
+    // The story so far: c1 and c2 mailed by the weekly run, c2's detractor answer counted and alerted.
+    await importCustomers();
+    await runWeekly();
+    await c2DetractorAlerted();
     const emails = await sesEmails(stack());
     const c1 = emails.find((e) => e.destination.to.includes('c1@example.com'));
     if (!c1) throw new Error('no email for c1');

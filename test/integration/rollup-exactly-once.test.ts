@@ -1,6 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { type Clients, getClients, setClientsForTests } from '../../shared/clients.ts';
 import { reconcile } from '../../shared/rollup/reconcile.ts';
 import { rollupBatch } from '../../shared/rollup/rollup-batch.ts';
@@ -63,12 +63,21 @@ const withCrash = async (allowed: number, fn: () => Promise<unknown>) => {
   }
 };
 
+/**
+ * Each test starts on its own empty tables and stream, and replays the earlier steps whose data
+ * its own assertions count (70 answers before the crash and erasure checks, answers to edit
+ * before the edit check) with the helpers below. Any test runs alone, in any order.
+ */
 describe('exactly-once rollup under retries, duplicates, crashes and erasure', () => {
   // No rollup consumer runs here: each test plays Lambda's event source mapping itself.
-  const stack = useLocalStack({ streamConsumers: [] });
+  const stack = useLocalStack({ streamConsumers: [], perTest: true });
+  // How far into the current test's stream the rollup has been handed records (a fresh stream each test).
   let consumed = 0;
+  beforeEach(() => {
+    consumed = 0;
+  });
 
-  /** The stream records not yet handed to the rollup by earlier tests. */
+  /** The stream records not yet handed to the rollup by earlier steps of this test. */
   const newRecords = async () => {
     const shards = await readStream(stack());
     expect(shards).toHaveLength(1);
@@ -84,10 +93,57 @@ describe('exactly-once rollup under retries, duplicates, crashes and erasure', (
     return report;
   };
 
-  it('writes each counter item once per batch, however many answers touch it', async () => {
+  /** Answers 0–39, scores 0–10 over every segment, rolled up in one batch. */
+  const answerForty = async () => {
     for (let n = 0; n < 40; n++) await recordAnswer(invite(n), snapshot(n), { score: n % 11 });
     const { shardId, records } = await newRecords();
-    const { stats, batchItemFailures } = await rollupBatch(records, shardId, TZ);
+    return rollupBatch(records, shardId, TZ);
+  };
+
+  /** Answers 40–49, all promoters, their batch delivered twice; returns the second delivery. */
+  const answerTenDeliveredTwice = async () => {
+    for (let n = 40; n < 50; n++) await recordAnswer(invite(n), snapshot(n), { score: 10 });
+    const { shardId, records } = await newRecords();
+    await rollupBatch(records, shardId, TZ);
+    return rollupBatch(records, shardId, TZ);
+  };
+
+  /**
+   * Answers 50–69, all detractors, whose batch crashes part-way and is then retried the way Lambda
+   * does; returns the reconcile report taken right after the crash.
+   */
+  const answerTwentyThroughACrash = async () => {
+    for (let n = 50; n < 70; n++) await recordAnswer(invite(n), snapshot(n), { score: 3 });
+    const { shardId, records } = await newRecords();
+    await withCrash(9, () => rollupBatch(records, shardId, TZ));
+    const afterCrash = await reconcile(TZ);
+    // Lambda bisects: first half, then the second half, then the whole batch arrives again.
+    await withCrash(4, () => rollupBatch(records.slice(0, 10), shardId, TZ));
+    await rollupBatch(records.slice(0, 10), shardId, TZ);
+    await rollupBatch(records.slice(10), shardId, TZ);
+    await rollupBatch(records, shardId, TZ);
+    return afterCrash;
+  };
+
+  /** The 70 answers of the three steps above, counted exactly. */
+  const answerSeventy = async () => {
+    await answerForty();
+    await answerTenDeliveredTwice();
+    await answerTwentyThroughACrash();
+  };
+
+  /** Invite 1 (answered 1) edited to 0, then a late comment on it; invite 2 (answered 2) edited to 9. */
+  const editAndComment = async () => {
+    await recordAnswer(invite(1), snapshot(1), { score: 0 });
+    await recordAnswer(invite(1), snapshot(1), { score: 0, comment: 'worse than I said' });
+    await recordAnswer(invite(2), snapshot(2), { score: 9 });
+    const { shardId, records } = await newRecords();
+    expect(records).toHaveLength(3);
+    await rollupBatch(records, shardId, TZ);
+  };
+
+  it('writes each counter item once per batch, however many answers touch it', async () => {
+    const { stats, batchItemFailures } = await answerForty();
     expect(batchItemFailures).toEqual([]);
     // all + 3 tiers + 3 regions + 4 owners + 2 campaigns = 13 segments × 5 windows (one day).
     expect(stats.items).toBe(65);
@@ -97,40 +153,32 @@ describe('exactly-once rollup under retries, duplicates, crashes and erasure', (
   });
 
   it('counts a batch delivered twice once', async () => {
-    for (let n = 40; n < 50; n++) await recordAnswer(invite(n), snapshot(n), { score: 10 });
-    const { shardId, records } = await newRecords();
-    await rollupBatch(records, shardId, TZ);
-    const again = await rollupBatch(records, shardId, TZ);
+    const again = await answerTenDeliveredTwice();
     expect(again.stats.writes).toBe(again.stats.items); // each a refused conditional write, nothing added
     await expectExact();
   });
 
   it('recovers from a crash after part of a batch was applied, whatever the retry looks like', async () => {
-    for (let n = 50; n < 70; n++) await recordAnswer(invite(n), snapshot(n), { score: 3 });
-    const { shardId, records } = await newRecords();
-    await withCrash(9, () => rollupBatch(records, shardId, TZ));
-    let report = await reconcile(TZ);
-    expect(report.totalDrift).toBeGreaterThan(0); // the crash really left the counters half-done
-    // Lambda bisects: first half, then the second half, then the whole batch arrives again.
-    await withCrash(4, () => rollupBatch(records.slice(0, 10), shardId, TZ));
-    await rollupBatch(records.slice(0, 10), shardId, TZ);
-    await rollupBatch(records.slice(10), shardId, TZ);
-    await rollupBatch(records, shardId, TZ);
-    report = await expectExact();
+    // The 50 answers counted before this batch, so the total below includes them.
+    await answerForty();
+    await answerTenDeliveredTwice();
+    const afterCrash = await answerTwentyThroughACrash();
+    expect(afterCrash.totalDrift).toBeGreaterThan(0); // the crash really left the counters half-done
+    const report = await expectExact();
     expect(report.responses).toBe(70);
   });
 
   it('applies score edits and ignores late comments', async () => {
-    await recordAnswer(invite(1), snapshot(1), { score: 0 });
-    await recordAnswer(invite(1), snapshot(1), { score: 0, comment: 'worse than I said' });
-    await recordAnswer(invite(2), snapshot(2), { score: 9 });
-    const { shardId, records } = await newRecords();
-    expect(records).toHaveLength(3);
-    await rollupBatch(records, shardId, TZ);
+    // Invites 1 and 2 answered and counted first, so these are edits, not first answers.
+    await answerForty();
+    await editAndComment();
     await expectExact();
   });
 
   it('drops erased answers from every aggregate, and never counts a TTL expiry as an erasure', async () => {
+    // The story so far: 70 answers counted exactly, two of them edited.
+    await answerSeventy();
+    await editAndComment();
     await eraseCustomer('cust-3');
     const { shardId, records } = await newRecords();
     expect(records.every((r) => r.eventName === 'REMOVE')).toBe(true);
