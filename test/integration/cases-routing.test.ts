@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startWebhookReceiver, type WebhookReceiver } from '../../local/webhook-receiver.ts';
 import { newWebhookSecret } from '../../shared/owners/save-owner.ts';
 import {
@@ -24,13 +24,20 @@ interface CaseView {
   attributes?: Record<string, string>;
 }
 
+/**
+ * Routing as one story — rules saved, campaign c1 answered by six detractors, the rules changed —
+ * told afresh for every test: each starts on its own empty stack and webhook receiver with the four
+ * owners, replays the steps before its own with the helpers below, and checks only its own step.
+ */
 describe('detractor cases are routed, prioritized and given an SLA', () => {
-  const stack = useLocalStack({ extraEnv: { DEFAULT_OWNER_ID: 'fallback' } });
+  const stack = useLocalStack({ extraEnv: { DEFAULT_OWNER_ID: 'fallback' }, perTest: true });
   const secrets = Object.fromEntries(OWNERS.map((id) => [`/${id}`, newWebhookSecret()]));
   let receiver: WebhookReceiver;
   let emails: Map<string, StoredEmail>;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
+    emails = new Map(); // filled by routeC1 from this test's own emails
+    // The owners' webhooks point at this test's own receiver: its deliveries are this test's only.
     receiver = await startWebhookReceiver({ secrets });
     for (const id of OWNERS) {
       const res = await adminFetch(stack(), 'POST', '/api/owners', {
@@ -42,46 +49,22 @@ describe('detractor cases are routed, prioritized and given an SLA', () => {
       expect(res.status).toBe(200);
     }
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await receiver.close();
   });
 
-  it('refuses routing rules naming unknown owners or malformed segments, and keeps nothing of them', async () => {
-    const unknown = await adminFetch(stack(), 'PUT', '/api/routing', {
-      rules: [{ segment: 'tier:key', ownerId: 'nobody' }],
-    });
-    expect(unknown.status).toBe(400);
-    expect(unknown.body.error?.code).toBe('unknown_owner');
-    for (const segment of ['tier', 'owner:alice', 'tier: key']) {
-      const bad = await adminFetch(stack(), 'PUT', '/api/routing', {
-        rules: [{ segment, ownerId: 'alice' }],
-      });
-      expect(bad.status, segment).toBe(400);
-    }
-    expect((await adminFetch(stack(), 'PUT', '/api/routing', { rules: 'tier:key' })).status).toBe(400);
-    const stored = await adminFetch(stack(), 'GET', '/api/routing');
-    expect(stored.body).toEqual({ rules: [], updatedAt: null });
-  });
-
-  it('saves the ordered rules and reads them back', async () => {
-    const saved = await adminFetch(stack(), 'PUT', '/api/routing', {
+  /** The ordered rules: key accounts first, then the EMEA team. */
+  const saveRules = () =>
+    adminFetch(stack(), 'PUT', '/api/routing', {
       rules: [
         { segment: 'Tier:Key', ownerId: 'key-accounts' },
         { segment: 'region:emea', ownerId: 'emea-team' },
       ],
     });
-    expect(saved.status).toBe(200);
-    const stored = await adminFetch(stack(), 'GET', '/api/routing');
-    expect(stored.body).toEqual({
-      rules: [
-        { segment: 'tier:key', ownerId: 'key-accounts' },
-        { segment: 'region:emea', ownerId: 'emea-team' },
-      ],
-      updatedAt: expect.any(String),
-    });
-  });
 
-  it('routes by the customer owner, then the first matching rule, then the default owner', async () => {
+  /** The rules saved; six customers, one per routing path; c1 sent, and every one of them answers 2. */
+  const routeC1 = async () => {
+    expect((await saveRules()).status).toBe(200);
     await adminFetch(stack(), 'POST', '/api/customers', [
       // Own owner wins over a matching rule.
       { id: 'own', email: 'own@example.com', ownerId: 'alice', attributes: { tier: 'key', region: 'emea' } },
@@ -109,6 +92,40 @@ describe('detractor cases are routed, prioritized and given an SLA', () => {
       expect(res.status).toBe(200);
     }
     await stack().settle();
+  };
+
+  it('refuses routing rules naming unknown owners or malformed segments, and keeps nothing of them', async () => {
+    const unknown = await adminFetch(stack(), 'PUT', '/api/routing', {
+      rules: [{ segment: 'tier:key', ownerId: 'nobody' }],
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error?.code).toBe('unknown_owner');
+    for (const segment of ['tier', 'owner:alice', 'tier: key']) {
+      const bad = await adminFetch(stack(), 'PUT', '/api/routing', {
+        rules: [{ segment, ownerId: 'alice' }],
+      });
+      expect(bad.status, segment).toBe(400);
+    }
+    expect((await adminFetch(stack(), 'PUT', '/api/routing', { rules: 'tier:key' })).status).toBe(400);
+    const stored = await adminFetch(stack(), 'GET', '/api/routing');
+    expect(stored.body).toEqual({ rules: [], updatedAt: null });
+  });
+
+  it('saves the ordered rules and reads them back', async () => {
+    const saved = await saveRules();
+    expect(saved.status).toBe(200);
+    const stored = await adminFetch(stack(), 'GET', '/api/routing');
+    expect(stored.body).toEqual({
+      rules: [
+        { segment: 'tier:key', ownerId: 'key-accounts' },
+        { segment: 'region:emea', ownerId: 'emea-team' },
+      ],
+      updatedAt: expect.any(String),
+    });
+  });
+
+  it('routes by the customer owner, then the first matching rule, then the default owner', async () => {
+    await routeC1();
 
     const cases = (await adminFetch(stack(), 'GET', '/api/cases')).body.cases as CaseView[];
     const byCustomer = Object.fromEntries(cases.map((c) => [c.customerId, c]));
@@ -137,6 +154,7 @@ describe('detractor cases are routed, prioritized and given an SLA', () => {
   });
 
   it('gives key customers high priority and the 24 h SLA, everyone else normal priority and 72 h', async () => {
+    await routeC1();
     const cases = (await adminFetch(stack(), 'GET', '/api/cases')).body.cases as CaseView[];
     expect(cases).toHaveLength(6);
     for (const c of cases) {
@@ -147,6 +165,7 @@ describe('detractor cases are routed, prioritized and given an SLA', () => {
   });
 
   it('keeps the owner a case was opened for when the rules change before the next update', async () => {
+    await routeC1();
     await adminFetch(stack(), 'PUT', '/api/routing', { rules: [{ segment: 'all', ownerId: 'emea-team' }] });
     const before = receiver.received.length;
     const res = await postAnswer(stack(), tokenOf(emails.get('key@example.com') as StoredEmail), {

@@ -21,8 +21,65 @@ const CUSTOMERS = ['answers', 'silent', 'leaves', 'other'].map((id) => ({
 
 const to = (email: StoredEmail) => email.destination.to[0] ?? '';
 
+/**
+ * Reminders as one story — campaign r sent and reminded, then plain sent, then paged — told afresh
+ * for every test: each starts on its own empty stack, replays the steps before its own with the
+ * helpers below, and checks only its own step. Any test runs alone, in any order.
+ */
 describe('campaign reminders', () => {
-  const stack = useLocalStack();
+  const stack = useLocalStack({ perTest: true });
+
+  /** The four customers and campaign r (remind after 3 days) sent to them: the survey emails. */
+  const sendR = async () => {
+    expect((await adminFetch(stack(), 'POST', '/api/customers', CUSTOMERS)).status).toBe(200);
+    await adminFetch(stack(), 'POST', '/api/campaigns', {
+      id: 'r',
+      name: 'R',
+      brand: 'Acme',
+      reminderDays: 3,
+    });
+    await adminFetch(stack(), 'POST', '/api/campaigns/r/send');
+    await stack().settle();
+    const sent = new Map((await sesEmails(stack())).map((e) => [to(e), e]));
+    expect(sent.size).toBe(4);
+    return sent;
+  };
+
+  /** One answers, one unsubscribes in one click; the other two stay silent. */
+  const answerAndUnsubscribe = async (sent: Map<string, StoredEmail>) => {
+    const answered = tokenOf(sent.get('answers@example.com') as StoredEmail);
+    expect((await postAnswer(stack(), answered, { score: 8 })).status).toBe(200);
+    const leaving = tokenOf(sent.get('leaves@example.com') as StoredEmail);
+    const unsub = await fetch(`${stack().url}/u/${leaving}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(unsub.status).toBe(200);
+  };
+
+  /** Campaign r's whole reminder step: sent, answered, the sweep 3 days on, silent answers it. */
+  const remindR = async () => {
+    await answerAndUnsubscribe(await sendR());
+    const later = new Date(Date.now() + 3 * DAY + 60_000);
+    expect(await sendDueReminders(later)).toEqual({ sent: 2, skipped: 2, failed: 0 });
+    const silent = (await sesEmails(stack()))
+      .slice(4)
+      .find((e) => to(e) === 'silent@example.com') as StoredEmail;
+    expect((await postAnswer(stack(), tokenOf(silent), { score: 10 })).status).toBe(200);
+  };
+
+  /** Campaign plain (no reminder rule) sent to everyone not unsubscribed, and a sweep long after. */
+  const sendPlain = async () => {
+    await adminFetch(stack(), 'POST', '/api/campaigns', { id: 'plain', name: 'Plain', fatigueDays: 0 });
+    await adminFetch(stack(), 'POST', '/api/campaigns/plain/send');
+    await stack().settle();
+    expect(await sendDueReminders(new Date(Date.now() + 60 * DAY))).toEqual({
+      sent: 0,
+      skipped: 0,
+      failed: 0,
+    });
+  };
 
   it('refuses a reminder that would come after the survey link expired', async () => {
     // Links live 30 days; a reminder on day 29 would have less than a day left.
@@ -37,28 +94,9 @@ describe('campaign reminders', () => {
   });
 
   it('reminds only those who have not answered, once, with the same link, after the set days', async () => {
-    expect((await adminFetch(stack(), 'POST', '/api/customers', CUSTOMERS)).status).toBe(200);
-    await adminFetch(stack(), 'POST', '/api/campaigns', {
-      id: 'r',
-      name: 'R',
-      brand: 'Acme',
-      reminderDays: 3,
-    });
-    await adminFetch(stack(), 'POST', '/api/campaigns/r/send');
-    await stack().settle();
-    const sent = new Map((await sesEmails(stack())).map((e) => [to(e), e]));
-    expect(sent.size).toBe(4);
-
+    const sent = await sendR();
     // One answers, one unsubscribes; the other two stay silent.
-    const answered = tokenOf(sent.get('answers@example.com') as StoredEmail);
-    expect((await postAnswer(stack(), answered, { score: 8 })).status).toBe(200);
-    const leaving = tokenOf(sent.get('leaves@example.com') as StoredEmail);
-    const unsub = await fetch(`${stack().url}/u/${leaving}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'List-Unsubscribe=One-Click',
-    });
-    expect(unsub.status).toBe(200);
+    await answerAndUnsubscribe(sent);
 
     // Not yet due: nothing goes out.
     expect(await sendDueReminders(new Date(Date.now() + 2 * DAY))).toEqual({
@@ -91,6 +129,7 @@ describe('campaign reminders', () => {
   });
 
   it('sends no reminder for a campaign without the rule', async () => {
+    await remindR();
     const before = (await sesEmails(stack())).length;
     await adminFetch(stack(), 'POST', '/api/campaigns', { id: 'plain', name: 'Plain', fatigueDays: 0 });
     await adminFetch(stack(), 'POST', '/api/campaigns/plain/send');
@@ -104,6 +143,8 @@ describe('campaign reminders', () => {
   });
 
   it('pages through many due reminders, retries a failed send later and gives up after five', async () => {
+    await remindR();
+    await sendPlain();
     const many = ['p1', 'p2', 'p3', 'p4', 'p5'].map((id) => ({ id, email: `${id}@example.com` }));
     await adminFetch(stack(), 'POST', '/api/customers', many);
     await adminFetch(stack(), 'POST', '/api/campaigns', {
