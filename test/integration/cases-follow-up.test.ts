@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Case } from '../../shared/store/schemas.ts';
 import {
   adminFetch,
@@ -9,10 +9,15 @@ import {
   useLocalStack,
 } from '../support/local-stack.ts';
 
+/**
+ * Every test starts on its own empty stack with four answered detractor cases (beforeEach), and
+ * replays any earlier step it builds on with the helpers below: any test runs alone, in any order.
+ */
 describe('telling the customer what was done: the follow-up email', () => {
-  const stack = useLocalStack();
-  const surveys = new Map<string, StoredEmail>();
-  const caseIds = new Map<string, string>();
+  const stack = useLocalStack({ perTest: true });
+  // Survey emails (by message id) and each customer's case, for this test's stack only.
+  let surveys: Map<string, StoredEmail>;
+  let caseIds: Map<string, string>;
 
   const resolve = async (customerId: string, outcome: string) => {
     const res = await adminFetch(stack(), 'PATCH', `/api/cases/${caseIds.get(customerId)}`, {
@@ -26,7 +31,11 @@ describe('telling the customer what was done: the follow-up email', () => {
   const mailTo = async (address: string) =>
     (await sesEmails(stack())).filter((e) => e.destination.to.includes(address) && !surveys.has(e.messageId));
 
-  beforeAll(async () => {
+  beforeEach(async () => {
+    surveys = new Map();
+    caseIds = new Map();
+    // The local SES keeps one inbox per process, not per stack: empty it of earlier tests' mail.
+    expect((await fetch(`${stack().sesUrl}/clear-store`, { method: 'POST' })).status).toBe(200);
     await adminFetch(stack(), 'POST', '/api/owners', { id: 'alice', name: 'Alice' });
     await adminFetch(stack(), 'POST', '/api/customers', [
       { id: 'de1', email: 'de1@example.com', name: '<b>Dora</b> & Söhne', locale: 'de', ownerId: 'alice' },
@@ -62,6 +71,12 @@ describe('telling the customer what was done: the follow-up email', () => {
     expect(caseIds.size).toBe(4);
   });
 
+  /** de1's case resolved with an outcome, and the follow-up sent. */
+  const resolveAndFollowUpDe1 = async () => {
+    await resolve('de1', 'Wir haben Ihnen 20 % <Rabatt> gutgeschrieben.');
+    return followUp('de1');
+  };
+
   it('refuses a follow-up before the case is resolved, and for an unknown case', async () => {
     const res = await followUp('de1');
     expect(res.status).toBe(409);
@@ -71,8 +86,7 @@ describe('telling the customer what was done: the follow-up email', () => {
   });
 
   it('sends one localized, escaped email with the outcome, and records it on the case', async () => {
-    await resolve('de1', 'Wir haben Ihnen 20 % <Rabatt> gutgeschrieben.');
-    const res = await followUp('de1');
+    const res = await resolveAndFollowUpDe1();
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       status: 'resolved',
@@ -104,6 +118,7 @@ describe('telling the customer what was done: the follow-up email', () => {
   });
 
   it('refuses a second follow-up of the same case and sends nothing more', async () => {
+    expect((await resolveAndFollowUpDe1()).status).toBe(200);
     const again = await followUp('de1', { message: 'One more time' });
     expect(again.status).toBe(409);
     expect(again.body.error?.code).toBe('follow_up_already_sent');

@@ -1,5 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { invoke } from '../../local/lambda.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../local/webhook-receiver.ts';
 import { escalateOverdueCases } from '../../shared/cases/escalate.ts';
@@ -18,11 +18,17 @@ interface AlertPayload {
   customer: { id: string };
 }
 
+/**
+ * One case story — spring detractors, workflow, escalation, an autumn survey, a stream replay —
+ * told afresh for every test: each starts on its own empty stack and webhook receiver, replays the
+ * steps before its own with the helpers below, and checks only its own step. Any test runs alone,
+ * in any order.
+ */
 describe('a case from detractor answer to recovery: raise, workflow, escalation, recovery', () => {
-  const stack = useLocalStack({ extraEnv: { ESCALATION_OWNER_ID: 'duty' } });
+  const stack = useLocalStack({ extraEnv: { ESCALATION_OWNER_ID: 'duty' }, perTest: true });
   const secrets = { '/alice': newWebhookSecret(), '/duty': newWebhookSecret() };
   let receiver: WebhookReceiver;
-  const tokens = new Map<string, string>();
+  let tokens: Map<string, string>;
 
   const cases = async () => (await adminFetch(stack(), 'GET', '/api/cases')).body.cases as Case[];
   /** The customer's first case. */
@@ -49,7 +55,11 @@ describe('a case from detractor answer to recovery: raise, workflow, escalation,
     expect((await postAnswer(stack(), token, body)).status).toBe(200);
   };
 
-  beforeAll(async () => {
+  // Every test starts from the spring survey: three detractors, so three open cases for alice.
+  beforeEach(async () => {
+    tokens = new Map();
+    // The local SES keeps one inbox per process, not per stack: empty it of earlier tests' mail.
+    expect((await fetch(`${stack().sesUrl}/clear-store`, { method: 'POST' })).status).toBe(200);
     receiver = await startWebhookReceiver({ secrets });
     for (const [path, secret] of Object.entries(secrets)) {
       const id = path.slice(1);
@@ -71,14 +81,53 @@ describe('a case from detractor answer to recovery: raise, workflow, escalation,
     await answer('spring:s2', { score: 4 });
     await stack().settle();
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await receiver.close();
   });
 
-  it('resolves the case when the customer raises the score to 7+, and tells the owner', async () => {
-    expect(hooks('/alice').filter((h) => h.customer.id === 'k1')).toHaveLength(1);
+  // The steps of the story, in order; each test replays those before its own.
+
+  /** k1 raises the spring score to 8: the customer resolves their own case. */
+  const raiseK1 = async () => {
     await answer('spring:k1', { score: 8, comment: 'They called, all good now.' });
     await stack().settle();
+  };
+  /** k1 lowers it again to 1: the case reopens. */
+  const lowerK1 = async () => {
+    await answer('spring:k1', { score: 1 });
+    await stack().settle();
+  };
+  /** The owner acknowledges s1's case, then marks it contacted (the refused tries changed nothing). */
+  const workS1 = async () => {
+    const path = `/api/cases/${(await caseOf('s1'))?.caseId}`;
+    expect((await adminFetch(stack(), 'PATCH', path, { status: 'acknowledged' })).status).toBe(200);
+    expect(
+      (await adminFetch(stack(), 'PATCH', path, { status: 'contacted', note: 'Called Sam.' })).status,
+    ).toBe(200);
+  };
+  /** The SLA check runs past k1's 24 h, then past s2's 72 h (its no-op runs left out); s2 acknowledged. */
+  const escalateK1AndS2 = async () => {
+    const s2 = await caseOf('s2');
+    const k1 = await caseOf('k1');
+    if (!s2 || !k1) throw new Error('cases missing');
+    await escalateOverdueCases(new Date(Date.parse(k1.slaDueAt) + 60_000));
+    await escalateOverdueCases(new Date(Date.parse(s2.slaDueAt) + 60_000));
+    await stack().settle();
+    expect(
+      (await adminFetch(stack(), 'PATCH', `/api/cases/${s2.caseId}`, { status: 'acknowledged' })).status,
+    ).toBe(200);
+  };
+  /** The autumn survey: s1 answers 9 (a recovery), s2 answers 5 (a new case). */
+  const autumn = async () => {
+    await send('autumn');
+    await answer('autumn:s1', { score: 9 });
+    await answer('autumn:s2', { score: 5 });
+    await stack().settle();
+  };
+
+  it('resolves the case when the customer raises the score to 7+, and tells the owner', async () => {
+    expect(hooks('/alice').filter((h) => h.customer.id === 'k1')).toHaveLength(1);
+    await raiseK1();
     const k1 = await caseOf('k1');
     expect(k1).toMatchObject({
       status: 'resolved',
@@ -102,8 +151,8 @@ describe('a case from detractor answer to recovery: raise, workflow, escalation,
   });
 
   it('reopens a case the customer resolved if they lower the score again', async () => {
-    await answer('spring:k1', { score: 1 });
-    await stack().settle();
+    await raiseK1();
+    await lowerK1();
     expect(await caseOf('k1')).toMatchObject({ status: 'open', score: 1 });
     expect((await caseOf('k1'))?.resolvedBy).toBeUndefined();
     expect(
@@ -135,6 +184,10 @@ describe('a case from detractor answer to recovery: raise, workflow, escalation,
   });
 
   it('escalates an unacknowledged case past its SLA to the fallback owner, once', async () => {
+    // k1's case resolved and reopened (open again, never acknowledged); s1's acknowledged.
+    await raiseK1();
+    await lowerK1();
+    await workS1();
     const s2 = await caseOf('s2');
     const k1 = await caseOf('k1');
     if (!s2 || !k1) throw new Error('cases missing');
@@ -169,10 +222,11 @@ describe('a case from detractor answer to recovery: raise, workflow, escalation,
   });
 
   it("marks the customer's earlier cases recovered when a later answer is 7 or more", async () => {
-    await send('autumn');
-    await answer('autumn:s1', { score: 9 });
-    await answer('autumn:s2', { score: 5 });
-    await stack().settle();
+    await raiseK1();
+    await lowerK1();
+    await workS1();
+    await escalateK1AndS2();
+    await autumn();
     const s1 = await caseOf('s1');
     expect(s1).toMatchObject({ recovered: true, recoveredAt: expect.any(String), status: 'contacted' });
     expect(s1?.recoveredBy).not.toBe(s1?.inviteId);
@@ -184,6 +238,13 @@ describe('a case from detractor answer to recovery: raise, workflow, escalation,
   });
 
   it('changes nothing when every stream record is delivered again', async () => {
+    // The whole story first, so the replay meets every kind of case: resolved, reopened,
+    // contacted, escalated, recovered.
+    await raiseK1();
+    await lowerK1();
+    await workS1();
+    await escalateK1AndS2();
+    await autumn();
     const alertsNow = async () => {
       const out = await getClients().ddb.send(
         new ScanCommand({

@@ -1,5 +1,5 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { invoke } from '../../local/lambda.ts';
 import { getCase } from '../../shared/store/cases.ts';
 import { adminFetch, postAnswer, sesEmails, tokenOf, useLocalStack } from '../support/local-stack.ts';
@@ -8,10 +8,19 @@ import { readStream } from '../support/stream.ts';
 /**
  * Answers to different invites are different items: on AWS they can sit on different stream
  * shards and reach the alert consumer in either order. Recovery must not depend on that order.
+ *
+ * Every test starts on its own empty stack with the owner o, and replays any earlier step it
+ * builds on with the helpers below: any test runs alone, in any order.
  */
 describe('recovery whatever order the answers are processed in', () => {
   // The alert consumer is left out so that the test plays it, in the order it chooses.
-  const stack = useLocalStack({ streamConsumers: ['rollup-responses'] });
+  const stack = useLocalStack({ streamConsumers: ['rollup-responses'], perTest: true });
+
+  beforeEach(async () => {
+    // The local SES keeps one inbox per process, not per stack: empty it of earlier tests' mail.
+    expect((await fetch(`${stack().sesUrl}/clear-store`, { method: 'POST' })).status).toBe(200);
+    await adminFetch(stack(), 'POST', '/api/owners', { id: 'o', name: 'Owner', email: 'o@example.com' });
+  });
 
   const surveyAndAnswer = async (campaign: string, score: number) => {
     await adminFetch(stack(), 'POST', '/api/campaigns', { id: campaign, name: campaign, fatigueDays: 0 });
@@ -28,12 +37,17 @@ describe('recovery whatever order the answers are processed in', () => {
       (r) => r.dynamodb?.Keys?.pk?.S === `INVITE#${inviteId}` && r.dynamodb?.Keys?.sk?.S === 'RESPONSE',
     );
 
-  it('recovers a detractor case whose later 9 was processed first, once', async () => {
-    await adminFetch(stack(), 'POST', '/api/owners', { id: 'o', name: 'Owner', email: 'o@example.com' });
+  /** Customer c answers 3 to campaign first, then 9 to second; no alert consumer has run yet. */
+  const cAnswersThreeThenNine = async () => {
     await adminFetch(stack(), 'POST', '/api/customers', [{ id: 'c', email: 'c@example.com', ownerId: 'o' }]);
     const unhappy = await surveyAndAnswer('first', 3);
     const happy = await surveyAndAnswer('second', 9);
     const records = (await readStream(stack())).flatMap((s) => s.records);
+    return { unhappy, happy, records };
+  };
+
+  it('recovers a detractor case whose later 9 was processed first, once', async () => {
+    const { unhappy, happy, records } = await cAnswersThreeThenNine();
 
     // The 9 arrives first: there is no case yet to recover.
     await invoke('raise-alerts', { Records: recordOf(records, happy) });
@@ -51,6 +65,9 @@ describe('recovery whatever order the answers are processed in', () => {
     await adminFetch(stack(), 'POST', '/api/customers', [{ id: 'd', email: 'd@example.com', ownerId: 'o' }]);
     await adminFetch(stack(), 'POST', '/api/campaigns', { id: 'third', name: 'third', fatigueDays: 0 });
     await adminFetch(stack(), 'POST', '/api/campaigns/third/send');
+    // Third's run must finish before fourth's starts: run concurrently (as on a cold first test),
+    // fourth could take d's survey slot first and third would then skip d as fatigued.
+    await stack().settle();
     await adminFetch(stack(), 'POST', '/api/campaigns', { id: 'fourth', name: 'fourth', fatigueDays: 0 });
     await adminFetch(stack(), 'POST', '/api/campaigns/fourth/send');
     await stack().settle();
@@ -78,6 +95,11 @@ describe('recovery whatever order the answers are processed in', () => {
 
   it("takes an erased customer's recovery marks with them", async () => {
     const { caseMarks, sevenPlusMarks } = await import('../../shared/store/recovery-marks.ts');
+    // c's case and its recovery, as in the first test: the 9 processed first, the 3, then both again.
+    const { unhappy, happy, records } = await cAnswersThreeThenNine();
+    await invoke('raise-alerts', { Records: recordOf(records, happy) });
+    await invoke('raise-alerts', { Records: recordOf(records, unhappy) });
+    await invoke('raise-alerts', { Records: [...recordOf(records, unhappy), ...recordOf(records, happy)] });
     expect(await caseMarks('c')).toHaveLength(1);
     expect(await sevenPlusMarks('c')).toHaveLength(1);
     const res = await adminFetch(stack(), 'DELETE', '/api/customers/c');
