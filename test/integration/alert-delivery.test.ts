@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +21,7 @@ import {
 import { type Alert, responseItem } from '../../shared/store/schemas.ts';
 import { parseImage } from '../../shared/stream/records.ts';
 import { adminFetch, postAnswer, sesEmails, tokenOf, useLocalStack } from '../support/local-stack.ts';
-import { readStream } from '../support/stream.ts';
+import { isResponseRecord, readStream } from '../support/stream.ts';
 
 const listen = async (server: Server) => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -191,10 +190,7 @@ describe('detractor alerts reach their owner, whatever the receiver does', () =>
     await detract('generic');
     const inviteId = (tokens.get('c-generic@example.com') ?? '').split('.')[0];
     const [{ records } = { records: [] }] = await readStream(stack());
-    const record = records.filter(
-      (r: DynamoDBRecord) =>
-        r.dynamodb?.Keys?.pk?.S === `INVITE#${inviteId}` && r.dynamodb?.Keys?.sk?.S === 'RESPONSE',
-    );
+    const record = records.filter(isResponseRecord(inviteId));
     expect(record).toHaveLength(1);
     for (let i = 0; i < 3; i++) await invoke('raise-alerts', { Records: record });
     await stack().settle();
@@ -312,7 +308,7 @@ describe('a crash between writing the case and delivering its alert', () => {
       expect((await postAnswer(first, tokenOf(email), { score: 1 })).status).toBe(200);
       await first.settle();
       const [{ records } = { records: [] }] = await readStream(first);
-      const response = records.find((r) => r.dynamodb?.Keys?.sk?.S === 'RESPONSE');
+      const response = records.find(isResponseRecord());
       const { alertIds } = await raiseDetractorAlert(
         undefined,
         parseImage(responseItem, response?.dynamodb?.NewImage),

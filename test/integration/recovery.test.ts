@@ -27,9 +27,6 @@ describe('nothing is lost: schedules, sweeps, retries and poison records', () =>
 
   // The receiver fails its first two deliveries; a new one per test, so each test sees both fail.
   beforeEach(async () => {
-    // The local SES keeps one inbox per process, not per stack: empty it, so each test finds and
-    // counts only its own survey emails.
-    await fetch(`${stack().sesUrl}/clear-store`, { method: 'POST' });
     failuresLeft = 2;
     receiver = await startWebhookReceiver({
       secrets: { '/flaky': secret },

@@ -8,7 +8,7 @@ import { eraseCustomer } from '../../shared/store/erasure.ts';
 import { recordAnswer } from '../../shared/store/responses.ts';
 import type { Invite } from '../../shared/store/schemas.ts';
 import { useLocalStack } from '../support/local-stack.ts';
-import { readStream } from '../support/stream.ts';
+import { isResponseRecord, readStream } from '../support/stream.ts';
 
 const TZ = 'UTC';
 const TIERS = ['key', 'mid', 'smb'];
@@ -84,7 +84,7 @@ describe('exactly-once rollup under retries, duplicates, crashes and erasure', (
     const [{ shardId, records } = { shardId: '', records: [] }] = shards;
     const fresh = records.slice(consumed);
     consumed = records.length;
-    return { shardId, records: fresh.filter((r) => r.dynamodb?.Keys?.sk?.S === 'RESPONSE') };
+    return { shardId, records: fresh.filter(isResponseRecord()) };
   };
 
   const expectExact = async () => {

@@ -7,6 +7,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { localStreamsClient } from '../../local/dynamodb.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { toLambdaRecord } from '../../local/stream-poller.ts';
+import { RESPONSE_SORT_KEY, responseModel } from '../../shared/store/model.ts';
 
 /**
  * Reads the table's stream from the start, in Lambda's record shape — for tests that play the
@@ -44,3 +45,10 @@ export const readStream = async (
     client.destroy();
   }
 };
+
+/** A stream record of a response item — of the given invite's, when one is named. */
+export const isResponseRecord =
+  (inviteId?: string) =>
+  (record: DynamoDBRecord): boolean =>
+    record.dynamodb?.Keys?.sk?.S === RESPONSE_SORT_KEY &&
+    (inviteId === undefined || record.dynamodb?.Keys?.pk?.S === responseModel.key(inviteId).pk);

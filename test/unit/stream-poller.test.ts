@@ -10,19 +10,23 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryCheckpoints } from '../../local/checkpoints.ts';
 import { StreamPoller } from '../../local/stream-poller.ts';
+import { RESPONSE_SORT_KEY, responseModel } from '../../shared/store/model.ts';
 
 const streams = mockClient(DynamoDBStreamsClient);
 afterEach(() => streams.reset());
 
-const record = (seq: string) => ({
-  eventID: `e${seq}`,
-  eventName: 'INSERT' as const,
-  dynamodb: {
-    SequenceNumber: seq,
-    Keys: { pk: { S: `INVITE#${seq}` }, sk: { S: 'RESPONSE' } },
-    NewImage: { pk: { S: `INVITE#${seq}` }, sk: { S: 'RESPONSE' } },
-  },
-});
+const record = (seq: string) => {
+  const { pk, sk } = responseModel.key(seq);
+  return {
+    eventID: `e${seq}`,
+    eventName: 'INSERT' as const,
+    dynamodb: {
+      SequenceNumber: seq,
+      Keys: { pk: { S: pk }, sk: { S: sk } },
+      NewImage: { pk: { S: pk }, sk: { S: sk } },
+    },
+  };
+};
 
 describe('local stream poller', () => {
   // DynamoDB Local answers TrimmedDataAccessException for an iterator into records it has since
@@ -53,7 +57,7 @@ describe('local stream poller', () => {
       consumers: [
         {
           name: 'rollup-responses',
-          sortKey: 'RESPONSE',
+          sortKey: RESPONSE_SORT_KEY,
           batchSize: 100,
           maxRetries: 0,
           bisectOnError: false,
