@@ -23,6 +23,7 @@ import { type LocalStack, startLocalStack } from '../local/stack.ts';
 import { StreamPoller } from '../local/stream-poller.ts';
 import { type Clients, getClients, setClientsForTests } from '../shared/clients.ts';
 import { changeOf } from '../shared/rollup/counters.ts';
+import { counterModel } from '../shared/store/model.ts';
 import { responseItem } from '../shared/store/schemas.ts';
 import { parseImage } from '../shared/stream/records.ts';
 import { mapLimit } from '../shared/util/concurrency.ts';
@@ -90,7 +91,7 @@ const naiveRollup = async (records: DynamoDBRecord[], table: string) => {
           },
           ExpressionAttributeValues: {
             ':segment': key.segment,
-            ':periodKey': `${key.window}|${key.period}`,
+            ':periodKey': counterModel.periodKey(key.window, key.period),
             ...Object.fromEntries(fields.map(([f, v]) => [`:${f}`, v])),
           },
         }),

@@ -4,13 +4,13 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from './config.ts';
-import { tracer } from './tracing.ts';
+import { traced } from './tracing.ts';
 
 /**
  * One client per service, created on first use and reused for the life of the container.
  * Endpoints come from config, so the same code talks to AWS or to the local emulators. Each is
- * captured by the tracer: on Lambda every SDK call is a subsegment of the function's X-Ray trace
- * (outside Lambda the tracer is off and the clients are left as they are).
+ * traced: on Lambda every SDK call is a subsegment of the function's X-Ray trace (outside Lambda
+ * there is no tracer, and the clients are left as they are).
  */
 export interface Clients {
   ddb: DynamoDBDocumentClient;
@@ -28,7 +28,7 @@ export const getClients = (): Clients => {
   if (clients) return clients;
   const c = config();
   const region = c.AWS_REGION;
-  const ddb = tracer.captureAWSv3Client(
+  const ddb = traced(
     new DynamoDBClient({
       region,
       endpoint: c.DYNAMODB_ENDPOINT,
@@ -37,17 +37,17 @@ export const getClients = (): Clients => {
   );
   clients = {
     ddb: DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } }),
-    ses: tracer.captureAWSv3Client(
+    ses: traced(
       new SESv2Client({ region, endpoint: c.SES_ENDPOINT, credentials: localCredentials(c.SES_ENDPOINT) }),
     ),
-    lambda: tracer.captureAWSv3Client(
+    lambda: traced(
       new LambdaClient({
         region,
         endpoint: c.LAMBDA_ENDPOINT,
         credentials: localCredentials(c.LAMBDA_ENDPOINT),
       }),
     ),
-    sqs: tracer.captureAWSv3Client(
+    sqs: traced(
       new SQSClient({ region, endpoint: c.SQS_ENDPOINT, credentials: localCredentials(c.SQS_ENDPOINT) }),
     ),
   };

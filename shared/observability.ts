@@ -81,8 +81,9 @@ export const CORRELATION = {
  * A handler's middy chain with the observers attached first, so that they see everything the
  * handler and later middlewares do. The early-timeout timer is off: a Lambda timeout is the limit.
  */
-export const observedHandler = <TEvent, TResult>(correlationIdPath?: string) =>
-  middy<TEvent, TResult>({ timeoutEarlyInMillis: 0 })
+export const observedHandler = <TEvent, TResult>(correlationIdPath?: string) => {
+  const chain = middy<TEvent, TResult>({ timeoutEarlyInMillis: 0 })
     .use(injectLambdaContext(logger, { correlationIdPath, resetKeys: true }))
-    .use(logMetrics(metrics(), { captureColdStartMetric: true }))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }));
+    .use(logMetrics(metrics(), { captureColdStartMetric: true }));
+  return tracer ? chain.use(captureLambdaHandler(tracer, { captureResponse: false })) : chain;
+};

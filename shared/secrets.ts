@@ -2,13 +2,13 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { config } from './config.ts';
 import { ConfigError } from './errors.ts';
-import { tracer } from './tracing.ts';
+import { traced } from './tracing.ts';
 
 let provider: SecretsProvider | undefined;
 /** Created on first use (local runs never read Secrets Manager), its client traced like the others. */
 const secrets = (): SecretsProvider => {
   provider ??= new SecretsProvider({
-    awsSdkV3Client: tracer.captureAWSv3Client(new SecretsManagerClient({})),
+    awsSdkV3Client: traced(new SecretsManagerClient({})),
   });
   return provider;
 };

@@ -12,9 +12,11 @@ import {
 import { customerPages, suppressedEmails } from '../store/customers.ts';
 import {
   getSurveySlot,
+  getSurveySlots,
   isSuppressed,
   markInviteSkipped,
   putInviteOnce,
+  type SurveySlot,
   takeSurveySlot,
   unsentInvitesBefore,
 } from '../store/invites.ts';
@@ -68,10 +70,9 @@ export const dispatchRun = async (
    * Decides whether the customer may be surveyed by this run and takes their slot if so; decides
    * again if another run took the slot meanwhile. Returns why not, or undefined to go on.
    */
-  const takeSlot = async (customer: Customer, suppressed: boolean) => {
+  const takeSlot = async (customer: Customer, suppressed: boolean, slotAsRead: SurveySlot | undefined) => {
+    let lastSlot = slotAsRead;
     for (let attempt = 0; attempt < 5; attempt++) {
-      // A suppressed address is refused whatever its slot says: no need to read it.
-      const lastSlot = suppressed ? undefined : await getSurveySlot(customer.id);
       const decision = surveyDecision({
         suppressed,
         lastSlot,
@@ -81,12 +82,22 @@ export const dispatchRun = async (
       });
       if (!decision.invite) return decision.reason;
       if (await takeSurveySlot(customer.id, decision.slot, lastSlot)) return undefined;
+      // Another run took the slot since the page was read: decide again on what it holds now.
+      lastSlot = await getSurveySlot(customer.id);
     }
     throw new Error(`survey slot of customer ${customer.id} kept changing; the run will be restarted`);
   };
 
-  const inviteCustomer = async (customer: Customer, suppressed: Set<string>) => {
-    const refused = await takeSlot(customer, suppressed.has(customer.email.toLowerCase()));
+  const inviteCustomer = async (
+    customer: Customer,
+    suppressed: Set<string>,
+    slots: Map<string, SurveySlot>,
+  ) => {
+    const refused = await takeSlot(
+      customer,
+      suppressed.has(customer.email.toLowerCase()),
+      slots.get(customer.id),
+    );
     if (refused) {
       if (refused === 'suppressed') count('EmailSuppressed');
       return void totals.skipped++;
@@ -123,8 +134,12 @@ export const dispatchRun = async (
 
   for await (const page of customerPages()) {
     const audience = page.filter((c) => inAudience(campaign.audience, c));
-    const suppressed = await suppressedEmails(audience.map((c) => c.email));
-    await mapLimit(audience, SEND_CONCURRENCY, (c) => inviteCustomer(c, suppressed));
+    // What the decisions need, read for the whole page at once: suppressions and survey slots.
+    const [suppressed, slots] = await Promise.all([
+      suppressedEmails(audience.map((c) => c.email)),
+      getSurveySlots(audience.map((c) => c.id)),
+    ]);
+    await mapLimit(audience, SEND_CONCURRENCY, (c) => inviteCustomer(c, suppressed, slots));
   }
   await completeRun(campaignId, runId, totals, new Date());
   logger.info('campaign run dispatched', { campaignId, runId, ...totals });

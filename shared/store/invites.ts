@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
 import { isConditionFailure } from '../errors.ts';
-import { conditionalWrite, mainTable, queryAll } from './db.ts';
+import { batchGetAll, conditionalWrite, mainTable, queryAll } from './db.ts';
 import { inviteModel, suppressionModel, surveySlotModel } from './model.ts';
 import { type Invite, inviteItem } from './schemas.ts';
 
@@ -183,6 +183,21 @@ export const getSurveySlot = async (customerId: string): Promise<SurveySlot | un
   );
   if (!out.Item) return undefined;
   return { invitedAt: String(out.Item.invitedAt), runKey: String(out.Item.runKey) };
+};
+
+/** The survey slots of these customers, in one batched consistent read (absent: never invited). */
+export const getSurveySlots = async (customerIds: string[]): Promise<Map<string, SurveySlot>> => {
+  const items = await batchGetAll(
+    mainTable(),
+    customerIds.map((id) => ({ ...surveySlotModel.key(id) })),
+    { consistent: true },
+  );
+  return new Map(
+    items.map((i) => [
+      surveySlotModel.customerOf({ pk: String(i.pk), sk: String(i.sk) }),
+      { invitedAt: String(i.invitedAt), runKey: String(i.runKey) },
+    ]),
+  );
 };
 
 /**

@@ -147,6 +147,8 @@ export const customerModel = {
 /** When the customer was last invited, and by which run: the fatigue marker. */
 export const surveySlotModel = {
   key: (customerId: string): Key => ({ pk: customerPartition(customerId), sk: 'LAST_INVITE' }),
+  /** The customer a slot item (read by key) belongs to. */
+  customerOf: (key: Key): string => key.pk.slice(customerPartition('').length),
 } as const;
 
 export const ownerModel = {
