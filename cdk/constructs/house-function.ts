@@ -92,6 +92,8 @@ export class HouseFunction extends Construct {
         ...props.environment,
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'nps-loop',
+        // Error texts can name a recipient (SES); logs are redacted, traces would not be.
+        POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
         POWERTOOLS_LOG_LEVEL: 'INFO',
       },
       bundling: {

@@ -70,4 +70,14 @@ describe('survey fatigue', () => {
     await stack().settle();
     expect(await sesEmails(stack())).toHaveLength(3);
   });
+
+  it('invites customers who share an address, each once, and completes the run', async () => {
+    await adminFetch(stack(), 'POST', '/api/customers', [
+      ...CUSTOMERS,
+      { id: 'ana-2', email: 'ANA@example.com', attributes: {} },
+    ]);
+    await campaign('shared', 30);
+    await send('shared');
+    expect(await runOf(stack(), 'shared')).toMatchObject({ invited: 4, sent: 4, skipped: 0 });
+  });
 });
