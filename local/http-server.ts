@@ -5,7 +5,8 @@ import { DEFAULT_ROUTE, type FunctionName, ROUTES } from '#functions/routes';
 import { invoke, isFunctionName } from './lambda.ts';
 import { type LocalSqs, SqsApiError } from './sqs.ts';
 
-const MAX_BODY_BYTES = 1_048_576;
+/** Lambda's synchronous invocation payload limit: what API Gateway can pass on at all. */
+const MAX_BODY_BYTES = 6 * 1_048_576;
 
 interface CompiledRoute {
   routeKey: string;
@@ -47,14 +48,14 @@ const readBody = (req: IncomingMessage): Promise<Buffer> =>
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(Object.assign(new Error('payload too large'), { status: 413 }));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      // Past the limit the rest is read and dropped: closing the socket mid-upload would reset the
+      // connection before the client could read the 413.
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) reject(Object.assign(new Error('payload too large'), { status: 413 }));
+      else resolve(Buffer.concat(chunks));
+    });
     req.on('error', reject);
   });
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ADMIN_KEY_MIN_LENGTH } from '#shared/config';
 import { newWebhookSecret } from '#shared/owners/save-owner';
 import { buildBrowserScripts } from '../scripts/build-browser.ts';
 import { seedDemo } from './demo.ts';
@@ -38,6 +39,15 @@ const portFrom = (name: string, fallback: number): number => {
   }
   return port;
 };
+
+// Checked before anything starts: a short key would start a stack whose every admin call fails.
+const adminKeyFromEnv = process.env.NPS_ADMIN_KEY || undefined;
+if (adminKeyFromEnv !== undefined && adminKeyFromEnv.length < ADMIN_KEY_MIN_LENGTH) {
+  console.error(
+    `NPS_ADMIN_KEY must be at least ${ADMIN_KEY_MIN_LENGTH} characters (it has ${adminKeyFromEnv.length}); unset it to have one generated`,
+  );
+  process.exit(2);
+}
 
 const dataDir = join(process.cwd(), '.data');
 if (values.fresh) wipeData(dataDir);
@@ -92,7 +102,7 @@ try {
     sesPort: portFrom('SES_PORT', 8005),
     ddbPort: portFrom('DDB_PORT', 8000),
     dataDir,
-    adminKey: process.env.NPS_ADMIN_KEY || undefined,
+    adminKey: adminKeyFromEnv,
     publicUrl: process.env.PUBLIC_URL || `http://127.0.0.1:${port}`,
     timeZone: process.env.NPS_TIME_ZONE || undefined,
     tickMs: 5_000,

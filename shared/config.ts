@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 
+/** The shortest admin key accepted: anything shorter is guessable. */
+export const ADMIN_KEY_MIN_LENGTH = 16;
+
 export const isTimeZone = (tz: string): boolean => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -36,7 +39,7 @@ const schema = z
     LOCAL_MODE: flag,
     TOKEN_KEY: z.string().min(32).optional(),
     TOKEN_KEY_SECRET_ID: z.string().min(1).optional(),
-    ADMIN_KEY: z.string().min(16).optional(),
+    ADMIN_KEY: z.string().min(ADMIN_KEY_MIN_LENGTH).optional(),
     ADMIN_KEY_SECRET_ID: z.string().min(1).optional(),
     SLA_HOURS_KEY: z.coerce.number().positive().default(24),
     SLA_HOURS_DEFAULT: z.coerce.number().positive().default(72),

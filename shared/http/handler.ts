@@ -5,7 +5,7 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import httpUrlEncodeBodyParser from '@middy/http-urlencode-body-parser';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { z } from 'zod';
-import { AppError, ValidationError } from '../errors.ts';
+import { AppError, PayloadTooLargeError, ValidationError } from '../errors.ts';
 import { CORRELATION, logger, observedHandler } from '../observability.ts';
 import { errorBody, type HttpResult, json } from './responses.ts';
 
@@ -59,6 +59,20 @@ const errorResponder = (renderPage?: ErrorRenderer): MiddlewareObj<HttpEvent, Ht
   },
 });
 
+/** The largest request body any route takes; a larger one is a 413 before anything parses it. */
+export const MAX_BODY_BYTES = 1_048_576;
+
+const bodyLimit: MiddlewareObj<HttpEvent, HttpResult> = {
+  before: async (request) => {
+    const body = request.event.body;
+    if (typeof body !== 'string') return;
+    const bytes = request.event.isBase64Encoded ? Math.floor((body.length * 3) / 4) : Buffer.byteLength(body);
+    if (bytes > MAX_BODY_BYTES) {
+      throw new PayloadTooLargeError(`the request body is over ${MAX_BODY_BYTES / 1_048_576} MB`);
+    }
+  },
+};
+
 /** Body parsers only run when there is a body: a bodiless POST (e.g. `/send`) is not malformed JSON. */
 const whenBody = (inner: MiddlewareObj<HttpEvent, HttpResult>): MiddlewareObj<HttpEvent, HttpResult> => ({
   before: async (request) => {
@@ -74,6 +88,7 @@ const whenBody = (inner: MiddlewareObj<HttpEvent, HttpResult>): MiddlewareObj<Ht
 export const httpHandler = (route: Route, options: { renderErrorPage?: ErrorRenderer } = {}) =>
   observedHandler<HttpEvent, HttpResult>(CORRELATION.http)
     .use(httpHeaderNormalizer())
+    .use(bodyLimit)
     .use(
       whenBody(httpJsonBodyParser({ disableContentTypeError: true }) as MiddlewareObj<HttpEvent, HttpResult>),
     )

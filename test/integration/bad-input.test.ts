@@ -123,6 +123,21 @@ describe('bad input gets a clear error and changes nothing', () => {
     expect(await responsesWritten()).toBe(0);
   });
 
+  it('answers 413 with the error shape for a body over 1 MB, and records nothing', async () => {
+    // Over the API's own limit: refused by the handler chain, as on AWS.
+    const overLimit = await postAnswer(stack(), token, { score: 5, comment: 'x'.repeat(2 * 1_048_576) });
+    await expectCleanError(overLimit, 413, 'payload_too_large');
+    // Over what Lambda can be handed at all: refused by the local server, without resetting the
+    // connection before the client reads the answer.
+    const overLambda = await fetch(`${stack().url}/s/${token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ score: 5, comment: 'x'.repeat(7 * 1_048_576) }),
+    });
+    await expectCleanError(overLambda, 413, 'payload_too_large');
+    expect(await responsesWritten()).toBe(0);
+  });
+
   it('answers 401 to admin calls without a key or with a wrong one', async () => {
     await expectCleanError(await fetch(`${stack().url}/api/nps`), 401, 'unauthorized');
     await expectCleanError(
