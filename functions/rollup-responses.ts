@@ -1,7 +1,7 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { config } from '#shared/config';
 import { ConfigError } from '#shared/errors';
-import { CORRELATION, count, logger, observedHandler, recordIteratorAge } from '#shared/observability';
+import { CORRELATION, count, logger, observedHandler, recordRollupIteratorAge } from '#shared/observability';
 import { rollupBatch } from '#shared/rollup/rollup-batch';
 
 /**
@@ -22,7 +22,7 @@ const rollup = async (event: RollupEvent): Promise<RollupResponse> => {
   const oldest = Math.min(
     ...records.map((r) => r.dynamodb?.ApproximateCreationDateTime ?? Date.now() / 1000),
   );
-  recordIteratorAge('RollupIteratorAge', Date.now() - oldest * 1000);
+  recordRollupIteratorAge(Date.now() - oldest * 1000);
   const { batchItemFailures, stats } = await rollupBatch(records, event.shardId, config().TIME_ZONE);
   count('RollupBatchSize', stats.records);
   logger.debug('rollup batch applied', { shardId: event.shardId, ...stats });

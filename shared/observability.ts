@@ -64,9 +64,9 @@ export const count = (name: BusinessMetric, value = 1): void => {
   if (value > 0) metrics().addMetric(name, MetricUnit.Count, value);
 };
 
-/** How far behind the stream a consumer is: now minus the oldest record's creation time. */
-export const recordIteratorAge = (name: 'RollupIteratorAge', ageMs: number): void => {
-  metrics().addMetric(name, MetricUnit.Milliseconds, Math.max(0, Math.round(ageMs)));
+/** How far behind the stream the rollup is: now minus its batch's oldest record's creation time. */
+export const recordRollupIteratorAge = (ageMs: number): void => {
+  metrics().addMetric('RollupIteratorAge', MetricUnit.Milliseconds, Math.max(0, Math.round(ageMs)));
 };
 
 /** Where each kind of event carries the id that ties its log lines together. */

@@ -60,7 +60,7 @@ const errorResponder = (renderPage?: ErrorRenderer): MiddlewareObj<HttpEvent, Ht
 });
 
 /** The largest request body any route takes; a larger one is a 413 before anything parses it. */
-export const MAX_BODY_BYTES = 1_048_576;
+const MAX_BODY_BYTES = 1_048_576;
 
 const bodyLimit: MiddlewareObj<HttpEvent, HttpResult> = {
   before: async (request) => {

@@ -33,12 +33,12 @@ export async function* customerPages(): AsyncGenerator<Customer[]> {
 /** Which of these addresses are suppressed (returned lower-cased). */
 export const suppressedEmails = async (emails: string[]): Promise<Set<string>> => {
   if (emails.length === 0) return new Set();
-  const byKey = new Map(emails.map((e) => [suppressionModel.key(e).pk, e.toLowerCase()]));
   // One key per distinct address: BatchGetItem refuses a list holding the same key twice, and two
   // customers may share an address.
+  const byKey = new Map(emails.map((e) => [suppressionModel.key(e).pk, e.toLowerCase()]));
   const found = await batchGetAll(
     mainTable(),
-    [...new Set(emails.map((e) => e.toLowerCase()))].map((e) => ({ ...suppressionModel.key(e) })),
+    [...byKey.values()].map((e) => ({ ...suppressionModel.key(e) })),
   );
   return new Set(found.map((item) => byKey.get(String(item.pk)) ?? ''));
 };

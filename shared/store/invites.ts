@@ -177,12 +177,16 @@ export interface SurveySlot {
   runKey: string;
 }
 
+const slotOf = (item: Record<string, unknown>): SurveySlot => ({
+  invitedAt: String(item.invitedAt),
+  runKey: String(item.runKey),
+});
+
 export const getSurveySlot = async (customerId: string): Promise<SurveySlot | undefined> => {
   const out = await getClients().ddb.send(
     new GetCommand({ TableName: mainTable(), Key: surveySlotModel.key(customerId), ConsistentRead: true }),
   );
-  if (!out.Item) return undefined;
-  return { invitedAt: String(out.Item.invitedAt), runKey: String(out.Item.runKey) };
+  return out.Item ? slotOf(out.Item) : undefined;
 };
 
 /** The survey slots of these customers, in one batched consistent read (absent: never invited). */
@@ -193,10 +197,7 @@ export const getSurveySlots = async (customerIds: string[]): Promise<Map<string,
     { consistent: true },
   );
   return new Map(
-    items.map((i) => [
-      surveySlotModel.customerOf({ pk: String(i.pk), sk: String(i.sk) }),
-      { invitedAt: String(i.invitedAt), runKey: String(i.runKey) },
-    ]),
+    items.map((i) => [surveySlotModel.customerOf({ pk: String(i.pk), sk: String(i.sk) }), slotOf(i)]),
   );
 };
 
