@@ -65,19 +65,23 @@ export interface LocalStack {
 interface LocalSecrets {
   tokenKey: string;
   adminKey: string;
+  /** Added later than the others: a data directory from before it gets one on next start. */
+  suppressionKey?: string;
 }
 
 const generatedSecrets = (): LocalSecrets => ({
   tokenKey: randomBytes(32).toString('base64url'),
   adminKey: randomBytes(24).toString('base64url'),
+  suppressionKey: randomBytes(32).toString('base64url'),
 });
 
 /** Local keys persist with the data, so survey links in old demo emails keep working. */
 const loadSecrets = (dataDir: string | undefined): LocalSecrets => {
   if (!dataDir) return generatedSecrets();
   const path = join(dataDir, 'secrets.json');
-  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as LocalSecrets;
-  const secrets = generatedSecrets();
+  const kept = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as LocalSecrets) : undefined;
+  if (kept?.suppressionKey) return kept;
+  const secrets = { ...generatedSecrets(), ...kept };
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(path, JSON.stringify(secrets), { mode: 0o600 });
   return secrets;
@@ -150,6 +154,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       DISPATCH_FUNCTION_NAME: DISPATCH_FUNCTION,
       LOCAL_MODE: 'true',
       TOKEN_KEY: secrets.tokenKey,
+      SUPPRESSION_KEY: secrets.suppressionKey,
       ADMIN_KEY: adminKey,
       POWERTOOLS_LOG_LEVEL: logLevel,
       // The EMF metric lines are info: printed with the info lines (POWERTOOLS_LOG_LEVEL=INFO).

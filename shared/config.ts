@@ -41,6 +41,31 @@ const schema = z
     TOKEN_KEY_SECRET_ID: z.string().min(1).optional(),
     ADMIN_KEY: z.string().min(ADMIN_KEY_MIN_LENGTH).optional(),
     ADMIN_KEY_SECRET_ID: z.string().min(1).optional(),
+    /** HMAC key of the suppression list's address hashes (a bare hash of an address is guessable). */
+    SUPPRESSION_KEY: z.string().min(32).optional(),
+    SUPPRESSION_KEY_SECRET_ID: z.string().min(1).optional(),
+    /**
+     * The segment dimensions NPS is rolled up by: customer attributes, plus `owner` and `campaign`.
+     * Any other attribute stays a property of the customer and never becomes an aggregate key, so a
+     * free-form value (an address in a `contact` attribute) cannot outlive its customer's erasure.
+     */
+    SEGMENT_DIMENSIONS: z
+      .string()
+      .default('tier,region,plan,locale,owner,campaign')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((d) => d.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    /** Changes to one case's answer within this many seconds of its last alert give one update. */
+    ALERT_DEBOUNCE_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
+    /** Answer edits accepted per invite per hour; more get 429. */
+    ANSWER_EDITS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(20),
+    /** Days an invite is kept after its link expires (DynamoDB TTL); its answer is kept apart. */
+    INVITE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /** Days an alert (delivered or given up) is kept (DynamoDB TTL). */
+    ALERT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     SLA_HOURS_KEY: z.coerce.number().positive().default(24),
     SLA_HOURS_DEFAULT: z.coerce.number().positive().default(72),
     /** Owner alerted when a customer has none of their own. */
