@@ -22,6 +22,7 @@ import { invoke } from '../local/lambda.ts';
 import { type LocalStack, startLocalStack } from '../local/stack.ts';
 import { StreamPoller } from '../local/stream-poller.ts';
 import { type Clients, getClients, setClientsForTests } from '../shared/clients.ts';
+import { DEFAULT_SEGMENT_DIMENSIONS } from '../shared/nps/segments.ts';
 import { changeOf } from '../shared/rollup/counters.ts';
 import { counterModel } from '../shared/store/model.ts';
 import { responseItem } from '../shared/store/schemas.ts';
@@ -75,7 +76,7 @@ const naiveRollup = async (records: DynamoDBRecord[], table: string) => {
     const change = changeOf(
       parseImage(responseItem, record.dynamodb?.OldImage),
       parseImage(responseItem, record.dynamodb?.NewImage),
-      'UTC',
+      { timeZone: 'UTC', dimensions: DEFAULT_SEGMENT_DIMENSIONS },
     );
     await mapLimit([...change.values()], 16, ({ key, delta }) => {
       const fields = Object.entries(delta).filter(([, v]) => v !== 0);

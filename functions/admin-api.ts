@@ -10,6 +10,7 @@ import {
   customersInput,
   followUpInput,
   ownerInput,
+  pageRequestOf,
   routingInput,
 } from '#shared/api/inputs';
 import { validateReminder } from '#shared/campaigns/remind';
@@ -21,7 +22,7 @@ import { readCaseMetrics } from '#shared/cases/metrics';
 import { saveRoutingRules } from '#shared/cases/routing';
 import { updateCase } from '#shared/cases/update-case';
 import { config } from '#shared/config';
-import { customerRecords } from '#shared/customers/records';
+import { saveCustomers } from '#shared/customers/save-customers';
 import { NotFoundError, ValidationError } from '#shared/errors';
 import { requireAdmin } from '#shared/http/admin-auth';
 import { type HttpEvent, httpHandler, parseBody, pathParam } from '#shared/http/handler';
@@ -32,7 +33,7 @@ import { npsBySegment, npsSeries, parseSegment, parseWindow, periodRange } from 
 import { deadAlerts, getAlert, resetAlertForRedelivery } from '#shared/store/alerts';
 import { getCampaign, listRuns } from '#shared/store/campaigns';
 import { listCases } from '#shared/store/cases';
-import { getCustomer, putCustomers } from '#shared/store/customers';
+import { getCustomer } from '#shared/store/customers';
 import { eraseCustomer } from '#shared/store/erasure';
 import { listOwners } from '#shared/store/owners';
 import { listResponses } from '#shared/store/responses';
@@ -43,21 +44,24 @@ type Route = (event: HttpEvent) => Promise<HttpResult>;
 
 const query = (event: HttpEvent, name: string) => event.queryStringParameters?.[name] || undefined;
 
+/**
+ * A list route's `limit` and `cursor`. Every list answers its items under its own field name and
+ * `cursor`: null at the end of the listing, else the value to send back for the next page.
+ */
+const pageOf = (event: HttpEvent) =>
+  pageRequestOf({ limit: query(event, 'limit'), cursor: query(event, 'cursor') });
+
 /** One handler per admin route of functions/routes.ts: a route missing here, or extra, does not compile. */
 const handlers: Record<AdminRouteKey, Route> = {
   'POST /api/customers': async (event) => {
-    const customers = customerRecords(parseBody(customersInput, event.body));
-    await putCustomers(customers);
-    return json(200, { upserted: customers.length });
+    return json(200, await saveCustomers(parseBody(customersInput, event.body)));
   },
   'POST /api/customers/import': async (event) => {
     if (typeof event.body !== 'string' || event.body === '') {
       throw new ValidationError('send the CSV as the request body (content-type: text/csv)', 'invalid_csv');
     }
     const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-    const customers = customerRecords(parseCustomersCsv(text));
-    await putCustomers(customers);
-    return json(200, { upserted: customers.length });
+    return json(200, await saveCustomers(parseCustomersCsv(text)));
   },
   'GET /api/customers/{id}': async (event) => {
     const customer = await getCustomer(pathParam(event, 'id'));
@@ -86,9 +90,11 @@ const handlers: Record<AdminRouteKey, Route> = {
     return json(201, { id: campaign.id, nextRunAt: campaign.nextRunAt ?? null });
   },
   'GET /api/campaigns/{id}': async (event) => {
+    const page = pageOf(event);
     const campaign = await getCampaign(pathParam(event, 'id'));
     if (!campaign) throw new NotFoundError('campaign not found');
-    return json(200, { ...campaign, runs: await listRuns(campaign.id) });
+    const runs = await listRuns(campaign.id, page);
+    return json(200, { ...campaign, runs: runs.items, cursor: runs.cursor ?? null });
   },
   'POST /api/campaigns/{id}/send': async (event) => {
     const campaign = await getCampaign(pathParam(event, 'id'));
@@ -105,32 +111,29 @@ const handlers: Record<AdminRouteKey, Route> = {
     const window = parseWindow(query(event, 'window') ?? 'all');
     const date = query(event, 'date');
     const period = window === 'all' ? 'all' : periodRange(window, date, date, config().TIME_ZONE).to;
-    return json(200, { window, period, segments: await npsBySegment(window, period) });
+    const segments = await npsBySegment(window, period, pageOf(event));
+    return json(200, { window, period, segments: segments.items, cursor: segments.cursor ?? null });
   },
   'GET /api/responses': async (event) => {
-    const limitText = query(event, 'limit') ?? '50';
-    const limit = Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-      throw new ValidationError('limit must be an integer from 1 to 500');
-    }
+    const page = pageOf(event);
     const segment = query(event, 'segment');
     const { since, until } = parseDayRange(
       { from: query(event, 'from'), to: query(event, 'to') },
       config().TIME_ZONE,
     );
-    const page = await listResponses({
+    const responses = await listResponses({
       filter: segment ? responseFilterOf(parseSegment(segment)) : undefined,
       since,
       until,
-      limit,
-      cursor: query(event, 'cursor'),
+      ...page,
     });
-    return json(200, { responses: page.items, cursor: page.cursor ?? null });
+    return json(200, { responses: responses.items, cursor: responses.cursor ?? null });
   },
   'GET /api/cases': async (event) => {
     const statusText = query(event, 'status');
     const status = statusText === undefined ? undefined : caseStatus.parse(statusText);
-    return json(200, { cases: await listCases(status ? [status] : undefined) });
+    const cases = await listCases(pageOf(event), status ? [status] : undefined);
+    return json(200, { cases: cases.items, cursor: cases.cursor ?? null });
   },
   'PATCH /api/cases/{id}': async (event) =>
     json(200, await updateCase(pathParam(event, 'id'), parseBody(caseUpdateInput, event.body))),
@@ -147,7 +150,10 @@ const handlers: Record<AdminRouteKey, Route> = {
   'GET /api/routing': async () => json(200, await getRoutingRules()),
   'PUT /api/routing': async (event) =>
     json(200, await saveRoutingRules(parseBody(routingInput, event.body).rules)),
-  'GET /api/alerts/dead': async () => json(200, { alerts: await deadAlerts() }),
+  'GET /api/alerts/dead': async (event) => {
+    const dead = await deadAlerts(pageOf(event));
+    return json(200, { alerts: dead.items, cursor: dead.cursor ?? null });
+  },
   'POST /api/alerts/{id}/redeliver': async (event) => {
     const alert = await resetAlertForRedelivery(pathParam(event, 'id'));
     await queueAlerts([alert.alertId]);

@@ -2,6 +2,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { config } from '#shared/config';
 import { ConfigError } from '#shared/errors';
 import { CORRELATION, count, logger, observedHandler, recordRollupIteratorAge } from '#shared/observability';
+import { rollupScopeOf } from '#shared/rollup/counters';
 import { rollupBatch } from '#shared/rollup/rollup-batch';
 
 /**
@@ -23,7 +24,7 @@ const rollup = async (event: RollupEvent): Promise<RollupResponse> => {
     ...records.map((r) => r.dynamodb?.ApproximateCreationDateTime ?? Date.now() / 1000),
   );
   recordRollupIteratorAge(Date.now() - oldest * 1000);
-  const { batchItemFailures, stats } = await rollupBatch(records, event.shardId, config().TIME_ZONE);
+  const { batchItemFailures, stats } = await rollupBatch(records, event.shardId, rollupScopeOf(config()));
   count('RollupBatchSize', stats.records);
   logger.debug('rollup batch applied', { shardId: event.shardId, ...stats });
   return { batchItemFailures, state: {} };

@@ -27,9 +27,10 @@ for (const [k, v] of Object.entries(defaults)) process.env[k] ??= v;
 
 const { config } = await import('../shared/config.ts');
 const { reconcile } = await import('../shared/rollup/reconcile.ts');
+const { rollupScopeOf } = await import('../shared/rollup/counters.ts');
 
 try {
-  const report = await reconcile(config().TIME_ZONE, { fix: values.fix });
+  const report = await reconcile(rollupScopeOf(config()), { fix: values.fix });
   for (const d of report.drift.slice(0, 20)) {
     console.log(`drift ${d.pk} ${d.sk} ${d.field}: expected ${d.expected}, found ${d.actual}`);
   }

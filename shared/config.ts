@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import { DEFAULT_SEGMENT_DIMENSIONS } from './nps/segments.ts';
 
 /** The shortest admin key accepted: anything shorter is guessable. */
 export const ADMIN_KEY_MIN_LENGTH = 16;
@@ -51,7 +52,7 @@ const schema = z
      */
     SEGMENT_DIMENSIONS: z
       .string()
-      .default('tier,region,plan,locale,owner,campaign')
+      .default(DEFAULT_SEGMENT_DIMENSIONS.join(','))
       .transform((s) =>
         s
           .split(',')

@@ -76,3 +76,13 @@ export class ConfigError extends Error {
 /** True when a DynamoDB write was refused by its condition expression. */
 export const isConditionFailure = (err: unknown): boolean =>
   err instanceof Error && err.name === 'ConditionalCheckFailedException';
+
+export class TooManyRequestsError extends AppError {
+  readonly status = 429;
+  readonly code: string;
+  constructor(message: string, code = 'too_many_requests') {
+    super(message);
+    this.name = 'TooManyRequestsError';
+    this.code = code;
+  }
+}

@@ -38,3 +38,6 @@ export const tokenKey = (): Promise<string> =>
 
 export const adminKey = (): Promise<string> =>
   read(config().ADMIN_KEY, config().ADMIN_KEY_SECRET_ID, 'ADMIN_KEY');
+
+export const suppressionKey = (): Promise<string> =>
+  read(config().SUPPRESSION_KEY, config().SUPPRESSION_KEY_SECRET_ID, 'SUPPRESSION_KEY');

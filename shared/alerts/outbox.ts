@@ -22,6 +22,10 @@ export interface AlertDraft {
   type: AlertType;
   payload: DetractorAlert;
   now: Date;
+  /** When the first attempt is due: now (the default), or the end of the case's debounce. */
+  sendAt?: Date;
+  /** The alert replaces the case's debounced update still waiting under the same event id. */
+  replacesPending?: boolean;
 }
 
 /**
@@ -34,18 +38,22 @@ export const alertPuts = (draft: AlertDraft) => {
   const puts = channelsOf(draft.owner).map((channel) => {
     const alertId = `${draft.eventId}.${channel}`;
     alertIds.push(alertId);
-    return newAlertPut(draft.customerId, {
-      alertId,
-      caseId: draft.caseId,
-      ownerId: draft.owner.id,
-      channel,
-      type: draft.type,
-      payload: JSON.stringify(draft.payload),
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: createdAt,
-      createdAt,
-    });
+    return newAlertPut(
+      draft.customerId,
+      {
+        alertId,
+        caseId: draft.caseId,
+        ownerId: draft.owner.id,
+        channel,
+        type: draft.type,
+        payload: JSON.stringify(draft.payload),
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: (draft.sendAt ?? draft.now).toISOString(),
+        createdAt,
+      },
+      { replacePending: draft.replacesPending },
+    );
   });
   return { puts, alertIds };
 };

@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { ValidationError } from '../errors.ts';
 import { MAX_SCORE, MIN_SCORE } from '../nps/score.ts';
 import { SEGMENT_PATTERN } from '../nps/segments.ts';
+import { INVALID_CURSOR } from '../store/cursor.ts';
+import type { PageRequest } from '../store/db.ts';
 import { ownerStyle, scheduleShape } from '../store/schemas.ts';
 
 /** Public HTTP bodies. Extra fields are allowed (and ignored); the fields named here are fixed. */
@@ -144,5 +147,44 @@ export type RoutingInput = z.infer<typeof routingInput>;
 export const followUpInput = z.object({
   message: z.string().trim().min(1).max(2000).optional(),
 });
+
+/** Every list route's page size: `limit` when the caller gives none, and the most it may ask for. */
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+
+const limitMessage = `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`;
+
+/**
+ * The `limit` and `cursor` query parameters of a list route. A cursor's content is checked where it
+ * is opened (shared/store/cursor.ts); here only that it looks like one (base64url, not huge).
+ */
+const pageQueryInput = z.object({
+  limit: z
+    .string()
+    .regex(/^[1-9]\d{0,3}$/, limitMessage)
+    .transform(Number)
+    .refine((n) => n <= MAX_PAGE_SIZE, limitMessage)
+    .optional(),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,2048}$/, INVALID_CURSOR)
+    .optional(),
+});
+
+/** A list route's page request from its query parameters, or a 400 `invalid_limit` / `invalid_cursor`. */
+export const pageRequestOf = (params: {
+  limit?: string | undefined;
+  cursor?: string | undefined;
+}): PageRequest => {
+  const parsed = pageQueryInput.safeParse(params);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ValidationError(
+      issue?.message ?? limitMessage,
+      issue?.path[0] === 'cursor' ? 'invalid_cursor' : 'invalid_limit',
+    );
+  }
+  return { limit: parsed.data.limit ?? DEFAULT_PAGE_SIZE, cursor: parsed.data.cursor };
+};
 
 export { id as idSchema };

@@ -9,11 +9,10 @@ import {
   getRun,
   markRunDispatching,
 } from '../store/campaigns.ts';
-import { customerPages, suppressedEmails } from '../store/customers.ts';
+import { customerPages } from '../store/customers.ts';
 import {
   getSurveySlot,
   getSurveySlots,
-  isSuppressed,
   markInviteSkipped,
   putInviteOnce,
   type SurveySlot,
@@ -21,6 +20,7 @@ import {
   unsentInvitesBefore,
 } from '../store/invites.ts';
 import type { Customer, Invite } from '../store/schemas.ts';
+import { isSuppressed, suppressedEmails } from '../store/suppressions.ts';
 import { deriveInviteId } from '../tokens/survey-token.ts';
 import { mapLimit } from '../util/concurrency.ts';
 import { inAudience } from './audience.ts';
@@ -81,7 +81,9 @@ export const dispatchRun = async (
         now,
       });
       if (!decision.invite) return decision.reason;
-      if (await takeSurveySlot(customer.id, decision.slot, lastSlot)) return undefined;
+      const taken = await takeSurveySlot(customer.id, decision.slot, lastSlot);
+      if (taken === 'taken') return undefined;
+      if (taken === 'erased') return 'erased';
       // Another run took the slot since the page was read: decide again on what it holds now.
       lastSlot = await getSurveySlot(customer.id);
     }
@@ -102,7 +104,7 @@ export const dispatchRun = async (
       if (refused === 'suppressed') count('EmailSuppressed');
       return void totals.skipped++;
     }
-    const { invite } = await putInviteOnce({
+    const written = await putInviteOnce({
       inviteId: deriveInviteId(key, campaignId, runId, customer.id),
       campaignId,
       runId,
@@ -119,6 +121,9 @@ export const dispatchRun = async (
       createdAt: new Date().toISOString(),
       expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
     });
+    // Erased since the page was read: no invite is written for them, no email sent.
+    if ('erased' in written) return void totals.skipped++;
+    const { invite } = written;
     totals.invited++;
     if (invite.sentAt) return void totals.sent++;
     try {

@@ -2,9 +2,10 @@ import { config } from '../config.ts';
 import { ValidationError } from '../errors.ts';
 import { count, logger } from '../observability.ts';
 import { tokenKey } from '../secrets.ts';
-import { closeReminder, deferReminder, dueReminders, isSuppressed } from '../store/invites.ts';
+import { closeReminder, deferReminder, dueReminders } from '../store/invites.ts';
 import { getResponse } from '../store/responses.ts';
 import type { Invite } from '../store/schemas.ts';
+import { isSuppressed } from '../store/suppressions.ts';
 import { mapLimit } from '../util/concurrency.ts';
 import { sendReminder } from './send-invite.ts';
 

@@ -1,6 +1,7 @@
 import { config } from '../config.ts';
 import { sendEmail } from '../email/send-email.ts';
 import { renderSurveyEmail } from '../email/survey-email.ts';
+import { isErased } from '../store/erasure.ts';
 import { closeReminder, leaseInviteSend, leaseReminder, markInviteSent } from '../store/invites.ts';
 import type { Invite } from '../store/schemas.ts';
 import { signSurveyToken } from '../tokens/survey-token.ts';
@@ -29,6 +30,9 @@ export const sendInvite = async (
 ): Promise<string | undefined> => {
   // Someone else is sending it right now, or already did: one email per invite.
   if (!(await leaseInviteSend(invite.inviteId, new Date()))) return undefined;
+  // Erased since the invite was read (the lease holds only while the invite exists, but the
+  // erasure may come between): no email to someone who asked to be forgotten.
+  if (await isErased(invite.customerId)) return undefined;
   const messageId = await sendEmail(invite.email, surveyEmailFor(invite, tokenKey, false), {
     campaign: invite.campaignId,
   });
@@ -43,6 +47,7 @@ export const sendReminder = async (
   now = new Date(),
 ): Promise<string | undefined> => {
   if (!(await leaseReminder(invite.inviteId, now))) return undefined;
+  if (await isErased(invite.customerId)) return undefined;
   const messageId = await sendEmail(invite.email, surveyEmailFor(invite, tokenKey, true), {
     campaign: invite.campaignId,
     kind: 'reminder',

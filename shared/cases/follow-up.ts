@@ -5,8 +5,9 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { tokenKey } from '../secrets.ts';
 import { claimFollowUp, getCase, recordFollowUp, releaseFollowUp } from '../store/cases.ts';
 import { getCustomer } from '../store/customers.ts';
-import { getInvite, isSuppressed } from '../store/invites.ts';
+import { getInvite } from '../store/invites.ts';
 import type { Case } from '../store/schemas.ts';
+import { isSuppressed } from '../store/suppressions.ts';
 import { signSurveyToken } from '../tokens/survey-token.ts';
 import { caseNotes } from './lifecycle.ts';
 

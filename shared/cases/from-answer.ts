@@ -1,3 +1,4 @@
+import { alertTiming, debouncedEventId } from '../alerts/debounce.ts';
 import { alertPuts } from '../alerts/outbox.ts';
 import { buildAlert } from '../alerts/payload.ts';
 import { config } from '../config.ts';
@@ -7,11 +8,13 @@ import { count, logger } from '../observability.ts';
 import { caseFromAnswerWrite, caseResolvedByCustomerWrite, getCase } from '../store/cases.ts';
 import { getCustomer } from '../store/customers.ts';
 import { type TransactItem, transactWrite } from '../store/db.ts';
+import { customerNotErasedCheck, deleteErasedAnswer } from '../store/erasure.ts';
 import { getInvite } from '../store/invites.ts';
 import { getOwner } from '../store/owners.ts';
 import { caseMarkWrite } from '../store/recovery-marks.ts';
 import { answerStillThereCheck } from '../store/responses.ts';
 import type { Response } from '../store/schemas.ts';
+import { isNews } from '../survey/answer-change.ts';
 import { answerEffect } from './lifecycle.ts';
 import { casePolicy, slaDueAt as slaDueFrom } from './policy.ts';
 import { recoverEarlierCases, recoverIfAlreadyAnsweredBetter } from './recovery.ts';
@@ -25,9 +28,12 @@ export interface RaiseResult {
 }
 
 /**
- * A detractor answer (new, or edited, or commented) opens or updates the invite's case and queues
- * one alert for the owner — case and alert in one transaction, keyed by the response version, so
- * a redelivered stream record changes nothing and a crash leaves either both or neither.
+ * A detractor answer (new, or with a new class or comment) opens or updates the invite's case and
+ * queues one alert for the owner — case and alert in one transaction, keyed by the response
+ * version, so a redelivered stream record changes nothing and a crash leaves either both or
+ * neither. A change that is no news (same class, same comment: the version did not move) does
+ * nothing; changes soon after an alert are debounced into one update (shared/alerts/debounce.ts).
+ * Nothing is written for a customer erased meanwhile.
  * An answer of 7 or more marks the customer's earlier cases recovered, and when it is this very
  * invite's score raised from a detractor's, resolves its case (outcome `score raised`) and tells
  * the owner with a `detractor.updated` alert.
@@ -37,7 +43,7 @@ export const raiseDetractorAlert = async (
   newImage: Response | undefined,
   now = new Date(),
 ): Promise<RaiseResult> => {
-  if (!newImage) return { alertIds: [], duplicate: false };
+  if (!newImage || !isNews(oldImage, newImage)) return { alertIds: [], duplicate: false };
   const caseId = newImage.inviteId;
   const detractor = isDetractor(newImage.score);
   // A 7+ answer only has work to do on cases: look before loading anything else.
@@ -48,7 +54,6 @@ export const raiseDetractorAlert = async (
   if (!detractor && answerEffect(known, oldImage, newImage, now).kind === 'none') {
     return { alertIds: [], duplicate: false };
   }
-  const eventId = `${newImage.inviteId}.v${newImage.version}`;
   const [customer, existing, routed] = await Promise.all([
     getCustomer(newImage.customerId),
     detractor ? getCase(caseId) : known,
@@ -66,10 +71,13 @@ export const raiseDetractorAlert = async (
       : routed.owner;
   const policy = casePolicy(newImage.attributes.tier, config());
   const slaDueAt = existing?.slaDueAt ?? slaDueFrom(now, policy.slaHours);
+  const timing = alertTiming(existing?.alertedAt, now, config().ALERT_DEBOUNCE_SECONDS * 1000);
+  const eventId =
+    timing.kind === 'now' ? `${newImage.inviteId}.v${newImage.version}` : debouncedEventId(caseId, timing.at);
 
   const caseUpdate =
     effect.kind === 'resolve' && existing
-      ? caseResolvedByCustomerWrite(existing, newImage, effect, now)
+      ? caseResolvedByCustomerWrite(existing, newImage, effect, timing.at, now)
       : caseFromAnswerWrite({
           caseId,
           response: newImage,
@@ -78,6 +86,7 @@ export const raiseDetractorAlert = async (
           priority: policy.priority,
           slaDueAt,
           reopen: effect.kind === 'record' ? effect.reopen : undefined,
+          alertedAt: timing.at,
           now,
         });
 
@@ -107,6 +116,8 @@ export const raiseDetractorAlert = async (
           publicUrl: config().PUBLIC_URL,
         }),
         now,
+        sendAt: timing.at,
+        replacesPending: timing.kind === 'debounced' && timing.replacesPending,
       })
     : { puts: [], alertIds: [] };
   transact.push(...outbox.puts);
@@ -114,9 +125,17 @@ export const raiseDetractorAlert = async (
   // not see its case and alert (with the customer's comment) written back afterwards.
   const answerStillThere = transact.length;
   transact.push(answerStillThereCheck(newImage.inviteId));
+  const notErased = transact.length;
+  transact.push(customerNotErasedCheck(newImage.customerId));
   let duplicate = false;
   const result = await transactWrite(transact);
   if (!result.committed) {
+    if (result.failed.includes(notErased)) {
+      // Written in a race with the erasure: the answer goes too, its counts with it (the REMOVE).
+      logger.info('customer erased before the case was written; dropping the answer', { caseId });
+      await deleteErasedAnswer(newImage.inviteId);
+      return { caseId, alertIds: [], duplicate: false };
+    }
     if (result.failed.includes(answerStillThere)) {
       logger.info('answer erased before its case was written; nothing to raise', { caseId });
       return { caseId, alertIds: [], duplicate: false };
@@ -136,5 +155,6 @@ export const raiseDetractorAlert = async (
   if (effect.kind === 'record' && !existing?.recovered) {
     await recoverIfAlreadyAnsweredBetter(caseId, newImage.customerId);
   }
-  return { caseId, alertIds: outbox.alertIds, duplicate };
+  // A debounced update waits in the outbox for its time; the sweep delivers it then.
+  return { caseId, alertIds: timing.kind === 'now' ? outbox.alertIds : [], duplicate };
 };

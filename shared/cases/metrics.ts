@@ -1,5 +1,7 @@
-import { parseDayRange } from '../api/date-range.ts';
-import { listCases } from '../store/cases.ts';
+import { parseDayRange, parseQueryDate } from '../api/date-range.ts';
+import { ValidationError } from '../errors.ts';
+import { type LocalDate, localDate, periodOfDate } from '../nps/windows.ts';
+import { casesOpenedBetween } from '../store/cases.ts';
 import type { Case, CaseStatus } from '../store/schemas.ts';
 import { percentile } from '../util/stats.ts';
 
@@ -115,19 +117,68 @@ export const caseMetrics = (cases: readonly Case[], now: Date) => ({
   })),
 });
 
+/** The days a metrics request covers when it names none: the last 90, today included. */
+export const DEFAULT_METRICS_DAYS = 90;
+/** The longest range one request may ask for, in days. */
+export const MAX_METRICS_DAYS = 366;
+/**
+ * The most case items one metrics request reads. Percentiles of two halves do not add up to the
+ * percentiles of the whole, so figures over part of a range could not be completed by a second
+ * request: a range that needs more reads than this is refused (400 `range_too_large`), never
+ * answered with figures over some of its cases.
+ */
+export const MAX_METRICS_CASES = 5000;
+
+const DAY_MS = 86_400_000;
+const dayNumber = (d: LocalDate) => Date.UTC(d.year, d.month - 1, d.day) / DAY_MS;
+const daysBefore = (d: LocalDate, days: number): LocalDate => {
+  const at = new Date(Date.UTC(d.year, d.month - 1, d.day - days));
+  return { year: at.getUTCFullYear(), month: at.getUTCMonth() + 1, day: at.getUTCDate() };
+};
+
+/**
+ * The dates a metrics request covers: `to` defaults to today and `from` to 89 days before `to`
+ * (in the account's time zone); at most MAX_METRICS_DAYS days, else a 400.
+ */
+export const metricsRange = (
+  range: { from?: string | undefined; to?: string | undefined },
+  timeZone: string,
+  now: Date,
+): { from: string; to: string } => {
+  const to = parseQueryDate('to', range.to) ?? localDate(now, timeZone);
+  const from = parseQueryDate('from', range.from) ?? daysBefore(to, DEFAULT_METRICS_DAYS - 1);
+  const days = dayNumber(to) - dayNumber(from) + 1;
+  if (days > MAX_METRICS_DAYS) {
+    throw new ValidationError(
+      `from..to may span at most ${MAX_METRICS_DAYS} days (asked: ${days})`,
+      'range_too_long',
+    );
+  }
+  return { from: periodOfDate('day', from), to: periodOfDate('day', to) };
+};
+
 /**
  * Metrics of the cases opened from `from` to `to` (dates, inclusive, in the account's time zone;
- * either may be left out). Reads the cases with one key-range query per status — no scan.
+ * by default the last 90 days, at most 366). Reads the cases with one key-range query per status —
+ * no scan — and at most `maxCases` case items (see MAX_METRICS_CASES).
  */
 export const readCaseMetrics = async (
   range: { from?: string | undefined; to?: string | undefined },
   timeZone: string,
   now = new Date(),
+  maxCases = MAX_METRICS_CASES,
 ) => {
-  const { from, to, since, until } = parseDayRange(range, timeZone);
-  const cases = await listCases(undefined, {
-    from: since?.toISOString(),
-    to: until ? new Date(until.getTime() - 1).toISOString() : undefined,
-  });
+  const { from, to, since, until } = parseDayRange(metricsRange(range, timeZone, now), timeZone);
+  if (!since || !until) throw new Error('a metrics range always has both ends');
+  const { cases, complete } = await casesOpenedBetween(
+    { from: since.toISOString(), to: new Date(until.getTime() - 1).toISOString() },
+    maxCases,
+  );
+  if (!complete) {
+    throw new ValidationError(
+      `figures for ${from}..${to} would need more than ${maxCases} cases read (cases are read from ${from} on): ask for a shorter or more recent range`,
+      'range_too_large',
+    );
+  }
   return { from, to, timeZone, ...caseMetrics(cases, now) };
 };

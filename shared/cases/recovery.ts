@@ -22,7 +22,8 @@ export const recoverEarlierCases = async (
   }
   if (isSevenPlus(oldImage)) return [];
   const reachedAt = newImage.respondedAt;
-  await putSevenPlusMark(customerId, { inviteId, reachedAt });
+  // Erased meanwhile: nothing of theirs is left to recover.
+  if (!(await putSevenPlusMark(customerId, { inviteId, reachedAt }))) return [];
   const recovered: string[] = [];
   for (const mark of await caseMarks(customerId)) {
     if (mark.caseId === inviteId || mark.detractorAt >= reachedAt) continue;

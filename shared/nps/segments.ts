@@ -2,7 +2,8 @@ import type { ResponseFilter } from '../store/responses.ts';
 
 /**
  * Segments a response counts in: `all`, one `attr:value` per snapshot attribute, the owner and the
- * campaign. Values are lower-cased so `EMEA` and `emea` are one segment.
+ * campaign — only those of the declared dimensions, when given (the rollup: config
+ * SEGMENT_DIMENSIONS). Values are lower-cased so `EMEA` and `emea` are one segment.
  */
 export interface SegmentSource {
   attributes: Record<string, string>;
@@ -10,21 +11,33 @@ export interface SegmentSource {
   campaignId: string;
 }
 
+/** What NPS is rolled up by unless config SEGMENT_DIMENSIONS says otherwise. */
+export const DEFAULT_SEGMENT_DIMENSIONS = ['tier', 'region', 'plan', 'locale', 'owner', 'campaign'] as const;
+
 /** `all` or `name:value`; values may hold inner spaces (`region:north america`), never `|`. */
 export const SEGMENT_PATTERN = /^(all|[a-z0-9_-]{1,40}:[^\s|](?:[^|]{0,98}[^\s|])?)$/;
 
 export const normalizeSegmentValue = (value: string): string => value.trim().toLowerCase();
 
-export const segmentsOf = ({ attributes, ownerId, campaignId }: SegmentSource): string[] => {
+export const segmentsOf = (
+  { attributes, ownerId, campaignId }: SegmentSource,
+  dimensions?: readonly string[],
+): string[] => {
+  const declared = (name: string) => dimensions === undefined || dimensions.includes(name);
   const segments = new Set<string>(['all']);
   for (const [name, value] of Object.entries(attributes)) {
     const v = normalizeSegmentValue(value);
-    if (v && !v.includes('|')) segments.add(`${name.toLowerCase()}:${v}`);
+    const dimension = name.toLowerCase();
+    if (v && !v.includes('|') && declared(dimension)) segments.add(`${dimension}:${v}`);
   }
-  if (ownerId) segments.add(`owner:${ownerId}`);
-  segments.add(`campaign:${campaignId}`);
+  if (ownerId && declared('owner')) segments.add(`owner:${ownerId}`);
+  if (declared('campaign')) segments.add(`campaign:${campaignId}`);
   return [...segments];
 };
+
+/** The segment's dimension: `tier` for `tier:key`, undefined for `all`. */
+export const dimensionOf = (segment: string): string | undefined =>
+  segment === 'all' ? undefined : segment.slice(0, segment.indexOf(':'));
 
 /** Which responses a segment holds, as a listing filters them (undefined for `all`). */
 export const responseFilterOf = (segment: string): ResponseFilter | undefined => {

@@ -1,29 +1,69 @@
 import { layout, type Page } from './layout.ts';
 import { browserScript, chartLibrary } from './vendor.ts';
 
+const table = (id: string, headings: readonly string[]) =>
+  `<table id="${id}"><thead><tr>${headings.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody></tbody></table>`;
+
+/**
+ * One panel of the dashboard: its heading, its own error line (a panel that fails to load says so
+ * here and nowhere else), its content and, for a paged list, the button that reads the next page.
+ */
+const panel = (name: string, heading: string, content: string, more?: string) => `
+  <section id="${name}-panel">
+    <h2>${heading}</h2>
+    <p class="error" role="alert"></p>
+    ${content}${more ? `\n    <button type="button" class="more" hidden>${more}</button>` : ''}
+  </section>`;
+
 /**
  * The dashboard: one static page; its code (shared/pages/browser/dashboard.ts) reads the admin API
  * with the key the user types in and fills these tables with textContent, never as HTML.
  */
 export const dashboardPage = (): Page => {
+  const windowSelect =
+    '<select id="window"><option value="all">all time</option><option value="month">this month</option><option value="quarter">this quarter</option><option value="week">this week</option><option value="day">today</option></select>';
   const body = `
 <h1>nps-loop dashboard</h1>
 <form id="login"><label>Admin key <input id="key" type="password" autocomplete="off" required></label> <button>Open</button></form>
 <p id="error" class="error" role="alert"></p>
-<section id="app" hidden>
-  <h2>NPS by segment <select id="window"><option value="all">all time</option><option value="month">this month</option><option value="quarter">this quarter</option><option value="week">this week</option><option value="day">today</option></select></h2>
-  <table id="segments"><thead><tr><th>Segment</th><th>NPS</th><th>±</th><th>Responses</th><th>Promoters</th><th>Passives</th><th>Detractors</th></tr></thead><tbody></tbody></table>
-  <h2>Monthly NPS (all customers)</h2>
-  <div id="trendChart" role="img" aria-label="Monthly NPS with its 95 % margin of error"></div>
-  <table id="trend"><thead><tr><th>Month</th><th>NPS</th><th>±</th><th>Responses</th></tr></thead><tbody></tbody></table>
-  <h2>Detractor cases</h2>
-  <table id="cases"><thead><tr><th>Opened</th><th>Customer</th><th>Score</th><th>Comment</th><th>Owner</th><th>Status</th><th>Due</th><th></th></tr></thead><tbody></tbody></table>
-  <h2>Follow-up</h2>
-  <table id="followup"><thead><tr><th>Cases of</th><th>Cases</th><th>Acknowledge p50 / p90 (min)</th><th>First contact p50 / p90 (min)</th><th>Acknowledged within SLA</th><th>Recovered</th><th>Escalated</th></tr></thead><tbody></tbody></table>
-  <h2>Latest responses</h2>
-  <table id="responses"><thead><tr><th>When</th><th>Customer</th><th>Score</th><th>Comment</th><th>Segment</th></tr></thead><tbody></tbody></table>
-  <h2>Undeliverable alerts</h2>
-  <table id="dead"><thead><tr><th>Alert</th><th>Owner</th><th>Attempts</th><th>Last error</th></tr></thead><tbody></tbody></table>
+<section id="app" hidden>${panel(
+    'segments',
+    `NPS by segment ${windowSelect}`,
+    table('segments', ['Segment', 'NPS', '±', 'Responses', 'Promoters', 'Passives', 'Detractors']),
+    'More segments',
+  )}${panel(
+    'trend',
+    'Monthly NPS (all customers)',
+    `<div id="trendChart" role="img" aria-label="Monthly NPS with its 95 % margin of error"></div>
+    ${table('trend', ['Month', 'NPS', '±', 'Responses'])}`,
+  )}${panel(
+    'cases',
+    'Detractor cases',
+    table('cases', ['Opened', 'Customer', 'Score', 'Comment', 'Owner', 'Status', 'Due', '']),
+    'More cases',
+  )}${panel(
+    'followup',
+    'Follow-up <span id="followupRange" class="muted"></span>',
+    table('followup', [
+      'Cases of',
+      'Cases',
+      'Acknowledge p50 / p90 (min)',
+      'First contact p50 / p90 (min)',
+      'Acknowledged within SLA',
+      'Recovered',
+      'Escalated',
+    ]),
+  )}${panel(
+    'responses',
+    'Latest responses',
+    table('responses', ['When', 'Customer', 'Score', 'Comment', 'Segment']),
+    'More responses',
+  )}${panel(
+    'dead',
+    'Undeliverable alerts',
+    table('dead', ['Alert', 'Owner', 'Attempts', 'Last error']),
+    'More alerts',
+  )}
 </section>`;
   const script = browserScript('dashboard');
   return layout({ title: 'nps-loop dashboard', body, script, wide: true, library: chartLibrary() });

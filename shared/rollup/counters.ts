@@ -32,24 +32,41 @@ const deltaOfScore = (score: number, sign: 1 | -1): Readonly<Delta> => {
   return Object.freeze(d);
 };
 
+/** What the rollup counts by: the account's time zone (windows) and the declared segment dimensions. */
+export interface RollupScope {
+  timeZone: string;
+  dimensions: readonly string[];
+}
+
+export const rollupScopeOf = (c: {
+  TIME_ZONE: string;
+  SEGMENT_DIMENSIONS: readonly string[];
+}): RollupScope => ({
+  timeZone: c.TIME_ZONE,
+  dimensions: c.SEGMENT_DIMENSIONS,
+});
+
 /**
  * The counter items one response counts in: every segment of its snapshot, in the window periods
  * of its *first* answer (so an edit never moves it to another period).
  */
-const counterKeysOf = (response: Response, timeZone: string): CounterKey[] => {
-  const date = localDate(new Date(response.firstAnsweredAt), timeZone);
+const counterKeysOf = (response: Response, scope: RollupScope): CounterKey[] => {
+  const date = localDate(new Date(response.firstAnsweredAt), scope.timeZone);
   const periods = WINDOWS.map((w) => [w, periodOfDate(w, date)] as const);
   const keys: CounterKey[] = [];
-  for (const segment of segmentsOf(response)) {
+  for (const segment of segmentsOf(response, scope.dimensions)) {
     for (const [window, period] of periods) keys.push(counterModel.key(segment, window, period));
   }
   return keys;
 };
 
 /** What one response contributes, per counter item (the delta is shared and frozen). */
-export const contributions = (response: Response, timeZone: string): Array<[CounterKey, Readonly<Delta>]> => {
+export const contributions = (
+  response: Response,
+  scope: RollupScope,
+): Array<[CounterKey, Readonly<Delta>]> => {
   const delta = deltaOfScore(response.score, 1);
-  return counterKeysOf(response, timeZone).map((key) => [key, delta]);
+  return counterKeysOf(response, scope).map((key) => [key, delta]);
 };
 
 export interface CounterChangeOfRecord {
@@ -61,16 +78,16 @@ export interface CounterChangeOfRecord {
 export const changeOf = (
   oldImage: Response | undefined,
   newImage: Response | undefined,
-  timeZone: string,
+  scope: RollupScope,
 ): Map<string, CounterChangeOfRecord> => {
   const out = new Map<string, CounterChangeOfRecord>();
   if (oldImage) {
     const delta = deltaOfScore(oldImage.score, -1);
-    for (const key of counterKeysOf(oldImage, timeZone)) out.set(counterId(key), { key, delta });
+    for (const key of counterKeysOf(oldImage, scope)) out.set(counterId(key), { key, delta });
   }
   if (newImage) {
     const delta = deltaOfScore(newImage.score, 1);
-    for (const key of counterKeysOf(newImage, timeZone)) {
+    for (const key of counterKeysOf(newImage, scope)) {
       const id = counterId(key);
       const before = out.get(id);
       if (!before) {

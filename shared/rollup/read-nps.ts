@@ -1,9 +1,11 @@
 import { parseQueryDate } from '../api/date-range.ts';
+import { config } from '../config.ts';
 import { ValidationError } from '../errors.ts';
 import { type NpsFigures, npsFigures } from '../nps/score.ts';
-import { SEGMENT_PATTERN } from '../nps/segments.ts';
+import { dimensionOf, SEGMENT_PATTERN } from '../nps/segments.ts';
 import { localDate, periodOfDate, WINDOWS, type Window } from '../nps/windows.ts';
 import { counterSeries, countersOfPeriod } from '../store/counters.ts';
+import type { Page, PageRequest } from '../store/db.ts';
 
 export interface NpsPoint extends NpsFigures {
   period: string;
@@ -41,6 +43,15 @@ export const parseSegment = (value: string | undefined): string => {
       'invalid_segment',
     );
   }
+  const dimension = dimensionOf(s);
+  const declared = config().SEGMENT_DIMENSIONS;
+  // Only declared dimensions are rolled up; any other attribute has no figures to read.
+  if (dimension !== undefined && !declared.includes(dimension)) {
+    throw new ValidationError(
+      `${dimension} is not a segment dimension; NPS is read by ${declared.join(', ')} (config SEGMENT_DIMENSIONS)`,
+      'unknown_segment_dimension',
+    );
+  }
   return s;
 };
 
@@ -68,16 +79,18 @@ export const periodRange = (
 export const npsSeries = async (segment: string, window: Window, range: PeriodRange): Promise<NpsPoint[]> =>
   (await counterSeries(segment, window, range.from, range.to)).map(toPoint).filter((p) => p.responses > 0);
 
-/** Every segment's figures for one period (a query of the byPeriod index). */
-export const npsBySegment = async (window: Window, period: string) => {
-  const out: Array<{ segment: string } & NpsPoint> = [];
-  for await (const page of countersOfPeriod(window, period)) {
-    for (const item of page) {
-      const point = toPoint(item);
-      if (point.responses > 0) out.push({ segment: String(item.segment), ...point });
-    }
-  }
-  return out.sort((a, b) =>
-    a.segment === 'all' ? -1 : b.segment === 'all' ? 1 : a.segment.localeCompare(b.segment),
-  );
+/**
+ * Every segment's figures for one period, in segment name order (`all` before the `attr:value`
+ * segments of every usual dimension), a page at a time: a query of the byPeriod index.
+ */
+export const npsBySegment = async (
+  window: Window,
+  period: string,
+  page: PageRequest,
+): Promise<Page<{ segment: string } & NpsPoint>> => {
+  const found = await countersOfPeriod(window, period, page);
+  return {
+    items: found.items.map((item) => ({ segment: String(item.segment), ...toPoint(item) })),
+    cursor: found.cursor,
+  };
 };

@@ -2,7 +2,7 @@ import { allCounterItems, overwriteCounter } from '../store/counters.ts';
 import { queryPages } from '../store/db.ts';
 import { COUNTER_FIELDS, type CounterKey, responseModel } from '../store/model.ts';
 import { responseItem } from '../store/schemas.ts';
-import { addInto, contributions, counterId, type Delta, emptyDelta } from './counters.ts';
+import { addInto, contributions, counterId, type Delta, emptyDelta, type RollupScope } from './counters.ts';
 
 export interface Drift {
   pk: string;
@@ -22,13 +22,13 @@ export interface ReconcileReport {
 }
 
 /** Every counter recomputed from the raw answers — the ground truth the rollup must equal. */
-const recomputeCounters = async (timeZone: string) => {
+const recomputeCounters = async (scope: RollupScope) => {
   const expected = new Map<string, { key: CounterKey; delta: Delta }>();
   let responses = 0;
   for await (const page of queryPages(responseModel.answered(undefined, undefined))) {
     for (const item of page) {
       responses++;
-      for (const [key, delta] of contributions(responseItem.parse(item), timeZone)) {
+      for (const [key, delta] of contributions(responseItem.parse(item), scope)) {
         const entry = expected.get(counterId(key)) ?? { key, delta: emptyDelta() };
         addInto(entry.delta, delta);
         expected.set(counterId(key), entry);
@@ -51,10 +51,10 @@ const readCounters = async () => {
  * overwritten with the recomputed values (run it while the rollup is quiet).
  */
 export const reconcile = async (
-  timeZone: string,
+  scope: RollupScope,
   options: { fix?: boolean } = {},
 ): Promise<ReconcileReport> => {
-  const { expected, responses } = await recomputeCounters(timeZone);
+  const { expected, responses } = await recomputeCounters(scope);
   const actual = await readCounters();
   const drift: Drift[] = [];
   const ids = new Set([...expected.keys(), ...actual.keys()]);

@@ -11,7 +11,7 @@ import {
   sortKeyOf,
 } from '../stream/records.ts';
 import { type ApplyStats, applyChanges, type CounterChange } from './apply.ts';
-import { changeOf } from './counters.ts';
+import { changeOf, type RollupScope } from './counters.ts';
 
 export interface RollupResult {
   batchItemFailures: Array<{ itemIdentifier: string }>;
@@ -27,7 +27,7 @@ export interface RollupResult {
 export const rollupBatch = async (
   records: DynamoDBRecord[],
   shardId: string,
-  timeZone: string,
+  scope: RollupScope,
 ): Promise<RollupResult> => {
   const changes: CounterChange[] = [];
   const batchItemFailures: RollupResult['batchItemFailures'] = [];
@@ -39,7 +39,7 @@ export const rollupBatch = async (
       const oldImage = parseImage(responseItem, record.dynamodb?.OldImage);
       const newImage = parseImage(responseItem, record.dynamodb?.NewImage);
       considered++;
-      for (const [id, { key, delta }] of changeOf(oldImage, newImage, timeZone)) {
+      for (const [id, { key, delta }] of changeOf(oldImage, newImage, scope)) {
         changes.push({ id, key, seq, delta });
       }
     } catch (err: unknown) {

@@ -1,13 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
+import { config } from '../config.ts';
 import { ConflictError, isConditionFailure, NotFoundError } from '../errors.ts';
-import { conditionalWrite, mainTable, queryAll } from './db.ts';
-import { alertModel } from './model.ts';
+import { conditionalWrite, mainTable, type Page, type PageRequest, queryAll, queryPage } from './db.ts';
+import { alertModel, expiresAfter } from './model.ts';
 import { type Alert, alertItem } from './schemas.ts';
 
-/** The Put of a new alert, for use inside the transaction that also writes its case. */
-export const newAlertPut = (customerId: string, alert: Alert) => ({
+/**
+ * The Put of a new alert, for use inside the transaction that also writes its case. With
+ * `replacePending`, it may also replace an alert of that id that is still waiting for its first
+ * attempt (a debounced update taking in a later change); never one already being delivered.
+ */
+export const newAlertPut = (
+  customerId: string,
+  alert: Alert,
+  options: { replacePending?: boolean } = {},
+) => ({
   Put: {
     TableName: mainTable(),
     Item: {
@@ -15,9 +24,18 @@ export const newAlertPut = (customerId: string, alert: Alert) => ({
       kind: alertModel.kind,
       ...alertModel.pending(alert.nextAttemptAt ?? alert.createdAt, alert.alertId),
       ...alertModel.ofCustomer(customerId, alert.createdAt, alert.alertId),
+      // Kept for the dashboard and audits, then deleted by DynamoDB TTL (its payload names the customer).
+      ...expiresAfter(new Date(Date.parse(alert.createdAt) + config().ALERT_RETENTION_DAYS * 86_400_000)),
       ...alert,
     },
-    ConditionExpression: 'attribute_not_exists(pk)',
+    ...(options.replacePending
+      ? {
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (#status = :pending AND attempts = :none AND attribute_not_exists(leaseUntil))',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'pending', ':none': 0 },
+        }
+      : { ConditionExpression: 'attribute_not_exists(pk)' }),
   },
 });
 
@@ -158,6 +176,8 @@ export const dueAlerts = async (now: Date, limit = 100): Promise<Alert[]> => {
   return items.map((i) => alertItem.parse(i));
 };
 
-export const deadAlerts = async (): Promise<Alert[]> => {
-  return (await queryAll(alertModel.allDead())).map((i) => alertItem.parse(i));
+/** Alerts given up on, newest first, a page at a time. */
+export const deadAlerts = async (page: PageRequest): Promise<Page<Alert>> => {
+  const found = await queryPage([alertModel.allDead()], page);
+  return { items: found.items.map((i) => alertItem.parse(i)), cursor: found.cursor };
 };

@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
-import { conditionalWrite, mainTable, queryAll } from './db.ts';
+import { conditionalWrite, mainTable, type Page, type PageRequest, queryAll, queryPage } from './db.ts';
 import { campaignModel, runModel, scheduleModel } from './model.ts';
 import { type Campaign, campaignItem, type Run, runItem } from './schemas.ts';
 
@@ -131,8 +131,11 @@ export const getRun = async (campaignId: string, runId: string): Promise<Run | u
   return out.Item ? runItem.parse(out.Item) : undefined;
 };
 
-export const listRuns = async (campaignId: string): Promise<Run[]> =>
-  (await queryAll(runModel.ofCampaign(campaignId))).map((i) => runItem.parse(i));
+/** A campaign's runs, in run id order, a page at a time. */
+export const listRuns = async (campaignId: string, page: PageRequest): Promise<Page<Run>> => {
+  const found = await queryPage([runModel.ofCampaign(campaignId)], page);
+  return { items: found.items.map((i) => runItem.parse(i)), cursor: found.cursor };
+};
 
 /** The run is being dispatched; restarted at `restartAt` if it is still open then. */
 export const markRunDispatching = async (campaignId: string, runId: string, restartAt: Date) => {

@@ -1,6 +1,14 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
-import { conditionalWrite, mainTable, queryAll } from './db.ts';
+import {
+  conditionalWrite,
+  mainTable,
+  type Page,
+  type PageRequest,
+  queryAll,
+  queryPage,
+  queryUpTo,
+} from './db.ts';
 import { caseModel } from './model.ts';
 import {
   type Case,
@@ -20,36 +28,45 @@ export const getCase = async (caseId: string): Promise<Case | undefined> => {
   return out.Item ? caseItem.parse(out.Item) : undefined;
 };
 
-const byNewest = (a: Case, b: Case) => b.createdAt.localeCompare(a.createdAt);
-
-/** Cases of the given statuses (all by default), opened in [from, to] when given, newest first. */
+/**
+ * The cases of the given statuses (all by default), a page at a time: status by status in
+ * lifecycle order (open first), each status latest SLA due time first (see case.byStatus).
+ */
 export const listCases = async (
+  page: PageRequest,
   statuses: readonly CaseStatus[] = caseStatus.options,
-  opened: { from?: string | undefined; to?: string | undefined } = {},
-): Promise<Case[]> => {
-  const filtered = opened.from !== undefined || opened.to !== undefined;
-  const lists = await Promise.all(
-    statuses.map((status) => {
-      const pattern = caseModel.byStatus(status, opened.from);
-      return queryAll(
-        filtered
-          ? {
-              ...pattern,
-              FilterExpression: 'createdAt BETWEEN :from AND :to',
-              ExpressionAttributeValues: {
-                ...pattern.ExpressionAttributeValues,
-                ':from': opened.from ?? '0000',
-                ':to': opened.to ?? '9999',
-              },
-            }
-          : pattern,
-      );
-    }),
+): Promise<Page<Case>> => {
+  const found = await queryPage(
+    statuses.map((status) => caseModel.byStatus(status)),
+    page,
   );
-  return lists
-    .flat()
-    .map((i) => caseItem.parse(i))
-    .sort(byNewest);
+  return { items: found.items.map((i) => caseItem.parse(i)), cursor: found.cursor };
+};
+
+/**
+ * The cases opened from `from` to `to` (ISO instants, inclusive), of every status, reading at most
+ * `maxRead` case items; `complete` is false when that did not read every case that could be in the
+ * range. The key range starts at `from` (an SLA is never due before its case opened); it has no end,
+ * since how long after opening an SLA falls due depends on the SLA hours of that day.
+ */
+export const casesOpenedBetween = async (
+  opened: { from: string; to: string },
+  maxRead: number,
+): Promise<{ cases: Case[]; complete: boolean }> => {
+  const queries = caseStatus.options.map((status) => {
+    const pattern = caseModel.byStatus(status, opened.from);
+    return {
+      ...pattern,
+      FilterExpression: 'createdAt BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ...pattern.ExpressionAttributeValues,
+        ':from': opened.from,
+        ':to': opened.to,
+      },
+    };
+  });
+  const { items, complete } = await queryUpTo(queries, maxRead);
+  return { cases: items.map((i) => caseItem.parse(i)), complete };
 };
 
 /** Open cases whose SLA is due by `now` and that were not escalated yet, soonest due first. */
@@ -69,6 +86,8 @@ export interface CaseFromAnswer {
   slaDueAt: string;
   /** Given when a case the customer had resolved is reopened by this lower score. */
   reopen?: CaseNote | undefined;
+  /** When the alert this change raises goes to the owner (see shared/alerts/debounce.ts). */
+  alertedAt: Date;
   now: Date;
 }
 
@@ -90,6 +109,7 @@ export const caseFromAnswerWrite = (input: CaseFromAnswer) => {
     'score = :score',
     'updatedAt = :now',
     'responseVersion = :version',
+    'alertedAt = :alertedAt',
     'kind = :kind',
     'tier = :tier',
     'createdAt = if_not_exists(createdAt, :now)',
@@ -138,6 +158,7 @@ export const caseFromAnswerWrite = (input: CaseFromAnswer) => {
         ':score': response.score,
         ':now': at,
         ':version': response.version,
+        ':alertedAt': input.alertedAt.toISOString(),
         ':kind': caseModel.kind,
         ':tier': response.attributes.tier ?? 'none',
         ':sla': input.slaDueAt,
@@ -170,6 +191,7 @@ export const caseResolvedByCustomerWrite = (
   existing: Case,
   response: Response,
   resolution: { outcome: string; note: CaseNote },
+  alertedAt: Date,
   now: Date,
 ) => {
   const resolved = caseModel.withStatus('resolved', existing.slaDueAt, existing.caseId);
@@ -178,7 +200,7 @@ export const caseResolvedByCustomerWrite = (
       TableName: mainTable(),
       Key: caseModel.key(existing.caseId),
       UpdateExpression:
-        'SET score = :score, responseVersion = :version, updatedAt = :now, #status = :resolved, ' +
+        'SET score = :score, responseVersion = :version, alertedAt = :alertedAt, updatedAt = :now, #status = :resolved, ' +
         'resolvedAt = if_not_exists(resolvedAt, :now), resolvedBy = :customer, outcome = :outcome, ' +
         'notes = list_append(if_not_exists(notes, :noNotes), :note), gsi1pk = :resolvedKind, gsi1sk = :sort' +
         (response.comment !== undefined ? ', #comment = :comment' : ''),
@@ -190,6 +212,7 @@ export const caseResolvedByCustomerWrite = (
       ExpressionAttributeValues: {
         ':score': response.score,
         ':version': response.version,
+        ':alertedAt': alertedAt.toISOString(),
         ':now': now.toISOString(),
         ':resolved': 'resolved',
         ':customer': 'customer',

@@ -1,7 +1,7 @@
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
 import { isConditionFailure } from '../errors.ts';
-import { aggregatesTable, queryAll, queryPages } from './db.ts';
+import { aggregatesTable, type Page, type PageRequest, queryAll, queryPage } from './db.ts';
 import { COUNTER_FIELDS, type CounterField, type CounterKey, counterModel } from './model.ts';
 
 export type Counters = Record<CounterField, number>;
@@ -100,9 +100,24 @@ export const removeCounterMarks = async (key: CounterKey, marks: Record<string, 
 export const counterSeries = (segment: string, window: string, from: string, to: string): Promise<Item[]> =>
   queryAll(counterModel.series(segment, window, from, to));
 
-/** Every segment's counter item of one window period, a page at a time. */
-export const countersOfPeriod = (window: string, period: string): AsyncGenerator<Item[]> =>
-  queryPages(counterModel.ofPeriod(window, period));
+/**
+ * The counter items of one window period that count any answer (a segment whose answers were all
+ * erased or moved keeps a zero item), in segment order, a page at a time.
+ */
+export const countersOfPeriod = (window: string, period: string, page: PageRequest): Promise<Page<Item>> => {
+  const pattern = counterModel.ofPeriod(window, period);
+  return queryPage(
+    [
+      {
+        ...pattern,
+        FilterExpression: '#responses > :none',
+        ExpressionAttributeNames: { ...pattern.ExpressionAttributeNames, '#responses': 'responses' },
+        ExpressionAttributeValues: { ...pattern.ExpressionAttributeValues, ':none': 0 },
+      },
+    ],
+    page,
+  );
+};
 
 /** Every counter item, strongly consistent: reconcile's comparison (a maintenance job, not a request). */
 export async function* allCounterItems(): AsyncGenerator<Item[]> {

@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
-import { batchGetAll, batchWriteAll, mainTable, queryPages } from './db.ts';
-import { customerModel, suppressionModel } from './model.ts';
+import { batchWriteAll, mainTable, queryPages } from './db.ts';
+import { customerModel } from './model.ts';
 import { type Customer, customerItem } from './schemas.ts';
 
 /** Upsert: each record replaces the stored one. Unsubscribes live apart (by email), so survive. */
@@ -29,16 +29,3 @@ export async function* customerPages(): AsyncGenerator<Customer[]> {
     yield page.map((item) => customerItem.parse(item));
   }
 }
-
-/** Which of these addresses are suppressed (returned lower-cased). */
-export const suppressedEmails = async (emails: string[]): Promise<Set<string>> => {
-  if (emails.length === 0) return new Set();
-  // One key per distinct address: BatchGetItem refuses a list holding the same key twice, and two
-  // customers may share an address.
-  const byKey = new Map(emails.map((e) => [suppressionModel.key(e).pk, e.toLowerCase()]));
-  const found = await batchGetAll(
-    mainTable(),
-    [...byKey.values()].map((e) => ({ ...suppressionModel.key(e) })),
-  );
-  return new Set(found.map((item) => byKey.get(String(item.pk)) ?? ''));
-};

@@ -1,34 +1,43 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
-import { isConditionFailure } from '../errors.ts';
-import { batchGetAll, conditionalWrite, mainTable, queryAll } from './db.ts';
-import { inviteModel, suppressionModel, surveySlotModel } from './model.ts';
+import { config } from '../config.ts';
+import { batchGetAll, conditionalWrite, mainTable, queryAll, transactWrite } from './db.ts';
+import { erasureModel, expiresAfter, inviteModel, surveySlotModel } from './model.ts';
 import { type Invite, inviteItem } from './schemas.ts';
+import { suppressAddress } from './suppressions.ts';
 
-/** Writes the invite once. Returns the stored invite, whether written now or by an earlier attempt. */
-export const putInviteOnce = async (invite: Invite): Promise<{ invite: Invite; created: boolean }> => {
-  const { ddb } = getClients();
-  try {
-    await ddb.send(
-      new PutCommand({
+/**
+ * Writes the invite once, unless its customer has been erased meanwhile. Returns the stored
+ * invite, whether written now or by an earlier attempt.
+ */
+export const putInviteOnce = async (
+  invite: Invite,
+): Promise<{ invite: Invite; created: boolean } | { erased: true }> => {
+  const result = await transactWrite([
+    {
+      Put: {
         TableName: mainTable(),
         Item: {
           ...inviteModel.key(invite.inviteId),
           kind: inviteModel.kind,
           ...inviteModel.unsent(invite.createdAt, invite.inviteId),
           ...inviteModel.ofCustomer(invite.customerId, invite.createdAt),
+          // Deleted by DynamoDB TTL a while after its link expires; the answer is its own item.
+          ...expiresAfter(
+            new Date(Date.parse(invite.expiresAt) + config().INVITE_RETENTION_DAYS * 86_400_000),
+          ),
           ...invite,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return { invite, created: true };
-  } catch (err: unknown) {
-    if (!isConditionFailure(err)) throw err;
-    const stored = await getInvite(invite.inviteId, true);
-    if (!stored) throw err;
-    return { invite: stored, created: false };
-  }
+      },
+    },
+    erasureModel.absent(invite.customerId),
+  ]);
+  if (result.committed) return { invite, created: true };
+  if (result.failed.includes(1)) return { erased: true };
+  const stored = await getInvite(invite.inviteId, true);
+  if (!stored) throw new Error(`invite ${invite.inviteId} was refused as existing but cannot be read`);
+  return { invite: stored, created: false };
 };
 
 export const getInvite = async (inviteId: string, consistent = false): Promise<Invite | undefined> => {
@@ -202,17 +211,18 @@ export const getSurveySlots = async (customerIds: string[]): Promise<Map<string,
 };
 
 /**
- * Takes the slot for a run, only if it is still as it was read (`seen`): two dispatches deciding on
- * the same slot at once cannot both take it. False when it changed meanwhile.
+ * Takes the slot for a run, only if it is still as it was read (`seen`) and the customer is not
+ * erased: two dispatches deciding on the same slot at once cannot both take it, and no slot is
+ * written back after an erasure. `changed` when another run took it meanwhile.
  */
 export const takeSurveySlot = async (
   customerId: string,
   slot: SurveySlot,
   seen: SurveySlot | undefined,
-): Promise<boolean> =>
-  conditionalWrite(() =>
-    getClients().ddb.send(
-      new UpdateCommand({
+): Promise<'taken' | 'changed' | 'erased'> => {
+  const result = await transactWrite([
+    {
+      Update: {
         TableName: mainTable(),
         Key: surveySlotModel.key(customerId),
         UpdateExpression: 'SET invitedAt = :at, runKey = :run',
@@ -224,32 +234,12 @@ export const takeSurveySlot = async (
           ':run': slot.runKey,
           ...(seen ? { ':seenAt': seen.invitedAt, ':seenRun': seen.runKey } : {}),
         },
-      }),
-    ),
-  );
-
-/**
- * Suppresses an address for every future campaign (unsubscribe, hard bounce, complaint). Only the
- * address's hash is stored, so the suppression outlives an erasure of the customer. Idempotent.
- */
-export const suppressAddress = async (email: string, reason: string, now = new Date(), inviteId?: string) => {
-  await getClients()
-    .ddb.send(
-      new PutCommand({
-        TableName: mainTable(),
-        Item: {
-          ...suppressionModel.key(email),
-          kind: suppressionModel.kind,
-          reason,
-          inviteId,
-          at: now.toISOString(),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    )
-    .catch((err: unknown) => {
-      if (!isConditionFailure(err)) throw err;
-    });
+      },
+    },
+    erasureModel.absent(customerId),
+  ]);
+  if (result.committed) return 'taken';
+  return result.failed.includes(1) ? 'erased' : 'changed';
 };
 
 /** One-click unsubscribe: suppress the address and mark the invite it came from. */
@@ -264,11 +254,4 @@ export const suppressEmail = async (email: string, reason: string, inviteId: str
       ExpressionAttributeValues: { ':now': now.toISOString() },
     }),
   );
-};
-
-export const isSuppressed = async (email: string): Promise<boolean> => {
-  const out = await getClients().ddb.send(
-    new GetCommand({ TableName: mainTable(), Key: suppressionModel.key(email) }),
-  );
-  return Boolean(out.Item);
 };

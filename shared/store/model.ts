@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.ts';
 
@@ -23,6 +22,9 @@ export const MAIN_TABLE = {
   },
 } as const;
 
+/** The TTL attribute's value for an item DynamoDB may delete after `at`. */
+export const expiresAfter = (at: Date) => ({ [MAIN_TABLE.ttlAttribute]: Math.floor(at.getTime() / 1000) });
+
 export const AGGREGATES_TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
@@ -31,6 +33,23 @@ export const AGGREGATES_TABLE = {
     byPeriod: { partitionKey: 'periodKey', sortKey: 'segment' },
   },
 } as const;
+
+const INDEX_KEYS: Record<string, { partitionKey: string; sortKey: string }> = {
+  ...MAIN_TABLE.indexes,
+  ...AGGREGATES_TABLE.indexes,
+};
+
+/**
+ * The attributes of a query's start key (its ExclusiveStartKey, a listing cursor's position): the
+ * table's key and, on an index, the index's key too. A cursor carrying any other attributes is not
+ * a position in that query.
+ */
+export const startKeyAttributes = (query: Pick<QueryCommandInput, 'TableName' | 'IndexName'>): string[] => {
+  const table = query.TableName === aggregatesTableName() ? AGGREGATES_TABLE : MAIN_TABLE;
+  const index = query.IndexName === undefined ? undefined : INDEX_KEYS[query.IndexName];
+  if (query.IndexName !== undefined && !index) throw new Error(`no index ${query.IndexName} in the model`);
+  return [table.partitionKey, table.sortKey, ...(index ? [index.partitionKey, index.sortKey] : [])];
+};
 
 export interface Key {
   pk: string;
@@ -59,6 +78,7 @@ const LISTING = {
   response: 'RESPONSE',
   pendingAlert: 'ALERT#pending',
   deadAlert: 'ALERT#dead',
+  recentErasure: 'ERASED',
 } as const;
 
 const mainTableName = (): string => config().TABLE_NAME;
@@ -141,6 +161,36 @@ export const customerModel = {
     ExpressionAttributeValues: { ':pk': customerPartition(customerId) },
     ProjectionExpression: 'pk, sk',
     ConsistentRead: true,
+  }),
+} as const;
+
+/**
+ * The erasure tombstone: the customer's id and when it was erased, nothing else — kept for good.
+ * Every later write of that customer's invite, slot, response, case, alert or mark is conditional
+ * on its absence (`erasureModel.absent`), so nothing written in a race with the erasure survives it.
+ */
+const erasureKey = (customerId: string): Key => ({ pk: customerPartition(customerId), sk: 'ERASED' });
+
+export const erasureModel = {
+  kind: 'erasure',
+  key: erasureKey,
+  /**
+   * Listed while the follow-up passes run: an item written just before the tombstone may not be in
+   * the byCustomer index yet when the first pass reads it (the index is eventually consistent).
+   */
+  recent: (erasedAt: string, customerId: string): KindIndex => ({
+    gsi1pk: LISTING.recentErasure,
+    gsi1sk: `${erasedAt}#${customerId}`,
+  }),
+  /** erasure.recent — tombstones still listed for a follow-up pass, oldest first. */
+  listed: (limit?: number) => kindQuery(LISTING.recentErasure, undefined, { limit }),
+  /** A transaction item that holds only while the customer is not erased. */
+  absent: (customerId: string) => ({
+    ConditionCheck: {
+      TableName: mainTableName(),
+      Key: erasureKey(customerId),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
   }),
 } as const;
 
@@ -265,11 +315,12 @@ export const caseModel = {
   ofCustomer: (customerId: string, createdAt: string, caseId: string): CustomerIndex =>
     customerIndex(customerId, `CASE#${createdAt}#${caseId}`),
   /**
-   * case.byStatus — the cases of one status; with `openedFrom`, only those whose key (their SLA due
+   * case.byStatus — the cases of one status, latest SLA due time first (escalated open cases, keyed
+   * behind every time, come before the rest); with `openedFrom`, only those whose key (their SLA due
    * time, never before their creation) is at or after it, so the key range narrows the read.
    */
   byStatus: (status: string, openedFrom?: string) =>
-    kindQuery(CASE_KIND(status), openedFrom ? { gte: openedFrom } : undefined),
+    kindQuery(CASE_KIND(status), openedFrom ? { gte: openedFrom } : undefined, { newestFirst: true }),
   /** case.overdue — open, unescalated cases whose SLA is due by `now`, soonest due first. */
   overdue: (now: Date, limit?: number) => kindQuery(CASE_KIND('open'), { lte: dueBy(now) }, { limit }),
 } as const;
@@ -318,13 +369,13 @@ export const sevenPlusMarkModel = {
     partitionQuery(customerPartition(customerId), 'MARK#7+#', { consistent: true }),
 } as const;
 
-const emailHash = (email: string): string =>
-  createHash('sha256').update(email.trim().toLowerCase()).digest('base64url');
-
-/** Keyed by a hash, so an unsubscribe outlives the erasure of the address it protects. */
+/**
+ * Keyed by a keyed hash of the address (see store/suppressions.ts), so an unsubscribe outlives the
+ * erasure of the address it protects and the list names nobody to whoever reads the table.
+ */
 export const suppressionModel = {
   kind: 'suppression',
-  key: (email: string): Key => ({ pk: `SUPPRESSION#${emailHash(email)}`, sk: 'SUPPRESSION' }),
+  key: (addressHash: string): Key => ({ pk: `SUPPRESSION#${addressHash}`, sk: 'SUPPRESSION' }),
 } as const;
 
 /** The owner routing rules: one item holding the ordered list. */

@@ -1,9 +1,8 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
-import { ValidationError } from '../errors.ts';
-import { mainTable } from './db.ts';
-import { responseModel } from './model.ts';
-import { type Invite, type Response, responseItem } from './schemas.ts';
+import { mainTable, type Page, type PageRequest, queryPage, transactWrite } from './db.ts';
+import { erasureModel, responseModel } from './model.ts';
+import { type EditCount, type Invite, type Response, responseItem } from './schemas.ts';
 
 /** A validated answer: an integer score and, if any, a non-empty comment. */
 export interface Answer {
@@ -16,70 +15,71 @@ export interface AnswerSnapshot {
   ownerId?: string | undefined;
 }
 
+export type AnswerWriteResult =
+  | { kind: 'written'; response: Response }
+  /** The stored answer changed since it was read: read it again and decide again. */
+  | { kind: 'changed' }
+  /** The customer has been erased since the invite was read: nothing is written. */
+  | { kind: 'erased' };
+
 /**
- * Records or replaces the answer to an invite in one conditional-free update: the score and
- * comment are replaced, while the first-answer time and the customer snapshot are kept from the
- * first answer (edits never move a response to another window or segment).
+ * Writes the answer to an invite as decided (shared/survey/answer-change.ts), only if the stored
+ * answer is still the one read (`stored`, by its revision) and the customer is not erased. The
+ * first-answer time and the customer snapshot stay those of the first answer, so edits never move
+ * a response to another window or segment.
  */
-export const recordAnswer = async (
+export const writeAnswer = async (
   invite: Invite,
   snapshot: AnswerSnapshot,
-  answer: Answer,
+  stored: Response | undefined,
+  change: { answer: Answer; news: boolean; edits: EditCount },
   now = new Date(),
-): Promise<Response> => {
+): Promise<AnswerWriteResult> => {
   const at = now.toISOString();
-  const listed = responseModel.listed(at, invite.inviteId);
-  const ofCustomer = responseModel.ofCustomer(invite.customerId, at, invite.inviteId);
-  const sets = [
-    'score = :score',
-    'respondedAt = :now',
-    'firstAnsweredAt = if_not_exists(firstAnsweredAt, :now)',
-    'inviteId = :inviteId',
-    'campaignId = :campaignId',
-    'customerId = :customerId',
-    '#attributes = if_not_exists(#attributes, :attributes)',
-    'kind = :kind',
-    'gsi1pk = :listKind',
-    'gsi1sk = :listSort',
-    'gsi2pk = :customerKey',
-    'gsi2sk = if_not_exists(gsi2sk, :customerSort)',
-  ];
-  const values: Record<string, unknown> = {
-    ':score': answer.score,
-    ':now': at,
-    ':inviteId': invite.inviteId,
-    ':campaignId': invite.campaignId,
-    ':customerId': invite.customerId,
-    ':attributes': snapshot.attributes,
-    ':kind': responseModel.kind,
-    ':listKind': listed.gsi1pk,
-    ':listSort': listed.gsi1sk,
-    ':customerKey': ofCustomer.gsi2pk,
-    ':customerSort': ofCustomer.gsi2sk,
-    ':one': 1,
+  const firstAnsweredAt = stored?.firstAnsweredAt ?? at;
+  const comment = change.answer.comment ?? stored?.comment;
+  const response: Response = {
+    inviteId: invite.inviteId,
+    campaignId: stored?.campaignId ?? invite.campaignId,
+    customerId: invite.customerId,
+    ownerId: stored ? stored.ownerId : snapshot.ownerId,
+    attributes: stored?.attributes ?? snapshot.attributes,
+    score: change.answer.score,
+    ...(comment !== undefined ? { comment } : {}),
+    firstAnsweredAt,
+    respondedAt: at,
+    version: (stored?.version ?? 0) + (stored && !change.news ? 0 : 1),
+    revision: (stored?.revision ?? 0) + 1,
+    edits: change.edits,
   };
-  // Always written on the first answer ('' for none), so a later edit can never add an owner
-  // to the snapshot and move the response to another segment.
-  sets.push('ownerId = if_not_exists(ownerId, :ownerId)');
-  values[':ownerId'] = snapshot.ownerId ?? '';
-  if (answer.comment !== undefined) {
-    sets.push('#comment = :comment');
-    values[':comment'] = answer.comment;
-  }
-  const out = await getClients().ddb.send(
-    new UpdateCommand({
-      TableName: mainTable(),
-      Key: responseModel.key(invite.inviteId),
-      UpdateExpression: `SET ${sets.join(', ')} ADD version :one`,
-      ExpressionAttributeNames: {
-        '#attributes': 'attributes',
-        ...(answer.comment !== undefined ? { '#comment': 'comment' } : {}),
+  const seen = !stored
+    ? { ConditionExpression: 'attribute_not_exists(pk)' }
+    : stored.revision === undefined
+      ? {
+          ConditionExpression: 'attribute_not_exists(revision) AND version = :seen',
+          ExpressionAttributeValues: { ':seen': stored.version },
+        }
+      : { ConditionExpression: 'revision = :seen', ExpressionAttributeValues: { ':seen': stored.revision } };
+  const result = await transactWrite([
+    {
+      Put: {
+        TableName: mainTable(),
+        Item: {
+          ...responseModel.key(invite.inviteId),
+          kind: responseModel.kind,
+          ...responseModel.listed(at, invite.inviteId),
+          ...responseModel.ofCustomer(invite.customerId, firstAnsweredAt, invite.inviteId),
+          ...response,
+          // Always written ('' for none), so a later edit can never add an owner to the snapshot.
+          ownerId: response.ownerId ?? '',
+        },
+        ...seen,
       },
-      ExpressionAttributeValues: values,
-      ReturnValues: 'ALL_NEW',
-    }),
-  );
-  return responseItem.parse(out.Attributes);
+    },
+    erasureModel.absent(invite.customerId),
+  ]);
+  if (result.committed) return { kind: 'written', response };
+  return result.failed.includes(1) ? { kind: 'erased' } : { kind: 'changed' };
 };
 
 export const getResponse = async (inviteId: string): Promise<Response | undefined> => {
@@ -95,13 +95,11 @@ export type ResponseFilter =
   | { ownerId: string }
   | { campaignId: string };
 
-export interface ResponseQuery {
+export interface ResponseQuery extends PageRequest {
   filter?: ResponseFilter | undefined;
   /** Answered at or after `since`, before `until`. */
   since?: Date | undefined;
   until?: Date | undefined;
-  limit: number;
-  cursor?: string | undefined;
 }
 
 const filterExpression = (
@@ -118,41 +116,22 @@ const filterExpression = (
   };
 };
 
-const decodeCursor = (cursor: string | undefined): Record<string, unknown> | undefined => {
-  if (!cursor) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (parsed && typeof parsed === 'object') return parsed as Record<string, unknown>;
-  } catch {
-    // fall through to the validation error
-  }
-  throw new ValidationError('cursor is not one this API returned', 'invalid_cursor');
-};
-
-/** Newest first, filtered, paged with an opaque cursor. */
-export const listResponses = async (q: ResponseQuery): Promise<{ items: Response[]; cursor?: string }> => {
+/** Newest first, filtered, a page at a time (see queryPage). */
+export const listResponses = async (q: ResponseQuery): Promise<Page<Response>> => {
   const filter = filterExpression(q.filter);
   const pattern = responseModel.answered(q.since, q.until);
-  const items: Response[] = [];
-  let startKey = decodeCursor(q.cursor);
-  do {
-    const out = await getClients().ddb.send(
-      new QueryCommand({
+  const page = await queryPage(
+    [
+      {
         ...pattern,
         FilterExpression: filter.expr,
         ExpressionAttributeNames: { ...pattern.ExpressionAttributeNames, ...filter.names },
         ExpressionAttributeValues: { ...pattern.ExpressionAttributeValues, ...filter.values },
-        Limit: q.limit - items.length,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(out.Items ?? []).map((i) => responseItem.parse(i)));
-    startKey = out.LastEvaluatedKey as Record<string, unknown> | undefined;
-  } while (startKey && items.length < q.limit);
-  return {
-    items,
-    cursor: startKey ? Buffer.from(JSON.stringify(startKey)).toString('base64url') : undefined,
-  };
+      },
+    ],
+    q,
+  );
+  return { items: page.items.map((i) => responseItem.parse(i)), cursor: page.cursor };
 };
 
 /** A transaction item that holds only while the answer still exists (erasure has not taken it). */

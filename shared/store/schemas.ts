@@ -110,9 +110,15 @@ export const responseItem = z.object({
   comment: z.string().optional(),
   firstAnsweredAt: z.string(),
   respondedAt: z.string(),
+  /** Counts news only (a new score class or comment): alerts and case notes key on it. */
   version: z.number().int().min(1),
+  /** Counts every write, for optimistic concurrency (absent on answers stored before it). */
+  revision: z.number().int().min(1).optional(),
+  /** Writes in the current hour, for the per-invite edit limit. */
+  edits: z.object({ hour: z.string(), count: z.number().int().min(0) }).optional(),
 });
 export type Response = z.infer<typeof responseItem>;
+export type EditCount = NonNullable<Response['edits']>;
 
 export const caseStatus = z.enum(['open', 'acknowledged', 'contacted', 'resolved']);
 export type CaseStatus = z.infer<typeof caseStatus>;
@@ -139,6 +145,8 @@ export const caseItem = z.object({
   /** The answer's segment snapshot, so metrics per segment read the case alone. */
   attributes: attributes.optional(),
   responseVersion: z.number().int().optional(),
+  /** When the case's latest alert went, or its debounced update will go, to the owner. */
+  alertedAt: z.string().optional(),
   acknowledgedAt: z.string().optional(),
   contactedAt: z.string().optional(),
   resolvedAt: z.string().optional(),

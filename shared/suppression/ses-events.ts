@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { logger } from '../observability.ts';
-import { suppressAddress } from '../store/invites.ts';
+import { suppressAddress } from '../store/suppressions.ts';
 
 /**
  * SES event publishing (configuration set → SNS): the parts of Bounce and Complaint events that

@@ -1,12 +1,14 @@
 import type { SurveyAnswerInput } from '../api/inputs.ts';
-import { NotFoundError } from '../errors.ts';
+import { config } from '../config.ts';
+import { ConflictError, NotFoundError, TooManyRequestsError } from '../errors.ts';
 import { count } from '../observability.ts';
 import { tokenKey } from '../secrets.ts';
 import { getCustomer } from '../store/customers.ts';
 import { getInvite, suppressEmail } from '../store/invites.ts';
-import { getResponse, recordAnswer } from '../store/responses.ts';
+import { type Answer, type AnswerSnapshot, getResponse, writeAnswer } from '../store/responses.ts';
 import type { Invite, Response } from '../store/schemas.ts';
 import { verifySurveyToken } from '../tokens/survey-token.ts';
+import { decideAnswer } from './answer-change.ts';
 
 /** The invite behind a survey token: 404 for unknown or tampered tokens, 410 once expired. */
 export const openInvite = async (
@@ -22,9 +24,13 @@ export const openInvite = async (
 
 export const currentAnswer = (invite: Invite): Promise<Response | undefined> => getResponse(invite.inviteId);
 
+/** A changed answer re-read and decided again at most this often before giving up (a 409). */
+const MAX_ANSWER_ATTEMPTS = 5;
+
 /**
- * Records or replaces the answer. The segment snapshot is the customer's attributes now (at
- * answer time); a customer removed since the invite falls back to the invite's copy.
+ * Records or replaces the answer, as decideAnswer says: a repeat changes nothing, an edit beyond
+ * the hour's limit is refused (429). The segment snapshot is the customer's attributes at the first
+ * answer; a customer removed since the invite falls back to the invite's copy.
  */
 export const submitAnswer = async (token: string, answer: SurveyAnswerInput): Promise<Response> => {
   const invite = await openInvite(token);
@@ -32,9 +38,41 @@ export const submitAnswer = async (token: string, answer: SurveyAnswerInput): Pr
   const snapshot = customer
     ? { attributes: customer.attributes, ownerId: customer.ownerId }
     : { attributes: invite.attributes, ownerId: invite.ownerId };
-  const response = await recordAnswer(invite, snapshot, answer);
-  count('AnswerRecorded');
-  return response;
+  return recordAnswer(invite, snapshot, answer);
+};
+
+/** Records an answer to an invite already opened (submitAnswer; tools and tests). */
+export const recordAnswer = async (
+  invite: Invite,
+  snapshot: AnswerSnapshot,
+  answer: Answer,
+): Promise<Response> => {
+  let stored = await getResponse(invite.inviteId);
+  for (let attempt = 0; attempt < MAX_ANSWER_ATTEMPTS; attempt++) {
+    const now = new Date();
+    const decision = decideAnswer(stored, answer, now, config().ANSWER_EDITS_PER_HOUR);
+    if (decision.kind === 'unchanged' && stored) return stored;
+    if (decision.kind === 'limited') {
+      throw new TooManyRequestsError(
+        `This answer has been changed too often; try again in ${Math.ceil(decision.retryAfterSeconds / 60)} minutes.`,
+        'too_many_edits',
+      );
+    }
+    if (decision.kind !== 'write') break;
+    const written = await writeAnswer(invite, snapshot, stored, { answer, ...decision }, now);
+    if (written.kind === 'erased')
+      throw new NotFoundError('This survey link is not valid.', 'unknown_invite');
+    if (written.kind === 'written') {
+      count('AnswerRecorded');
+      return written.response;
+    }
+    // Another submission of this invite landed in between: decide again on what it stored.
+    stored = await getResponse(invite.inviteId);
+  }
+  throw new ConflictError(
+    'This answer is being changed from elsewhere; please try again.',
+    'answer_conflict',
+  );
 };
 
 export const unsubscribe = async (token: string): Promise<Invite> => {

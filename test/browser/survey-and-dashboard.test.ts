@@ -128,4 +128,58 @@ describe('in a real browser: the customer answers, the manager reads and acts', 
     expect(problems.filter((p) => !p.includes('401'))).toEqual([]);
     await page.close();
   });
+
+  it('keeps every other panel when one API fails, and reads a list a page at a time', async () => {
+    const page = await browser.newPage();
+    const problems = watch(page);
+    // The follow-up figures fail as a server fault would; the responses come a page of one at a
+    // time (the API pages them, with real cursors: only the page size is changed on the way).
+    await page.route('**/api/cases/metrics*', (route) =>
+      route.fulfill({
+        status: 500,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          error: { code: 'internal_error', message: 'Something went wrong on our side.' },
+        }),
+      }),
+    );
+    await page.route('**/api/responses?*', (route) =>
+      route.continue({
+        url: route
+          .request()
+          .url()
+          .replace(/limit=\d+/, 'limit=1'),
+      }),
+    );
+    await page.goto(`${stack().url}/dashboard`);
+    await page.fill('#key', stack().adminKey);
+    await page.click('#login button');
+    await page.waitForSelector('#app:not([hidden])');
+    expect(await page.locator('#error').textContent()).toBe('');
+
+    expect(await page.locator('#followup-panel .error').textContent()).toBe(
+      'Something went wrong on our side.',
+    );
+    expect(await page.locator('#followup tbody tr').count()).toBe(0);
+    for (const other of ['segments', 'trend', 'cases', 'responses', 'dead']) {
+      expect(await page.locator(`#${other}-panel .error`).textContent(), other).toBe('');
+    }
+    expect(await page.locator('#segments tbody tr').count()).toBeGreaterThan(1);
+    expect(await page.locator('#trend tbody tr').count()).toBe(1);
+    expect(await page.locator('#cases tbody tr').count()).toBe(1);
+    await page.waitForSelector('#trendChart .uplot canvas');
+
+    // Two answers (the two customers above): one per page, the button reads the second.
+    const more = page.locator('#responses-panel button.more');
+    expect(await page.locator('#responses tbody tr').count()).toBe(1);
+    expect(await more.isVisible()).toBe(true);
+    await more.click();
+    await expect.poll(() => page.locator('#responses tbody tr').count()).toBe(2);
+    await expect.poll(() => more.isVisible()).toBe(false);
+    const customers = await page.locator('#responses tbody tr td:nth-child(2)').allTextContents();
+    expect(customers.sort()).toEqual(['js', 'nojs']);
+
+    expect(problems.filter((p) => !p.includes('500'))).toEqual([]);
+    await page.close();
+  });
 });

@@ -26,7 +26,11 @@ interface AlertPayload {
  * in any order.
  */
 describe('a case from detractor answer to recovery: raise, workflow, escalation, recovery', () => {
-  const stack = useLocalStack({ extraEnv: { ESCALATION_OWNER_ID: 'duty' }, perTest: true });
+  // Each update alerts at once here; the debounce of updates has its own test (answer-replay).
+  const stack = useLocalStack({
+    extraEnv: { ESCALATION_OWNER_ID: 'duty', ALERT_DEBOUNCE_SECONDS: '0' },
+    perTest: true,
+  });
   const secrets = { '/alice': newWebhookSecret(), '/duty': newWebhookSecret() };
   let receiver: WebhookReceiver;
   let tokens: Map<string, string>;

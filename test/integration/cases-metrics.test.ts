@@ -2,6 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { escalateOverdueCases } from '../../shared/cases/escalate.ts';
 import { raiseDetractorAlert } from '../../shared/cases/from-answer.ts';
+import { readCaseMetrics } from '../../shared/cases/metrics.ts';
 import { updateCase } from '../../shared/cases/update-case.ts';
 import { getClients } from '../../shared/clients.ts';
 import { mainTable } from '../../shared/store/db.ts';
@@ -141,15 +142,47 @@ describe('case metrics, exact on a known history', () => {
     expect(segments['region:emea']).toMatchObject({ cases: 2 });
   });
 
-  it('counts every case without a range, and refuses malformed dates', async () => {
-    const all = await adminFetch(stack(), 'GET', '/api/cases/metrics');
-    expect(all.body).toMatchObject({ from: null, to: null, overall: { cases: 6, escalated: 2 } });
-    const from12 = await adminFetch(stack(), 'GET', '/api/cases/metrics?from=2025-03-12');
+  it('reads the last 90 days by default and at most 366 days, and refuses malformed dates', async () => {
+    // All six cases are of March 2025: a range naming those days sees them all.
+    const march = await adminFetch(stack(), 'GET', '/api/cases/metrics?from=2025-03-01&to=2025-03-31');
+    expect(march.body).toMatchObject({
+      from: '2025-03-01',
+      to: '2025-03-31',
+      overall: { cases: 6, escalated: 2 },
+    });
+    const from12 = await adminFetch(stack(), 'GET', '/api/cases/metrics?from=2025-03-12&to=2025-03-12');
     expect(from12.body.overall).toMatchObject({ cases: 1 });
+
+    // Without a range: the 90 days up to today, in which none of them opened.
+    const recent = await adminFetch(stack(), 'GET', '/api/cases/metrics');
+    expect(recent.status).toBe(200);
+    const today = new Date().toISOString().slice(0, 10);
+    const ninetyDaysAgo = new Date(Date.now() - 89 * 86_400_000).toISOString().slice(0, 10);
+    expect(recent.body).toMatchObject({ from: ninetyDaysAgo, to: today, overall: { cases: 0 } });
+    const toOnly = await adminFetch(stack(), 'GET', '/api/cases/metrics?to=2025-03-31');
+    expect(toOnly.body).toMatchObject({ from: '2025-01-01', to: '2025-03-31', overall: { cases: 6 } });
+
+    const year = await adminFetch(stack(), 'GET', '/api/cases/metrics?from=2024-03-31&to=2025-03-31');
+    expect(year.status).toBe(200); // 366 days: the longest range
+    for (const q of ['from=2024-03-30&to=2025-03-31', 'from=2025-03-12']) {
+      const tooLong = await adminFetch(stack(), 'GET', `/api/cases/metrics?${q}`);
+      expect(tooLong.status, q).toBe(400);
+      expect(tooLong.body.error?.code).toBe('range_too_long');
+    }
     for (const q of ['from=2025-3-10', 'to=2025-02-30', 'from=2025-03-12&to=2025-03-10']) {
       const bad = await adminFetch(stack(), 'GET', `/api/cases/metrics?${q}`);
       expect(bad.status, q).toBe(400);
       expect(bad.body.error?.code).toBe('invalid_date');
     }
+  });
+
+  it('refuses a range it cannot read whole, rather than answer figures over part of it', async () => {
+    const range = { from: '2025-03-10', to: '2025-03-12' };
+    // Six cases in the range: a cap of six reads them all, a cap of five cannot.
+    expect((await readCaseMetrics(range, 'UTC', new Date(), 6)).overall.cases).toBe(6);
+    await expect(readCaseMetrics(range, 'UTC', new Date(), 5)).rejects.toMatchObject({
+      status: 400,
+      code: 'range_too_large',
+    });
   });
 });

@@ -62,7 +62,8 @@ const CUSTOMERS = [
  * own with the helpers below, and checks only its own step. Any test runs alone, in any order.
  */
 describe('the closed loop, end to end on the local stack', () => {
-  const stack = useLocalStack({ perTest: true });
+  // Each update alerts at once here; the debounce of updates has its own test (answer-replay).
+  const stack = useLocalStack({ perTest: true, extraEnv: { ALERT_DEBOUNCE_SECONDS: '0' } });
   const secrets = { '/alice': newWebhookSecret(), '/bob': newWebhookSecret() };
   let receiver: WebhookReceiver;
   let emails: Map<string, StoredEmail>;
@@ -320,6 +321,13 @@ describe('the closed loop, end to end on the local stack', () => {
     expect((cases.body.cases as Array<{ customerId: string }>).some((c) => c.customerId === 'k1')).toBe(
       false,
     );
-    expect((await adminFetch(stack(), 'DELETE', '/api/customers/k1')).status).toBe(404);
+    // A repeated erasure is no news: nothing left to delete, and the customer stays erased.
+    const again = await adminFetch(stack(), 'DELETE', '/api/customers/k1');
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ customer: false, invites: 0, responses: 0, cases: 0, alerts: 0 });
+    const recreated = await adminFetch(stack(), 'POST', '/api/customers', [CUSTOMERS[0]]);
+    expect(recreated.status).toBe(409);
+    expect(recreated.body.error?.code).toBe('customer_erased');
+    expect((await adminFetch(stack(), 'DELETE', '/api/customers/nobody')).status).toBe(404);
   });
 });

@@ -2,15 +2,18 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type Clients, getClients, setClientsForTests } from '../../shared/clients.ts';
+import { DEFAULT_SEGMENT_DIMENSIONS } from '../../shared/nps/segments.ts';
+import { NotFoundError } from '../../shared/errors.ts';
 import { reconcile } from '../../shared/rollup/reconcile.ts';
 import { rollupBatch } from '../../shared/rollup/rollup-batch.ts';
 import { eraseCustomer } from '../../shared/store/erasure.ts';
-import { recordAnswer } from '../../shared/store/responses.ts';
 import type { Invite } from '../../shared/store/schemas.ts';
+import { recordAnswer } from '../../shared/survey/answer.ts';
 import { useLocalStack } from '../support/local-stack.ts';
 import { isResponseRecord, readStream } from '../support/stream.ts';
 
-const TZ = 'UTC';
+/** The account's time zone and the default segment dimensions. */
+const TZ = { timeZone: 'UTC', dimensions: DEFAULT_SEGMENT_DIMENSIONS };
 const TIERS = ['key', 'mid', 'smb'];
 const REGIONS = ['emea', 'na', 'apac'];
 
@@ -219,25 +222,23 @@ describe('exactly-once rollup under retries, duplicates, crashes and erasure', (
       const random = prng(seed);
       let next = 1000 * seed;
       const answered: number[] = [];
+      // Erasure is final: an erased customer's later answers are refused, and nothing is counted.
+      const answer = (n: number, a: { score: number; comment?: string }) =>
+        recordAnswer(invite(n, `cust-${seed}-${n % 9}`), snapshot(n), a).catch((err: unknown) => {
+          if (!(err instanceof NotFoundError)) throw err;
+        });
       for (let step = 0; step < 60; step++) {
         const roll = random();
         if (roll < 0.55 || answered.length === 0) {
           const n = next++;
           answered.push(n);
-          await recordAnswer(invite(n, `cust-${seed}-${n % 9}`), snapshot(n), {
-            score: Math.floor(random() * 11),
-          });
+          await answer(n, { score: Math.floor(random() * 11) });
         } else if (roll < 0.8) {
           const n = answered[Math.floor(random() * answered.length)] ?? 0;
-          await recordAnswer(invite(n, `cust-${seed}-${n % 9}`), snapshot(n), {
-            score: Math.floor(random() * 11),
-          });
+          await answer(n, { score: Math.floor(random() * 11) });
         } else if (roll < 0.9) {
           const n = answered[Math.floor(random() * answered.length)] ?? 0;
-          await recordAnswer(invite(n, `cust-${seed}-${n % 9}`), snapshot(n), {
-            score: Math.floor(random() * 11),
-            comment: `comment ${step}`,
-          });
+          await answer(n, { score: Math.floor(random() * 11), comment: `comment ${step}` });
         } else {
           await eraseCustomer(`cust-${seed}-${Math.floor(random() * 9)}`).catch(() => undefined);
         }

@@ -5,7 +5,7 @@
  * that the page inlines under its CSP nonce, after uPlot's own (the global `uPlot`).
  */
 import type uPlotType from 'uplot';
-import type { CaseFigures, caseMetrics, Durations } from '../../cases/metrics.ts';
+import type { CaseFigures, Durations, readCaseMetrics } from '../../cases/metrics.ts';
 import type { NpsPoint } from '../../rollup/read-nps.ts';
 import type { Alert, Case, CaseStatus, Response } from '../../store/schemas.ts';
 
@@ -15,7 +15,7 @@ interface SegmentFigures extends NpsPoint {
   segment: string;
 }
 /** The shapes of /api/cases/metrics, as the server computes them. */
-type CaseMetrics = ReturnType<typeof caseMetrics>;
+type CaseMetrics = Awaited<ReturnType<typeof readCaseMetrics>>;
 
 const element = <T extends HTMLElement>(id: string): T => {
   const found = document.getElementById(id);
@@ -27,12 +27,27 @@ const tbody = (id: string): HTMLTableSectionElement => {
   if (!body) throw new Error(`table #${id} has no body`);
   return body;
 };
-const showError = (err: unknown) => {
-  element('error').textContent = err instanceof Error ? err.message : String(err);
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** A panel's own parts: its error line, and the button that reads its next page (if it pages). */
+const panelPart = <T extends HTMLElement>(name: string, selector: string): T => {
+  const found = element(`${name}-panel`).querySelector<T>(selector);
+  if (!found) throw new Error(`panel ${name} has no ${selector}`);
+  return found;
 };
+const panelError = (name: string) => panelPart<HTMLParagraphElement>(name, '.error');
 
 const KEY_STORAGE = 'nps-admin-key';
 let key = sessionStorage.getItem(KEY_STORAGE) ?? '';
+
+/** The API's answer to a request that failed, with its status: a 401 means the key, not the panel. */
+class ApiError extends Error {
+  readonly status: number;
+  constructor(message: string, status: number) {
+    super(message);
+    this.status = status;
+  }
+}
 
 const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
   const res = await fetch(path, {
@@ -44,13 +59,81 @@ const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
     },
   });
   const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
-  if (!res.ok) throw new Error(body.error?.message ?? res.statusText);
+  if (!res.ok) throw new ApiError(body.error?.message ?? res.statusText, res.status);
   return body as T;
+};
+
+/** Set by a panel whose read was refused for the key: the login says so, instead of every panel. */
+let keyRefused: string | undefined;
+
+/**
+ * Runs one panel's read. Its failure shows in that panel's error line only, so one failing API
+ * never blanks the others; `onFailure` clears what the panel would otherwise show as current.
+ */
+const inPanel = async (name: string, read: () => Promise<void>, onFailure?: () => void): Promise<void> => {
+  const error = panelError(name);
+  error.textContent = '';
+  try {
+    await read();
+  } catch (err: unknown) {
+    if (err instanceof ApiError && err.status === 401) keyRefused = err.message;
+    onFailure?.();
+    error.textContent = messageOf(err);
+  }
+};
+
+interface Panel {
+  /** Reads the panel afresh (a paged one from its first page); never rejects. */
+  load: () => Promise<void>;
+}
+
+/**
+ * A panel over a paged list route (`{<field>: [...], cursor}`): the first page on load, the next
+ * one appended each time its button is pressed, the button shown only while a cursor is left.
+ */
+const pagedPanel = <T>(options: {
+  name: string;
+  path: () => string;
+  field: string;
+  render: (item: T, body: HTMLTableSectionElement) => void;
+}): Panel => {
+  const { name } = options;
+  const more = panelPart<HTMLButtonElement>(name, 'button.more');
+  let cursor: string | null = null;
+  const read = async (from: string | null) => {
+    const path = options.path();
+    const page = await api<Record<string, unknown> & { cursor: string | null }>(
+      from === null ? path : `${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(from)}`,
+    );
+    const body = tbody(name);
+    if (from === null) body.replaceChildren();
+    for (const item of (page[options.field] ?? []) as T[]) options.render(item, body);
+    cursor = page.cursor ?? null;
+    more.hidden = cursor === null;
+  };
+  more.addEventListener('click', () => {
+    more.disabled = true;
+    void inPanel(name, () => read(cursor)).finally(() => {
+      more.disabled = false;
+    });
+  });
+  return {
+    load: () =>
+      inPanel(
+        name,
+        () => read(null),
+        () => {
+          tbody(name).replaceChildren();
+          more.hidden = true;
+        },
+      ),
+  };
 };
 
 type Cell = string | number | boolean | null | undefined | Node;
 
-const row = (body: HTMLTableSectionElement, cells: Cell[]): HTMLTableRowElement => {
+/** A table row of these cells, each inserted as text (or as the node it is). */
+const row = (cells: Cell[]): HTMLTableRowElement => {
   const tr = document.createElement('tr');
   for (const cell of cells) {
     const td = document.createElement('td');
@@ -58,7 +141,6 @@ const row = (body: HTMLTableSectionElement, cells: Cell[]): HTMLTableRowElement 
     else td.textContent = cell == null ? '' : String(cell);
     tr.append(td);
   }
-  body.append(tr);
   return tr;
 };
 
@@ -114,26 +196,35 @@ const NEXT_STATUS: Partial<Record<CaseStatus, CaseStatus>> = {
   contacted: 'resolved',
 };
 
-const button = (label: string, onClick: () => Promise<void>) => {
-  const b = document.createElement('button');
-  b.textContent = label;
-  b.addEventListener('click', () => {
-    onClick()
-      .catch(showError)
-      .finally(() => void load());
-  });
-  return b;
-};
-
-/** What the owner can do next with a case: move it on, or tell the customer what was done. */
+/**
+ * What the owner can do next with a case: move it on, or tell the customer what was done. The
+ * answer (the case as it now is) replaces the case's row where it stands, so the pages read so far
+ * stay as they are; the follow-up figures, which the move changes, are read again.
+ */
 const caseActions = (c: Case): Node => {
   const actions = document.createElement('span');
+  const act = (label: string, send: () => Promise<Case | undefined>) => {
+    const b = document.createElement('button');
+    b.textContent = label;
+    b.addEventListener('click', () => {
+      b.disabled = true;
+      void inPanel('cases', async () => {
+        const updated = await send();
+        if (!updated) return;
+        document.getElementById(`case=${c.caseId}`)?.replaceWith(caseRow(updated));
+        await followupPanel.load();
+      }).finally(() => {
+        b.disabled = false;
+      });
+    });
+    return b;
+  };
   const next = NEXT_STATUS[c.status];
   if (next) {
     actions.append(
-      button(`Mark ${next}`, async () => {
+      act(`Mark ${next}`, async () => {
         const note = next === 'acknowledged' ? '' : (prompt(`Note for "${next}"`) ?? '');
-        await api(`/api/cases/${encodeURIComponent(c.caseId)}`, {
+        return api<Case>(`/api/cases/${encodeURIComponent(c.caseId)}`, {
           method: 'PATCH',
           body: JSON.stringify({ status: next, note, outcome: next === 'resolved' ? note : undefined }),
         });
@@ -143,10 +234,10 @@ const caseActions = (c: Case): Node => {
     actions.textContent = `follow-up sent ${when(c.followUp.sentAt)}`;
   } else {
     actions.append(
-      button('Send follow-up', async () => {
+      act('Send follow-up', async () => {
         const message = prompt('What we did, for the customer (empty: the outcome)', c.outcome ?? '');
-        if (message === null) return;
-        await api(`/api/cases/${encodeURIComponent(c.caseId)}/follow-up`, {
+        if (message === null) return undefined;
+        return api<Case>(`/api/cases/${encodeURIComponent(c.caseId)}/follow-up`, {
           method: 'POST',
           body: JSON.stringify(message.trim() ? { message } : {}),
         });
@@ -156,81 +247,136 @@ const caseActions = (c: Case): Node => {
   return actions;
 };
 
+function caseRow(c: Case): HTMLTableRowElement {
+  const flags = [
+    c.priority === 'high' ? 'high priority' : '',
+    c.escalatedAt ? 'escalated' : '',
+    c.recovered ? 'recovered' : '',
+  ].filter(Boolean);
+  const status = c.status + (flags.length ? ` (${flags.join(', ')})` : '');
+  const tr = row([
+    when(c.createdAt),
+    c.customerId,
+    c.score,
+    c.comment,
+    c.ownerId,
+    status,
+    when(c.slaDueAt),
+    caseActions(c),
+  ]);
+  // The target of the `links.case` of a detractor alert (`/dashboard#case=<id>`).
+  tr.id = `case=${c.caseId}`;
+  return tr;
+}
+
 const pair = (d: Durations) => (d.count ? `${fmt(d.p50)} / ${fmt(d.p90)}` : '—');
 const pct = (x: number | null) => (x == null ? '—' : `${Math.round(x * 100)}%`);
 
+/** Pages of the lists: a screenful each; the rest is a press of the panel's button away. */
+const PAGE_SIZE = 25;
+
+const segmentsPanel = pagedPanel<SegmentFigures>({
+  name: 'segments',
+  path: () =>
+    `/api/nps/segments?window=${encodeURIComponent(element<HTMLSelectElement>('window').value)}&limit=${PAGE_SIZE}`,
+  field: 'segments',
+  render: (s, body) =>
+    body.append(
+      row([s.segment, fmt(s.nps), fmt(s.marginOfError), s.responses, s.promoters, s.passives, s.detractors]),
+    ),
+});
+
+const trendPanel: Panel = {
+  load: () =>
+    inPanel(
+      'trend',
+      async () => {
+        const trend = await api<{ points: NpsPoint[] }>('/api/nps?segment=all&window=month');
+        tbody('trend').replaceChildren(
+          ...trend.points.map((p) => row([p.period, fmt(p.nps), fmt(p.marginOfError), p.responses])),
+        );
+        drawTrend(trend.points);
+      },
+      () => {
+        tbody('trend').replaceChildren();
+        drawTrend([]);
+      },
+    ),
+};
+
+const casesPanel = pagedPanel<Case>({
+  name: 'cases',
+  path: () => `/api/cases?limit=${PAGE_SIZE}`,
+  field: 'cases',
+  render: (c, body) => body.append(caseRow(c)),
+});
+
+const followupPanel: Panel = {
+  load: () =>
+    inPanel(
+      'followup',
+      async () => {
+        const metrics = await api<CaseMetrics>('/api/cases/metrics');
+        const figures = (label: string, f: CaseFigures) =>
+          row([
+            label,
+            f.cases,
+            pair(f.timeToAcknowledgeMinutes),
+            pair(f.timeToFirstContactMinutes),
+            `${pct(f.sla.share)} of ${f.sla.due}`,
+            `${pct(f.recovery.rate)} (${f.recovery.recovered})`,
+            f.escalated,
+          ]);
+        element('followupRange').textContent =
+          `cases opened ${metrics.from} to ${metrics.to} (${metrics.timeZone})`;
+        tbody('followup').replaceChildren(
+          figures('all', metrics.overall),
+          ...metrics.byOwner.map((o) => figures(`owner:${o.ownerId}`, o)),
+          ...metrics.bySegment.map((s) => figures(s.segment, s)),
+        );
+      },
+      () => {
+        element('followupRange').textContent = '';
+        tbody('followup').replaceChildren();
+      },
+    ),
+};
+
+const responsesPanel = pagedPanel<Response>({
+  name: 'responses',
+  path: () => `/api/responses?limit=${PAGE_SIZE}`,
+  field: 'responses',
+  render: (r, body) => {
+    const segment = Object.entries(r.attributes)
+      .map(([k, v]) => `${k}:${v}`)
+      .join(' ');
+    body.append(row([when(r.respondedAt), r.customerId, r.score, r.comment, segment]));
+  },
+});
+
+const deadPanel = pagedPanel<Alert>({
+  name: 'dead',
+  path: () => `/api/alerts/dead?limit=${PAGE_SIZE}`,
+  field: 'alerts',
+  render: (a, body) => body.append(row([a.alertId, a.ownerId, a.attempts, a.lastError])),
+});
+
+const PANELS: Panel[] = [segmentsPanel, trendPanel, casesPanel, followupPanel, responsesPanel, deadPanel];
+
+/**
+ * Reads every panel at once, each on its own. A key the API refuses shows at the login (and hides
+ * the panels); any other failure stays in the panel it happened in.
+ */
 async function load(): Promise<void> {
   element('error').textContent = '';
-  try {
-    const window = element<HTMLSelectElement>('window').value;
-    const [segments, trend, cases, responses, dead, metrics] = await Promise.all([
-      api<{ segments: SegmentFigures[] }>(`/api/nps/segments?window=${encodeURIComponent(window)}`),
-      api<{ points: NpsPoint[] }>('/api/nps?segment=all&window=month'),
-      api<{ cases: Case[] }>('/api/cases'),
-      api<{ responses: Response[] }>('/api/responses?limit=25'),
-      api<{ alerts: Alert[] }>('/api/alerts/dead'),
-      api<CaseMetrics>('/api/cases/metrics'),
-    ]);
-    for (const id of ['segments', 'trend', 'cases', 'responses', 'dead', 'followup'])
-      tbody(id).replaceChildren();
-    for (const s of segments.segments) {
-      row(tbody('segments'), [
-        s.segment,
-        fmt(s.nps),
-        fmt(s.marginOfError),
-        s.responses,
-        s.promoters,
-        s.passives,
-        s.detractors,
-      ]);
-    }
-    for (const p of trend.points)
-      row(tbody('trend'), [p.period, fmt(p.nps), fmt(p.marginOfError), p.responses]);
-    element('app').hidden = false;
-    drawTrend(trend.points);
-    for (const c of cases.cases) {
-      const flags = [
-        c.priority === 'high' ? 'high priority' : '',
-        c.escalatedAt ? 'escalated' : '',
-        c.recovered ? 'recovered' : '',
-      ].filter(Boolean);
-      const status = c.status + (flags.length ? ` (${flags.join(', ')})` : '');
-      const tr = row(tbody('cases'), [
-        when(c.createdAt),
-        c.customerId,
-        c.score,
-        c.comment,
-        c.ownerId,
-        status,
-        when(c.slaDueAt),
-        caseActions(c),
-      ]);
-      tr.id = `case=${c.caseId}`;
-    }
-    const figures = (label: string, f: CaseFigures) =>
-      row(tbody('followup'), [
-        label,
-        f.cases,
-        pair(f.timeToAcknowledgeMinutes),
-        pair(f.timeToFirstContactMinutes),
-        `${pct(f.sla.share)} of ${f.sla.due}`,
-        `${pct(f.recovery.rate)} (${f.recovery.recovered})`,
-        f.escalated,
-      ]);
-    figures('all', metrics.overall);
-    for (const o of metrics.byOwner) figures(`owner:${o.ownerId}`, o);
-    for (const s of metrics.bySegment) figures(s.segment, s);
-    for (const r of responses.responses) {
-      const segment = Object.entries(r.attributes)
-        .map(([k, v]) => `${k}:${v}`)
-        .join(' ');
-      row(tbody('responses'), [when(r.respondedAt), r.customerId, r.score, r.comment, segment]);
-    }
-    for (const a of dead.alerts) row(tbody('dead'), [a.alertId, a.ownerId, a.attempts, a.lastError]);
-    element('app').hidden = false;
-  } catch (err: unknown) {
-    showError(err);
+  keyRefused = undefined;
+  await Promise.all(PANELS.map((p) => p.load()));
+  if (keyRefused !== undefined) {
+    element('error').textContent = keyRefused;
+    element('app').hidden = true;
+    return;
   }
+  element('app').hidden = false;
 }
 
 element('login').addEventListener('submit', (event) => {
@@ -239,5 +385,5 @@ element('login').addEventListener('submit', (event) => {
   sessionStorage.setItem(KEY_STORAGE, key);
   void load();
 });
-element('window').addEventListener('change', () => void load());
+element('window').addEventListener('change', () => void segmentsPanel.load());
 if (key) void load();

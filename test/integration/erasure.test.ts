@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/stack.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../../local/webhook-receiver.ts';
+import { getClients } from '../../shared/clients.ts';
+import { config } from '../../shared/config.ts';
+import { newWebhookSecret } from '../../shared/owners/save-owner.ts';
+import { rollupScopeOf } from '../../shared/rollup/counters.ts';
+import { reconcile } from '../../shared/rollup/reconcile.ts';
+import { adminFetch, postAnswer, sesEmails, tokenOf, useLocalStack } from '../support/local-stack.ts';
+
+const ERASED = 30;
+const KEPT = 5;
+
+const customer = (kind: 'gone' | 'kept', n: number) => ({
+  id: `${kind}-${n}`,
+  email: `${kind}-${n}@erase.example`,
+  name: `Erin ${kind} ${n}`,
+  ownerId: 'alice',
+  // `contact` is a free-form property, not a declared segment dimension: it must never become a key.
+  attributes: { tier: n % 2 ? 'key' : 'smb', region: 'emea', contact: `${kind}-${n}@erase.example` },
+});
+
+const scanAll = async (table: string) => {
+  const items: Array<Record<string, unknown>> = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const out = await getClients().ddb.send(new ScanCommand({ TableName: table, ExclusiveStartKey }));
+    items.push(...(out.Items ?? []));
+    ExclusiveStartKey = out.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+};
+
+/** Owner alice (webhook), the customers, one campaign sent to all: each address's survey token. */
+const surveyAll = async (stack: LocalStack, receiver: WebhookReceiver, secret: string) => {
+  await adminFetch(stack, 'POST', '/api/owners', {
+    id: 'alice',
+    name: 'Alice',
+    webhookUrl: `${receiver.url}/alice`,
+    webhookSecret: secret,
+  });
+  const customers = [
+    ...Array.from({ length: ERASED }, (_, n) => customer('gone', n)),
+    ...Array.from({ length: KEPT }, (_, n) => customer('kept', n)),
+  ];
+  expect((await adminFetch(stack, 'POST', '/api/customers', customers)).status).toBe(200);
+  await adminFetch(stack, 'POST', '/api/campaigns', { id: 'q4', name: 'Q4', brand: 'Acme' });
+  expect((await adminFetch(stack, 'POST', '/api/campaigns/q4/send')).status).toBe(202);
+  await stack.settle();
+  return new Map((await sesEmails(stack)).map((e) => [e.destination.to[0] ?? '', tokenOf(e)]));
+};
+
+describe('erasure is final', () => {
+  const stack = useLocalStack({ perTest: true, extraEnv: { ALERT_DEBOUNCE_SECONDS: '0' } });
+  const secret = newWebhookSecret();
+  let receiver: WebhookReceiver;
+  beforeEach(async () => {
+    receiver = await startWebhookReceiver({ secrets: { '/alice': secret } });
+  });
+  afterEach(async () => {
+    await receiver.close();
+  });
+
+  it('leaves nothing of 30 customers erased while they answer, and the aggregates exact', async () => {
+    const tokens = await surveyAll(stack(), receiver, secret);
+    expect(tokens.size).toBe(ERASED + KEPT);
+
+    // Each erased customer answers (a detractor with a comment, then an edit) while the erasure
+    // runs; the order within each pair varies, so every interleaving is tried somewhere.
+    const answer = (id: string, score: number) =>
+      postAnswer(stack(), tokens.get(`${id}@erase.example`) ?? '', {
+        score,
+        comment: `comment of ${id}`,
+      });
+    const race = Array.from({ length: ERASED }, async (_, n) => {
+      const id = `gone-${n}`;
+      const erase = () => adminFetch(stack(), 'DELETE', `/api/customers/${id}`);
+      const answers = async () => {
+        const first = await answer(id, n % 7);
+        const second = await answer(id, (n % 7) + 3);
+        return [first.status, second.status];
+      };
+      let statuses: number[];
+      let erased: Awaited<ReturnType<typeof erase>>;
+      if (n % 3 === 0) {
+        statuses = await answers();
+        erased = await erase();
+      } else if (n % 3 === 1) {
+        [statuses, erased] = await Promise.all([answers(), erase()]);
+      } else {
+        erased = await erase();
+        statuses = await answers();
+      }
+      expect(erased?.status).toBe(200);
+      // Answers racing the erasure are recorded (200) or find the survey gone (404), nothing else.
+      for (const status of statuses) expect([200, 404]).toContain(status);
+    });
+    const kept = Array.from({ length: KEPT }, (_, n) => answer(`kept-${n}`, 2));
+    await Promise.all([...race, ...kept]);
+    await stack().settle();
+    await stack().tick();
+    await stack().settle();
+
+    const main = await scanAll(config().TABLE_NAME);
+    const aggregates = await scanAll(config().AGGREGATES_TABLE_NAME);
+    for (const item of [...main, ...aggregates]) {
+      const text = JSON.stringify(item);
+      // The tombstone keeps the bare id and the erasure time: what later writes are checked against.
+      if (item.kind === 'erasure') {
+        expect(Object.keys(item).sort()).toEqual([
+          'customerId',
+          'erasedAt',
+          'gsi1pk',
+          'gsi1sk',
+          'kind',
+          'pk',
+          'sk',
+        ]);
+        continue;
+      }
+      expect(text, `an item still names an erased customer: ${text.slice(0, 300)}`).not.toMatch(/gone-\d/);
+      expect(text).not.toMatch(/Erin gone/i);
+    }
+    expect(main.filter((i) => i.kind === 'erasure')).toHaveLength(ERASED);
+    const alerts = main.filter((i) => i.kind === 'alert');
+    expect(alerts.length).toBeGreaterThanOrEqual(KEPT);
+    for (const alert of alerts) expect(typeof alert.expiresAtEpoch).toBe('number');
+
+    const report = await reconcile(rollupScopeOf(config()));
+    expect(report.totalDrift).toBe(0);
+    expect(report.responses).toBe(KEPT);
+    const nps = await adminFetch(stack(), 'GET', '/api/nps?segment=all&window=all');
+    expect(nps.body.points).toEqual([expect.objectContaining({ responses: KEPT, detractors: KEPT })]);
+    // The kept customers' alerts all reached the owner.
+    const alerted = receiver.received.map((h) => (h.payload as { customer: { id: string } }).customer.id);
+    for (let n = 0; n < KEPT; n++) expect(alerted).toContain(`kept-${n}`);
+  });
+
+  it('keys aggregates by declared dimensions only, and hashes suppressed addresses with a key', async () => {
+    const tokens = await surveyAll(stack(), receiver, secret);
+    expect((await postAnswer(stack(), tokens.get('kept-0@erase.example') ?? '', { score: 9 })).status).toBe(
+      200,
+    );
+    const unsubscribed = await fetch(`${stack().url}/u/${tokens.get('kept-1@erase.example')}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(unsubscribed.status).toBe(200);
+    await stack().settle();
+
+    const aggregates = await scanAll(config().AGGREGATES_TABLE_NAME);
+    expect(aggregates.length).toBeGreaterThan(0);
+    expect(aggregates.some((i) => String(i.pk).startsWith('tier:'))).toBe(true);
+    expect(aggregates.filter((i) => JSON.stringify(i).includes('erase.example'))).toEqual([]);
+    const undeclared = await adminFetch(stack(), 'GET', '/api/nps?segment=contact:kept-0@erase.example');
+    expect(undeclared.status).toBe(400);
+    expect(undeclared.body.error?.code).toBe('unknown_segment_dimension');
+
+    const main = await scanAll(config().TABLE_NAME);
+    const suppressions = main.filter((i) => i.kind === 'suppression');
+    expect(suppressions).toHaveLength(1);
+    const bareHash = createHash('sha256').update('kept-1@erase.example').digest('base64url');
+    expect(String(suppressions[0]?.pk)).not.toContain(bareHash);
+    expect(JSON.stringify(suppressions[0])).not.toContain('erase.example');
+
+    // Invites and alerts carry a TTL; answers and cases do not (they are erased, not expired).
+    const ttl = (kind: string) => main.filter((i) => i.kind === kind).map((i) => typeof i.expiresAtEpoch);
+    expect(new Set(ttl('invite'))).toEqual(new Set(['number']));
+    expect(new Set(ttl('response'))).toEqual(new Set(['undefined']));
+    const invite = main.find((i) => i.kind === 'invite');
+    const linkExpires = Date.parse(String(invite?.expiresAt)) / 1000;
+    expect(Number(invite?.expiresAtEpoch)).toBeGreaterThan(linkExpires);
+  });
+});
