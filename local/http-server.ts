@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DEFAULT_ROUTE, type FunctionName, ROUTES } from '#functions/routes';
-import { invoke, isFunctionName } from './lambda.ts';
-import { type LocalSqs, SqsApiError } from './sqs.ts';
+import { invoke } from './lambda.ts';
 
 /** Lambda's synchronous invocation payload limit: what API Gateway can pass on at all. */
 const MAX_BODY_BYTES = 6 * 1_048_576;
@@ -42,7 +41,7 @@ const matchRoute = (method: string, path: string) => {
   return { route: defaultRoute, pathParameters: {} };
 };
 
-const readBody = (req: IncomingMessage): Promise<Buffer> =>
+export const readBody = (req: IncomingMessage): Promise<Buffer> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -135,62 +134,23 @@ const sendJsonError = (res: ServerResponse, status: number, code: string, messag
     .end(JSON.stringify({ error: { code, message } }));
 };
 
-const isLoopback = (req: IncomingMessage) =>
-  /^(127\.|::1$|::ffff:127\.)/.test(req.socket.remoteAddress ?? '');
-
 export interface LocalHttpServer {
   server: Server;
   port: number;
-  /** Resolves when every asynchronous (Event) Lambda invocation started so far has finished. */
-  drain: () => Promise<void>;
   close: () => Promise<void>;
 }
 
 /**
- * The local API Gateway: routes requests to the HTTP handlers, answers `/health`, and serves the
- * Lambda Invoke API on loopback so `InvokeCommand` from the handlers reaches the local functions.
+ * The local API Gateway: routes requests to the HTTP handlers and answers `/health` — nothing
+ * else. The AWS APIs the handlers call (Lambda Invoke, SQS) are on another port
+ * (local/internal-endpoints.ts): here their paths get the API's 404, like any unknown route.
  */
 export const startHttpServer = async (opts: {
   port: number;
   host?: string;
   isReady: () => boolean;
   onInvokeError: (name: string, err: unknown) => void;
-  /** Serves the SQS JSON protocol (`X-Amz-Target: AmazonSQS.*`) on loopback. */
-  sqs?: () => LocalSqs | undefined;
 }): Promise<LocalHttpServer> => {
-  const background = new Set<Promise<unknown>>();
-
-  const handleInvoke = async (req: IncomingMessage, res: ServerResponse, name: string) => {
-    if (!isFunctionName(name))
-      return sendJsonError(res, 404, 'ResourceNotFoundException', `no function ${name}`);
-    const raw = (await readBody(req)).toString('utf8');
-    const event: unknown = raw ? JSON.parse(raw) : {};
-    if (req.headers['x-amz-invocation-type'] === 'Event') {
-      const run = invoke(name, event).catch((err: unknown) => opts.onInvokeError(name, err));
-      background.add(run);
-      void run.finally(() => background.delete(run));
-      res.writeHead(202).end();
-      return;
-    }
-    const result = await invoke(name, event);
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result ?? null));
-  };
-
-  const handleSqs = async (req: IncomingMessage, res: ServerResponse, action: string) => {
-    const sqs = opts.sqs?.();
-    const send = (status: number, body: unknown) =>
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(body));
-    if (!sqs || !isLoopback(req))
-      return send(403, { __type: 'AccessDenied', message: 'local SQS, loopback only' });
-    try {
-      const input = JSON.parse((await readBody(req)).toString('utf8') || '{}') as Record<string, unknown>;
-      return send(200, sqs.handle(action, input));
-    } catch (err: unknown) {
-      if (err instanceof SqsApiError) return send(400, { __type: err.type, message: err.message });
-      throw err;
-    }
-  };
-
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://local');
@@ -202,17 +162,6 @@ export const startHttpServer = async (opts: {
       }
       if (method === 'GET' && url.pathname === '/')
         return res.writeHead(302, { location: '/dashboard' }).end();
-      const target = req.headers['x-amz-target'];
-      if (method === 'POST' && typeof target === 'string' && target.startsWith('AmazonSQS.')) {
-        return await handleSqs(req, res, target.slice('AmazonSQS.'.length));
-      }
-      const invokeMatch = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
-      if (invokeMatch?.[1] && method === 'POST') {
-        const remote = req.socket.remoteAddress ?? '';
-        if (!/^(127\.|::1$|::ffff:127\.)/.test(remote))
-          return sendJsonError(res, 403, 'forbidden', 'loopback only');
-        return await handleInvoke(req, res, decodeURIComponent(invokeMatch[1]));
-      }
       const match = matchRoute(method, url.pathname);
       const body = await readBody(req);
       const event = toApiGatewayEvent(req, url, body, match.route, match.pathParameters);
@@ -236,9 +185,6 @@ export const startHttpServer = async (opts: {
   return {
     server,
     port,
-    drain: async () => {
-      while (background.size) await Promise.allSettled([...background]);
-    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -15,6 +15,7 @@ import { resetConfigForTests } from '#shared/config';
 import { type CheckpointStore, fileCheckpoints, memoryCheckpoints } from './checkpoints.ts';
 import { localDynamoClient, localStreamsClient, type RunningDynamoDb, startDynamoDb } from './dynamodb.ts';
 import { type LocalHttpServer, startHttpServer } from './http-server.ts';
+import { type InternalEndpoints, startInternalEndpoints } from './internal-endpoints.ts';
 import { invoke } from './lambda.ts';
 import { freePort } from './ports.ts';
 import { type RunningSes, startSes } from './ses.ts';
@@ -117,16 +118,20 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     let ready = false;
     let sqs: LocalSqs | undefined;
+    const onInvokeError = (name: string, err: unknown) =>
+      log(`[${name}] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     const http: LocalHttpServer = await startHttpServer({
       port: options.port ?? 0,
       isReady: () => ready,
-      sqs: () => sqs,
-      onInvokeError: (name, err) =>
-        log(`[${name}] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+      onInvokeError,
     });
     stops.push(http.close);
     const url = `http://127.0.0.1:${http.port}`;
-    sqs = new LocalSqs(url);
+    // The Lambda Invoke and SQS APIs the handlers call: a loopback port of their own, behind a
+    // secret of this run that only the SDK clients configured below carry.
+    const internal: InternalEndpoints = await startInternalEndpoints({ sqs: () => sqs, onInvokeError });
+    stops.push(internal.close);
+    sqs = new LocalSqs(internal.origin);
     const alertQueueUrl = sqs.createQueue(QUEUE_CONSUMERS['deliver-alerts'].queue, {
       visibilityTimeoutMs: visibilityTimeoutSeconds('deliver-alerts') * 1000,
       maxReceiveCount: QUEUE_CONSUMERS['deliver-alerts'].maxReceiveCount,
@@ -145,8 +150,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       AWS_REGION: 'us-east-1',
       DYNAMODB_ENDPOINT: dynamoEndpoint,
       SES_ENDPOINT: ses.url,
-      LAMBDA_ENDPOINT: url,
-      SQS_ENDPOINT: url,
+      LAMBDA_ENDPOINT: internal.endpoint,
+      SQS_ENDPOINT: internal.endpoint,
       ALERT_QUEUE_URL: alertQueueUrl,
       PUBLIC_URL: options.publicUrl ?? url,
       SENDER_EMAIL: 'surveys@nps-loop.example',
@@ -232,7 +237,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       stops.push(async () => clearInterval(timer));
     }
     // Let in-flight async invocations finish before the tables and emulators go away.
-    stops.push(() => http.drain());
+    stops.push(() => internal.drain());
 
     ready = true;
     return {
@@ -248,9 +253,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         // In flow order: async invocations (dispatch), the stream consumers, then the alert queue
         // they feed (its delayed retries excepted: those wait for their backoff).
         const deadline = Date.now() + 30_000;
-        await http.drain();
+        await internal.drain();
         await poller.waitForIdle();
-        await http.drain();
+        await internal.drain();
         while (!localSqs.isIdle()) {
           if (Date.now() > deadline) throw new Error('the local alert queue did not settle within 30 s');
           await new Promise((r) => setTimeout(r, 20));

@@ -1,20 +1,21 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ADMIN_KEY_MIN_LENGTH } from '#shared/config';
 import { newWebhookSecret } from '#shared/owners/save-owner';
 import { buildBrowserScripts } from '../scripts/build-browser.ts';
 import { seedDemo } from './demo.ts';
+import { watchParents } from './parent-watch.ts';
 import { type LocalStack, startLocalStack, wipeData } from './stack.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
 
 const USAGE = `Usage: npm start [-- --fresh] [-- --no-demo]
 
-  --fresh     start with empty tables (deletes .data/)
+  --fresh     start with empty tables (deletes the data directory)
   --no-demo   do not seed the demo account on an empty table
 
 Environment: PORT (3000), SES_PORT (8005), DDB_PORT (8000), DEMO_WEBHOOK_PORT (3001),
-             NPS_ADMIN_KEY, PUBLIC_URL, NPS_TIME_ZONE (UTC)`;
+             NPS_ADMIN_KEY, PUBLIC_URL, NPS_TIME_ZONE (UTC), NPS_DATA_DIR (.data)`;
 
 const { values } = parseArgs({
   options: {
@@ -49,7 +50,7 @@ if (adminKeyFromEnv !== undefined && adminKeyFromEnv.length < ADMIN_KEY_MIN_LENG
   process.exit(2);
 }
 
-const dataDir = join(process.cwd(), '.data');
+const dataDir = resolve(process.env.NPS_DATA_DIR || '.data');
 if (values.fresh) wipeData(dataDir);
 
 const demoSecretsPath = join(dataDir, 'demo-webhooks.json');
@@ -63,16 +64,26 @@ let stack: LocalStack | undefined;
 let receiver: WebhookReceiver | undefined;
 let stopping = false;
 
-const shutdown = async (signal: string) => {
+/** A stop that hangs (an invocation that never settles) must not keep the stack up: past this, exit anyway. */
+const STOP_DEADLINE_MS = 15_000;
+
+const shutdown = async (reason: string) => {
   if (stopping) return;
   stopping = true;
-  console.log(`\n${signal}: stopping…`);
+  console.log(`\n${reason}: stopping…`);
+  setTimeout(() => {
+    console.error(`not stopped within ${STOP_DEADLINE_MS / 1000} s: exiting anyway`);
+    // DynamoDB Local goes with the process: local/dynamodb.ts kills it on exit.
+    process.exit(1);
+  }, STOP_DEADLINE_MS).unref();
   await receiver?.close();
   await stack?.stop();
   process.exit(0);
 };
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// No signal comes when whoever started us is killed outright (SIGKILL of npm, of its parent).
+watchParents({ onOrphaned: (why) => void shutdown(why), log: (line) => console.error(line) });
 
 try {
   const port = portFrom('PORT', 3000);

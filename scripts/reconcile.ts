@@ -37,6 +37,7 @@ try {
   if (report.drift.length > 20) console.log(`… and ${report.drift.length - 20} more`);
   console.log(
     `reconcile: ${report.responses} responses, ${report.items} counter items, drift ${report.totalDrift}` +
+      (report.undeclared ? `, ${report.undeclared} items of undeclared dimensions` : '') +
       (values.fix ? `, fixed ${report.fixed} items` : ''),
   );
   process.exitCode = report.totalDrift === 0 || values.fix ? 0 : 1;

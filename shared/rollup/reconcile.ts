@@ -1,4 +1,5 @@
-import { allCounterItems, overwriteCounter } from '../store/counters.ts';
+import { dimensionOf } from '../nps/segments.ts';
+import { allCounterItems, deleteCounter, overwriteCounter } from '../store/counters.ts';
 import { queryPages } from '../store/db.ts';
 import { COUNTER_FIELDS, type CounterKey, responseModel } from '../store/model.ts';
 import { responseItem } from '../store/schemas.ts';
@@ -18,6 +19,8 @@ export interface ReconcileReport {
   drift: Drift[];
   /** Sum of |expected − actual| over every counter field of every item. */
   totalDrift: number;
+  /** Counter items of a segment dimension that is not declared (deleted by --fix). */
+  undeclared: number;
   fixed: number;
 }
 
@@ -71,8 +74,20 @@ export const reconcile = async (
       }
     }
   }
+  // Items of a dimension no longer declared (or written before dimensions were declared): the
+  // rollup never writes them again, so their marks are moot, and their key may hold a free-form
+  // value (an address in a `contact` attribute) — --fix deletes them rather than zeroing them.
+  const undeclared = [...actual.entries()].filter(([, item]) => {
+    const dimension = dimensionOf(String(item.segment ?? 'all'));
+    return dimension !== undefined && !scope.dimensions.includes(dimension);
+  });
   let fixed = 0;
   if (options.fix) {
+    for (const [id, item] of undeclared) {
+      await deleteCounter({ pk: String(item.pk), sk: String(item.sk) });
+      toFix.delete(id);
+      fixed++;
+    }
     for (const { pk, sk, values, key } of toFix.values()) {
       await overwriteCounter({ ...key, pk, sk }, values);
       fixed++;
@@ -83,6 +98,7 @@ export const reconcile = async (
     items: ids.size,
     drift,
     totalDrift: drift.reduce((sum, d) => sum + Math.abs(d.expected - d.actual), 0),
+    undeclared: undeclared.length,
     fixed,
   };
 };

@@ -1,4 +1,4 @@
-import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
 import { isConditionFailure } from '../errors.ts';
 import { aggregatesTable, type Page, type PageRequest, queryAll, queryPage } from './db.ts';
@@ -156,5 +156,12 @@ export const overwriteCounter = async (
       ExpressionAttributeNames: Object.fromEntries(Object.keys(fields).map((f) => [`#${f}`, f])),
       ExpressionAttributeValues: Object.fromEntries(Object.entries(fields).map(([f, v]) => [`:${f}`, v])),
     }),
+  );
+};
+
+/** Deletes a counter item outright (reconcile --fix, for a dimension no longer rolled up). */
+export const deleteCounter = async (key: Pick<CounterKey, 'pk' | 'sk'>): Promise<void> => {
+  await getClients().ddb.send(
+    new DeleteCommand({ TableName: aggregatesTable(), Key: { pk: key.pk, sk: key.sk } }),
   );
 };

@@ -2,8 +2,8 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type Clients, getClients, setClientsForTests } from '../../shared/clients.ts';
-import { DEFAULT_SEGMENT_DIMENSIONS } from '../../shared/nps/segments.ts';
 import { NotFoundError } from '../../shared/errors.ts';
+import { DEFAULT_SEGMENT_DIMENSIONS } from '../../shared/nps/segments.ts';
 import { reconcile } from '../../shared/rollup/reconcile.ts';
 import { rollupBatch } from '../../shared/rollup/rollup-batch.ts';
 import { eraseCustomer } from '../../shared/store/erasure.ts';
@@ -214,6 +214,19 @@ describe('exactly-once rollup under retries, duplicates, crashes and erasure', (
     // destination) and goes on. Here the redelivery carries the repaired record to check the count.
     await rollupBatch(records.slice(1), shardId, TZ);
     await expectExact();
+  });
+
+  it('finds the counters of an undeclared dimension, and deletes them on --fix', async () => {
+    // Rolled up while `contact` was a dimension (as every attribute was before dimensions were declared).
+    await recordAnswer(invite(300), { attributes: { tier: 'key', contact: 'a@b.example' } }, { score: 9 });
+    const { shardId, records } = await newRecords();
+    await rollupBatch(records, shardId, { ...TZ, dimensions: [...TZ.dimensions, 'contact'] });
+    const found = await reconcile(TZ);
+    expect(found.undeclared).toBe(5); // one per window
+    await reconcile(TZ, { fix: true });
+    const after = await expectExact();
+    expect(after.undeclared).toBe(0);
+    expect(after.responses).toBe(1);
   });
 
   it.each([11, 23, 37])(
