@@ -20,24 +20,23 @@ import { Alarms } from './constructs/alarms.ts';
 import { AlertQueue } from './constructs/alert-queue.ts';
 import { Api } from './constructs/api.ts';
 import { Data } from './constructs/data.ts';
-import { type BundleFile, HouseFunction, type TableAccess } from './constructs/house-function.ts';
+import { type BundleFile, HouseFunction } from './constructs/house-function.ts';
 import { Keys } from './constructs/keys.ts';
 import { Schedules } from './constructs/schedules.ts';
 import { Sending } from './constructs/sending.ts';
 import { SesEvents } from './constructs/ses-events.ts';
 import { StreamConsumer } from './constructs/stream-consumer.ts';
 import { EXAMPLE_SENDER_EMAIL, type NpsLoopSettings } from './settings.ts';
+import { TABLE_ACCESS } from './table-access.ts';
 
 export interface NpsLoopStackProps extends StackProps {
   settings: NpsLoopSettings;
 }
 
-type KeyName = 'tokenKey' | 'adminKey';
+type KeyName = 'tokenKey' | 'adminKey' | 'suppressionKey';
 
 interface FunctionSpec {
   description: string;
-  main?: TableAccess;
-  aggregates?: TableAccess;
   /** Secrets the function reads at run time. */
   keys?: readonly KeyName[];
   /** Sends survey emails through SES. */
@@ -51,32 +50,30 @@ interface FunctionSpec {
 }
 
 /**
- * Least privilege, in one table: what each function may touch, read off the shared/ code it calls.
- * Typed by the function list of functions/routes.ts, so a new function does not compile until it
- * has a line here.
+ * Least privilege, in one table: what each function may touch besides the tables, read off the
+ * shared/ code it calls (table access has its own table, cdk/table-access.ts). Typed by the
+ * function list of functions/routes.ts, so a new function does not compile until it has a line here.
+ * The suppression key goes to every function that reads or writes the suppression list
+ * (shared/store/suppressions.ts), whose items are keyed by its HMAC of the address.
  */
 export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
   'survey-page': {
     description: 'GET /s/{token}: shows the survey page (never records)',
-    main: 'read',
     keys: ['tokenKey'],
   },
   'submit-response': {
     description: 'POST /s/{token}: records or replaces the answer',
-    main: 'readWrite',
     keys: ['tokenKey'],
   },
   unsubscribe: {
     description: 'GET|POST /u/{token}: one-click unsubscribe',
-    main: 'readWrite',
-    keys: ['tokenKey'],
+    keys: ['tokenKey', 'suppressionKey'],
   },
   'admin-api': {
     description: 'The admin API (bearer key)',
-    main: 'readWrite',
-    aggregates: 'read',
-    // The token key signs the unsubscribe link of a case follow-up email, which it also sends.
-    keys: ['adminKey', 'tokenKey'],
+    // The token key signs the unsubscribe link of a case follow-up email, which it also sends — never
+    // to a suppressed address (the suppression key).
+    keys: ['adminKey', 'tokenKey', 'suppressionKey'],
     sendsEmail: true,
     startsRuns: true,
     // Re-drives dead alerts (POST /api/alerts/{id}/redeliver).
@@ -96,44 +93,39 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
   'not-found': { description: '$default route: 404 in the API error shape for anything unrouted' },
   'rollup-responses': {
     description: 'Table stream: rolls responses up into per-segment NPS counters',
-    // Counter updates only (conditional UpdateItem); the records carry everything else.
-    aggregates: 'write',
   },
   'raise-alerts': {
     description: 'Table stream: opens detractor cases and queues their alerts',
-    main: 'readWrite',
     queuesAlerts: true,
   },
   'record-ses-events': {
     description: 'SES bounces and complaints (SNS): suppresses the addresses',
-    main: 'readWrite',
+    keys: ['suppressionKey'],
   },
   'deliver-alerts': {
     description: 'Alert queue: signed webhooks (generic, Slack, Teams) and alert emails to owners',
-    main: 'readWrite',
     sendsEmail: true,
   },
   'run-schedules': {
     description: 'Every minute: starts the campaign runs that are due',
-    main: 'readWrite',
     startsRuns: true,
   },
   'sweep-outbox': {
     description:
       'Every minute: resends stale invites, sends due reminders, delivers alerts the queue did not',
-    main: 'readWrite',
-    keys: ['tokenKey'],
+    // Invites and reminders are never sent to a suppressed address (the suppression key).
+    keys: ['tokenKey', 'suppressionKey'],
     sendsEmail: true,
+    // Restarts the campaign runs whose dispatch never started or died (invokes the dispatch).
+    startsRuns: true,
   },
   'escalate-cases': {
     description: 'Every minute: escalates open cases past their SLA to the fallback owner',
-    main: 'readWrite',
     queuesAlerts: true,
   },
   'dispatch-campaign': {
     description: 'One campaign run: audience, suppression, fatigue, invites and survey emails',
-    main: 'readWrite',
-    keys: ['tokenKey'],
+    keys: ['tokenKey', 'suppressionKey'],
     sendsEmail: true,
   },
 };
@@ -207,13 +199,13 @@ export class NpsLoopStack extends Stack {
       DISPATCH_FUNCTION_NAME: dispatchFunctionName,
       TOKEN_KEY_SECRET_ID: this.keys.tokenKey.secretArn,
       ADMIN_KEY_SECRET_ID: this.keys.adminKey.secretArn,
+      SUPPRESSION_KEY_SECRET_ID: this.keys.suppressionKey.secretArn,
       ...(configurationSetName && { SES_CONFIGURATION_SET: configurationSetName }),
       ...(settings.defaultOwnerId && { DEFAULT_OWNER_ID: settings.defaultOwnerId }),
       ...(settings.escalationOwnerId && { ESCALATION_OWNER_ID: settings.escalationOwnerId }),
       ...(settings.keyTiers && { KEY_TIERS: settings.keyTiers }),
     };
 
-    const tables = { main: this.data.mainTable, aggregates: this.data.aggregatesTable };
     const makeFunction = (name: FunctionName): HouseFunction => {
       const spec = FUNCTION_SPECS[name];
       return new HouseFunction(this, pascal(name), {
@@ -223,10 +215,11 @@ export class NpsLoopStack extends Stack {
         timeout: timeoutOf(name),
         memorySize: FUNCTION_LIMITS[name].memoryMb,
         environment,
-        tables: [
-          ...(spec.main ? [{ table: tables.main, access: spec.main }] : []),
-          ...(spec.aggregates ? [{ table: tables.aggregates, access: spec.aggregates }] : []),
-        ],
+        tableAccess: {
+          access: TABLE_ACCESS[name],
+          main: this.data.mainTable,
+          aggregates: this.data.aggregatesTable,
+        },
         secrets: (spec.keys ?? []).map((key) => this.keys[key]),
         bundleFiles: spec.bundleFiles,
       });

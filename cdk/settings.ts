@@ -24,9 +24,27 @@ export interface NpsLoopSettings {
   tokenTtlDays: number;
   /** Email address subscribed to the alarm topic, if any. */
   alarmEmail?: string;
-  /** Steady-state requests per second of the HTTP API stage, and the burst above it. */
-  throttle: { rateLimit: number; burstLimit: number };
+  /** API Gateway throttling of each route class (see ROUTE_CLASSES), and of the `$default` route. */
+  throttle: Record<RouteClass | 'fallback', Throttle>;
 }
+
+/** API Gateway's token bucket: refilled at `rateLimit` requests per second, holding `burstLimit`. */
+export interface Throttle {
+  rateLimit: number;
+  burstLimit: number;
+}
+
+/**
+ * The HTTP API's routes by who calls them, each class throttled on its own (route-level settings of
+ * the stage), so that a flood on one cannot starve another: survey pages and answers (people
+ * clicking a score in an email), unsubscribes (the RFC 8058 one-click POSTs of mailbox providers,
+ * which do not retry forever), and the admin API with its dashboard. API Gateway keeps one bucket
+ * per route key, so each route of a class gets the class's limits — `GET /s/{token}` (fetched by
+ * every mail scanner) and `POST /s/{token}` (answers) never share one. The `fallback` limits are the
+ * stage's default, which only the `$default` route (404 for unrouted paths) uses.
+ */
+export const ROUTE_CLASSES = ['survey', 'unsubscribe', 'admin'] as const;
+export type RouteClass = (typeof ROUTE_CLASSES)[number];
 
 /**
  * Example values so that `npm run synth` and the CDK tests work with no context at all. They are
@@ -36,11 +54,35 @@ export interface NpsLoopSettings {
  */
 export const EXAMPLE_SENDER_EMAIL = 'surveys@example.com';
 
+/**
+ * Default limits. Survey: a send reaches tens of thousands of inboxes within minutes, mail scanners
+ * fetch every link on delivery and people answer in the first hour, each click a GET then a POST —
+ * 200/s with a burst of 400 per route leaves room for that peak, well inside the account's
+ * 10,000/s. Unsubscribe: far rarer than answers,
+ * but mailbox providers post one-clicks in batches — 50/s, burst 100. Admin: a few people and the
+ * dashboard's parallel reads — 50/s, burst 100 per route. Fallback (`$default`, 404s only): enough for
+ * a mistyped link, little for a scanner walking paths — 10/s, burst 20.
+ */
+export const THROTTLE_DEFAULTS: Record<RouteClass | 'fallback', Throttle> = {
+  survey: { rateLimit: 200, burstLimit: 400 },
+  unsubscribe: { rateLimit: 50, burstLimit: 100 },
+  admin: { rateLimit: 50, burstLimit: 100 },
+  fallback: { rateLimit: 10, burstLimit: 20 },
+};
+
+/** API Gateway's default account quotas per Region: no route limit above them takes effect. */
+const ACCOUNT_RATE_LIMIT = 10_000;
+const ACCOUNT_BURST_LIMIT = 5_000;
+
+/** Context keys of earlier versions that no longer mean what a deployer who set them expects. */
+const REPLACED_KEYS: Record<string, string> = {
+  apiRateLimit: 'surveyRateLimit, unsubscribeRateLimit, adminRateLimit and fallbackRateLimit',
+  apiBurstLimit: 'surveyBurstLimit, unsubscribeBurstLimit, adminBurstLimit and fallbackBurstLimit',
+};
+
 const DEFAULTS = {
   timeZone: 'UTC',
   tokenTtlDays: 30,
-  rateLimit: 50,
-  burstLimit: 100,
 } as const;
 
 export class SettingsError extends Error {
@@ -96,15 +138,39 @@ const httpsUrl = (node: Node, key: string): string | undefined => {
   return value.replace(/\/+$/, '');
 };
 
+/**
+ * One class's limits from `<class>RateLimit` / `<class>BurstLimit`. A burst left out is the class's
+ * default, or the rate when that is higher (a bucket smaller than one second of the rate would
+ * turn a steady stream arriving in clumps into 429s).
+ */
+const throttle = (node: Node, name: RouteClass | 'fallback'): Throttle => {
+  const defaults = THROTTLE_DEFAULTS[name];
+  const rateLimit = integer(node, `${name}RateLimit`, defaults.rateLimit, 1, ACCOUNT_RATE_LIMIT);
+  const burstLimit = integer(
+    node,
+    `${name}BurstLimit`,
+    Math.min(ACCOUNT_BURST_LIMIT, Math.max(defaults.burstLimit, rateLimit)),
+    1,
+    ACCOUNT_BURST_LIMIT,
+  );
+  return { rateLimit, burstLimit };
+};
+
 /** Reads and validates every setting; throws a SettingsError naming the context key that is wrong. */
 export const settingsFromContext = (node: Node): NpsLoopSettings => {
+  for (const [key, replacements] of Object.entries(REPLACED_KEYS)) {
+    if (text(node, key) !== undefined) {
+      throw new SettingsError(
+        `context "${key}" is no longer read: the HTTP API is throttled per route class, with ${replacements}`,
+      );
+    }
+  }
   const timeZone = text(node, 'timeZone') ?? DEFAULTS.timeZone;
   if (!isTimeZone(timeZone)) {
     throw new SettingsError(
       `context "timeZone" must be an IANA time zone such as Europe/Paris, got "${timeZone}"`,
     );
   }
-  const rateLimit = integer(node, 'apiRateLimit', DEFAULTS.rateLimit, 1, 10_000);
   return {
     senderEmail: email(node, 'senderEmail') ?? EXAMPLE_SENDER_EMAIL,
     publicUrl: httpsUrl(node, 'publicUrl'),
@@ -116,8 +182,10 @@ export const settingsFromContext = (node: Node): NpsLoopSettings => {
     tokenTtlDays: integer(node, 'tokenTtlDays', DEFAULTS.tokenTtlDays, 1, 365),
     alarmEmail: email(node, 'alarmEmail'),
     throttle: {
-      rateLimit,
-      burstLimit: integer(node, 'apiBurstLimit', Math.max(DEFAULTS.burstLimit, rateLimit), 1, 5_000),
+      survey: throttle(node, 'survey'),
+      unsubscribe: throttle(node, 'unsubscribe'),
+      admin: throttle(node, 'admin'),
+      fallback: throttle(node, 'fallback'),
     },
   };
 };

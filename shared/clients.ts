@@ -4,6 +4,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from './config.ts';
+import { redact } from './observability.ts';
 import { traced } from './tracing.ts';
 
 /**
@@ -20,6 +21,31 @@ export interface Clients {
 }
 
 let clients: Clients | undefined;
+
+/**
+ * SES quotes the recipient in its error messages ("… failed the check in region US-EAST-1:
+ * dana@example.com"), and a failed send is logged by dispatch, reminders and follow-ups, recorded
+ * on an alert, and — by the X-Ray middleware, at the build step — put in the trace. So the error's
+ * texts (message, stack, causes') are blanked as it leaves the request, inside the tracing, at the
+ * finalizeRequest step; its name and metadata stay for whoever handles it.
+ */
+export const withoutAddresses = <C extends SESv2Client>(client: C): C => {
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (err: unknown) {
+        for (let e = err, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
+          e.message = redact(e.message);
+          if (e.stack) e.stack = redact(e.stack);
+        }
+        throw err;
+      }
+    },
+    { step: 'finalizeRequest', name: 'redactAddressesInErrors' },
+  );
+  return client;
+};
 
 const localCredentials = (endpoint: string | undefined) =>
   endpoint && !process.env.AWS_ACCESS_KEY_ID ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined;
@@ -38,7 +64,9 @@ export const getClients = (): Clients => {
   clients = {
     ddb: DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } }),
     ses: traced(
-      new SESv2Client({ region, endpoint: c.SES_ENDPOINT, credentials: localCredentials(c.SES_ENDPOINT) }),
+      withoutAddresses(
+        new SESv2Client({ region, endpoint: c.SES_ENDPOINT, credentials: localCredentials(c.SES_ENDPOINT) }),
+      ),
     ),
     lambda: traced(
       new LambdaClient({

@@ -6,10 +6,33 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DEFAULT_ROUTE, type HttpFunctionName, ROUTES } from '#functions/routes';
+import type { NpsLoopSettings, RouteClass, Throttle } from '../settings.ts';
 
 export interface ApiProps {
-  throttle: { rateLimit: number; burstLimit: number };
+  /** Per route class, and the stage default (`fallback`) that only `$default` falls to. */
+  throttle: NpsLoopSettings['throttle'];
 }
+
+/**
+ * The throttle class of a route, by its path: survey links `/s/…`, unsubscribe links `/u/…`, the
+ * admin API `/api/…` and its dashboard. A route in none of them fails the synth, so a new route
+ * cannot silently fall to the fallback limits.
+ */
+export const routeClassOf = (routeKey: string): RouteClass => {
+  const path = routeKey.split(' ')[1] ?? '';
+  if (path.startsWith('/s/')) return 'survey';
+  if (path.startsWith('/u/')) return 'unsubscribe';
+  if (path.startsWith('/api/') || path === '/dashboard') return 'admin';
+  throw new Error(
+    `route "${routeKey}" has no throttle class: give its path one in routeClassOf (cdk/constructs/api.ts)`,
+  );
+};
+
+/** A route's settings on the stage, as CloudFormation's RouteSettings map spells them. */
+const routeThrottle = ({ rateLimit, burstLimit }: Throttle) => ({
+  ThrottlingRateLimit: rateLimit,
+  ThrottlingBurstLimit: burstLimit,
+});
 
 /**
  * Access log line: JSON, one request per line. It logs the route key, never the raw path: survey
@@ -50,15 +73,18 @@ const NO_AUTHORIZER_REASON: Record<HttpFunctionName, string> = {
 
 /**
  * The HTTP API (API Gateway HTTP API, payload 2.0): one route per entry of functions/routes.ts, one
- * Lambda integration per function, a throttled `$default` stage with JSON access logs.
+ * Lambda integration per function, a `$default` stage with JSON access logs, throttled route by
+ * route by class (cdk/settings.ts).
  */
 export class Api extends Construct {
   readonly httpApi: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
   readonly accessLogs: logs.LogGroup;
+  private readonly throttle: ApiProps['throttle'];
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
+    this.throttle = props.throttle;
 
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
       description: 'nps-loop: survey pages, unsubscribe, admin API and dashboard',
@@ -74,7 +100,8 @@ export class Api extends Construct {
     this.stage = this.httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      throttle: props.throttle,
+      // The stage default: what a route without settings of its own gets, i.e. `$default` alone.
+      throttle: props.throttle.fallback,
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(this.accessLogs),
         format: ACCESS_LOG_FORMAT,
@@ -87,7 +114,10 @@ export class Api extends Construct {
     return this.httpApi.apiEndpoint;
   }
 
-  /** Declares exactly the routes of functions/routes.ts, each to its function's one integration. */
+  /**
+   * Declares exactly the routes of functions/routes.ts, each to its function's one integration,
+   * with its class's throttle in the stage's route settings.
+   */
   addRoutes(functions: Record<HttpFunctionName, lambda.IFunction>): void {
     const integrations = new Map<HttpFunctionName, HttpLambdaIntegration>();
     const integrationOf = (name: HttpFunctionName) => {
@@ -108,6 +138,9 @@ export class Api extends Construct {
       id: 'AwsSolutions-APIG4',
       reason: NO_AUTHORIZER_REASON[DEFAULT_ROUTE.fn],
     });
+    // HttpStage has no per-route settings; the CloudFormation stage has them (RouteSettings, by route key).
+    const stage = this.stage.node.defaultChild as apigw.CfnStage;
+    const routeSettings: Record<string, ReturnType<typeof routeThrottle>> = {};
     for (const { routeKey, fn } of ROUTES) {
       const [method, path] = routeKey.split(' ');
       const httpMethod = Object.values(apigw.HttpMethod).find((m) => m === method);
@@ -118,6 +151,11 @@ export class Api extends Construct {
         integration: integrationOf(fn),
       });
       Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason: NO_AUTHORIZER_REASON[fn] });
+      routeSettings[routeKey] = routeThrottle(this.throttle[routeClassOf(routeKey)]);
+      // API Gateway refuses route settings for a route key it does not know yet ("Unable to find
+      // Route by key … within the provided RouteSettings"): the stage waits for every route.
+      stage.addResourceDependency(route.node.defaultChild as apigw.CfnRoute);
     }
+    stage.routeSettings = routeSettings;
   }
 }

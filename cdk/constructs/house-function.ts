@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CfnElement, type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,11 +9,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { FunctionName } from '#functions/routes';
+import { type FunctionTableAccess, ITEM_ACTIONS, type ItemVerb } from '../table-access.ts';
 
 /** The repository root: entries, package.json (its `imports` aliases) and the lock file live there. */
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-export type TableAccess = 'read' | 'write' | 'readWrite';
 
 /**
  * A file the code reads at run time: `from` the repository root, `to` the bundle root — the place
@@ -32,8 +31,8 @@ export interface HouseFunctionProps {
   memorySize?: number;
   functionName?: string;
   environment: Record<string, string>;
-  /** Table access, granted one by one: nothing unless asked for. */
-  tables?: ReadonlyArray<{ table: dynamodb.ITable; access: TableAccess }>;
+  /** The function's line of cdk/table-access.ts, and the two tables it speaks of: nothing else is granted. */
+  tableAccess?: { access: FunctionTableAccess; main: dynamodb.ITable; aggregates: dynamodb.ITable };
   /** Secrets this function may read (GetSecretValue on exactly these). */
   secrets?: ReadonlyArray<secretsmanager.ISecret>;
   /** Files the code reads at run time, copied into the bundle. */
@@ -47,6 +46,73 @@ export interface HouseFunctionProps {
 const ESM_REQUIRE_SHIM =
   "import { createRequire as __houseCreateRequire } from 'node:module';" +
   'const require = __houseCreateRequire(import.meta.url);';
+
+/** `ForAllValues:StringLike` on the partition key of the table or index the request reaches. */
+const partitionKeysLike = (patterns: readonly string[]) => ({
+  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...patterns] },
+});
+
+const indexArn = (table: dynamodb.ITable, indexName: string) => `${table.tableArn}/index/${indexName}`;
+
+/**
+ * The IAM statements of one line of cdk/table-access.ts (the reasons for their shape are written
+ * there): on the main table, one statement per distinct set of partitions, holding every action
+ * granted on exactly that set; one Query statement per index, over the index's own partitions; on
+ * the aggregates table, its actions without a key condition. No statement can Scan.
+ */
+export const tableAccessStatements = ({
+  access,
+  main,
+  aggregates,
+}: NonNullable<HouseFunctionProps['tableAccess']>): iam.PolicyStatement[] => {
+  const statements: iam.PolicyStatement[] = [];
+  const byPartitions = new Map<string, { actions: string[]; partitions: string[] }>();
+  for (const verb of Object.keys(ITEM_ACTIONS) as ItemVerb[]) {
+    const partitions = [...new Set(access.main?.[verb] ?? [])].sort();
+    if (partitions.length === 0) continue;
+    const key = partitions.join(' ');
+    const group = byPartitions.get(key) ?? { actions: [], partitions };
+    group.actions.push(ITEM_ACTIONS[verb]);
+    byPartitions.set(key, group);
+  }
+  for (const { actions, partitions } of byPartitions.values()) {
+    statements.push(
+      new iam.PolicyStatement({
+        actions,
+        resources: [main.tableArn],
+        conditions: partitionKeysLike(partitions),
+      }),
+    );
+  }
+  for (const [indexName, partitions] of Object.entries(access.main?.indexes ?? {})) {
+    if (!partitions?.length) continue;
+    statements.push(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [indexArn(main, indexName)],
+        conditions: partitionKeysLike([...new Set(partitions)].sort()),
+      }),
+    );
+  }
+
+  const counters = access.aggregates;
+  const counterActions = [
+    ...(counters?.update ? ['dynamodb:UpdateItem'] : []),
+    ...(counters?.query ? ['dynamodb:Query'] : []),
+  ];
+  if (counterActions.length > 0) {
+    statements.push(new iam.PolicyStatement({ actions: counterActions, resources: [aggregates.tableArn] }));
+  }
+  if (counters?.indexes?.length) {
+    statements.push(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: counters.indexes.map((indexName) => indexArn(aggregates, indexName)),
+      }),
+    );
+  }
+  return statements;
+};
 
 /**
  * The house Lambda function: every nps-loop function is built the same way — Node.js 24 on Graviton,
@@ -121,16 +187,9 @@ export class HouseFunction extends Construct {
       },
     });
 
-    for (const { table, access } of props.tables ?? []) {
-      if (access === 'read') table.grantReadData(this.role);
-      else if (access === 'write') table.grantWriteData(this.role);
-      else table.grantReadWriteData(this.role);
-      const tableId = Stack.of(table).resolve((table.node.defaultChild as CfnElement).logicalId) as string;
-      this.acknowledgeWildcard(
-        `Resource::<${tableId}.Arn>/index/*`,
-        `The ${access} grant on ${table.node.id} also covers that table's own global secondary indexes ` +
-          '(<table ARN>/index/*); no other table is reachable.',
-      );
+    if (props.tableAccess) {
+      for (const statement of tableAccessStatements(props.tableAccess))
+        this.role.addToPrincipalPolicy(statement);
     }
     for (const secret of props.secrets ?? []) secret.grantRead(this.role);
 

@@ -12,20 +12,24 @@ const generatedKey = (scope: Construct, id: string, secretName: string, descript
   Validations.of(secret).acknowledge({
     id: 'AwsSolutions-SMG4',
     reason:
-      'Not rotated automatically: rotating the token key invalidates every survey link already sent, and the ' +
-      'admin key is handed to people; both are rotated deliberately (put-secret-value), and the functions ' +
+      'Not rotated automatically: rotating the token key invalidates every survey link already sent, rotating ' +
+      'the suppression key orphans every suppression already stored (their address hashes no longer match), and ' +
+      'the admin key is handed to people; each is rotated deliberately (put-secret-value), and the functions ' +
       'pick up a new value within 5 minutes (Powertools cache).',
   });
   return secret;
 };
 
 /**
- * The two keys, kept in Secrets Manager and read by the functions at run time (Powertools
- * Parameters, cached): the HMAC key of survey tokens, and the admin API bearer key.
+ * The three keys, kept in Secrets Manager and read by the functions at run time (Powertools
+ * Parameters, cached): the HMAC key of survey tokens, the admin API bearer key, and the HMAC key of
+ * the suppression list's address hashes (a bare hash of an address is reversed by hashing a list of
+ * candidate addresses; a keyed one is not, without the key).
  */
 export class Keys extends Construct {
   readonly tokenKey: secretsmanager.Secret;
   readonly adminKey: secretsmanager.Secret;
+  readonly suppressionKey: secretsmanager.Secret;
   /** `<stack name>/admin-key`: what users pass to `aws secretsmanager get-secret-value`. */
   readonly adminKeyName: string;
 
@@ -40,5 +44,11 @@ export class Keys extends Construct {
       'nps-loop: HMAC key of survey tokens and invite ids',
     );
     this.adminKey = generatedKey(this, 'AdminKey', this.adminKeyName, 'nps-loop: admin API bearer key');
+    this.suppressionKey = generatedKey(
+      this,
+      'SuppressionKey',
+      `${prefix}/suppression-key`,
+      "nps-loop: HMAC key of the suppression list's address hashes",
+    );
   }
 }

@@ -2,14 +2,14 @@ import { Webhook } from 'standardwebhooks';
 import { Agent, fetch } from 'undici';
 import { config } from '../config.ts';
 import { sendEmail } from '../email/send-email.ts';
-import { count, logger } from '../observability.ts';
+import { count, logger, redact } from '../observability.ts';
 import { dueAlerts, leaseAlert, markAlertDelivered, markAlertFailed } from '../store/alerts.ts';
 import { disableOwnerWebhook, getOwner } from '../store/owners.ts';
 import type { Alert, Owner } from '../store/schemas.ts';
 import { mapLimit } from '../util/concurrency.ts';
 import { renderAlertEmail } from './alert-email.ts';
 import { bodyForStyle, type DetractorAlert } from './payload.ts';
-import { assertDeliverableUrl, publicOnlyLookup, UnsafeUrlError } from './url-safety.ts';
+import { assertDeliverableUrl, deliverableLookup, isUnsafeUrlError } from './url-safety.ts';
 
 const MAX_KEPT_ANSWER_BYTES = 1024;
 
@@ -24,14 +24,17 @@ export const nextAttemptAt = (attempts: number, now: Date, random = Math.random)
   return new Date(now.getTime() + Math.round(base * (0.75 + random() * 0.5)));
 };
 
-let agents: { safe: Agent; local: Agent } | undefined;
-/** Connections outside local mode may only go to public addresses, checked as they connect. */
+let agents: { public: Agent; local: Agent } | undefined;
+/**
+ * Every connection's addresses are checked as it connects, in local mode too: there loopback is
+ * allowed as well, but a name that resolves to a private or metadata address is refused all the same.
+ */
 const agentFor = (localMode: boolean): Agent => {
   agents ??= {
-    safe: new Agent({ connect: { lookup: publicOnlyLookup } }),
-    local: new Agent(),
+    public: new Agent({ connect: { lookup: deliverableLookup(false) } }),
+    local: new Agent({ connect: { lookup: deliverableLookup(true) } }),
   };
-  return localMode ? agents.local : agents.safe;
+  return localMode ? agents.local : agents.public;
 };
 
 const readCapped = async (body: ReadableStream<Uint8Array> | null): Promise<string> => {
@@ -69,7 +72,8 @@ const postWebhook = async (alert: Alert, owner: Owner): Promise<Attempt> => {
   const timestamp = new Date();
   const res = await fetch(url, {
     method: 'POST',
-    // No redirect is followed: a 3xx is a failed attempt, so a redirect can never reach a private host.
+    // No redirect is followed: a 3xx is a failed attempt, so a redirect can never reach a host that
+    // was not checked.
     redirect: 'manual',
     dispatcher: agentFor(c.LOCAL_MODE),
     signal: AbortSignal.timeout(c.ALERT_TIMEOUT_MS),
@@ -124,12 +128,13 @@ export const deliverAlert = async (alertId: string, now = new Date()): Promise<D
       attempt =
         alert.channel === 'email' ? await sendAlertEmail(alert, owner) : await postWebhook(alert, owner);
   } catch (err: unknown) {
-    const final = err instanceof UnsafeUrlError;
+    // A refused address is final whether the URL or its DNS answer was refused (fetch wraps the
+    // latter in "fetch failed"): retrying cannot help, the admin must fix the owner, then re-drive.
     const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : '';
     attempt = {
       ok: false,
       error: err instanceof Error ? `${err.name}: ${err.message}${cause}` : String(err),
-      final,
+      final: isUnsafeUrlError(err),
     };
   }
   if (attempt.ok) {
@@ -137,8 +142,11 @@ export const deliverAlert = async (alertId: string, now = new Date()): Promise<D
     count('AlertDelivered');
     return { outcome: 'delivered' };
   }
+  // The error is kept on the alert and shown on the dashboard, not only logged: an SES error quotes
+  // its recipient, and a receiver's answer may hold anything.
+  const error = redact(attempt.error);
   const next = attempt.final ? undefined : nextAttemptAt(alert.attempts, new Date());
-  if (!(await markAlertFailed(alert, { error: attempt.error, statusCode: attempt.statusCode }, next))) {
+  if (!(await markAlertFailed(alert, { error, statusCode: attempt.statusCode }, next))) {
     logger.warn('alert attempt outlived its lease; its failure is not recorded', { alertId });
     return { outcome: 'not-due' };
   }
@@ -146,7 +154,7 @@ export const deliverAlert = async (alertId: string, now = new Date()): Promise<D
     alertId,
     channel: alert.channel,
     attempts: alert.attempts,
-    error: attempt.error,
+    error,
     dead: !next,
   });
   count(next ? 'AlertRetried' : 'AlertDead');

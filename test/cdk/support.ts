@@ -56,3 +56,73 @@ export const roleStatements = (template: Template, roleLogicalId: string): Polic
   Object.values(template.findResources('AWS::IAM::Policy'))
     .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleLogicalId }]))
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as PolicyStatement[]);
+
+/** A glob of IAM's kind (`*` any run of characters, `?` one) as a whole-string regular expression. */
+const globToRegExp = (pattern: string): RegExp =>
+  new RegExp(
+    `^${pattern
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('')}$`,
+  );
+
+/**
+ * A policy Resource as a comparable string: `arn:<logical id>` for a resource's ARN, `ref:<logical id>`
+ * for a Ref, joins concatenated — so `<main table ARN>/index/byKind` reads `arn:DataMainTable…/index/byKind`.
+ */
+export const resourceText = (resource: unknown): string => {
+  if (typeof resource === 'string') return resource;
+  const value = resource as Record<string, unknown>;
+  if (Array.isArray(value['Fn::GetAtt'])) return `arn:${String(value['Fn::GetAtt'][0])}`;
+  if (typeof value.Ref === 'string') return `ref:${value.Ref}`;
+  const join = value['Fn::Join'] as [string, unknown[]] | undefined;
+  if (join) return join[1].map(resourceText).join(join[0]);
+  throw new Error(`cannot read the resource ${JSON.stringify(resource)}`);
+};
+
+const listOf = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/**
+ * Whether a statement's conditions hold for a request whose partition key is `partitionKey`
+ * (undefined: a request that names none, such as a Scan). Only the DynamoDB key condition is
+ * understood; any other condition fails the test that meets it, rather than being guessed at.
+ */
+const conditionsHold = (statement: PolicyStatement, partitionKey: string | undefined): boolean => {
+  const conditions = (statement.Condition ?? {}) as Record<string, Record<string, unknown>>;
+  return Object.entries(conditions).every(([operator, keys]) => {
+    const entries = Object.entries(keys);
+    const [key, values] = entries[0] ?? [];
+    if (entries.length !== 1 || key !== 'dynamodb:LeadingKeys') {
+      throw new Error(`no evaluation for condition ${operator} ${JSON.stringify(keys)}`);
+    }
+    // IAM: ForAllValues over a key absent from the request is true — why a Scan must never be granted.
+    if (partitionKey === undefined) return operator.startsWith('ForAllValues:');
+    const patterns = listOf(values as string | string[]);
+    if (operator === 'ForAllValues:StringLike')
+      return patterns.some((p) => globToRegExp(p).test(partitionKey));
+    if (operator === 'ForAllValues:StringEquals') return patterns.includes(partitionKey);
+    throw new Error(`no evaluation for condition operator ${operator}`);
+  });
+};
+
+/**
+ * Whether these statements allow `action` on the resource `resource` (as resourceText writes it)
+ * for a request on `partitionKey`: some Allow statement matches action, resource and conditions,
+ * and no Deny statement does.
+ */
+export const allows = (
+  statements: readonly PolicyStatement[],
+  action: string,
+  resource: string,
+  partitionKey: string | undefined,
+): boolean => {
+  const matches = (s: PolicyStatement) =>
+    listOf(s.Action).some((a) => globToRegExp(a).test(action)) &&
+    listOf(s.Resource).some((r) => globToRegExp(resourceText(r)).test(resource)) &&
+    conditionsHold(s, partitionKey);
+  return (
+    statements.some((s) => s.Effect === 'Allow' && matches(s)) &&
+    !statements.some((s) => s.Effect === 'Deny' && matches(s))
+  );
+};

@@ -70,7 +70,7 @@ describe('a replayed answer is not news', () => {
 
     expect(receiver.received).toHaveLength(1);
     expect(receiver.received[0]?.verified).toBe(true);
-    expect((receiver.received[0]?.payload as AlertBody).type).toBe('detractor.created');
+    expect((receiver.received[0]?.payload as AlertBody | undefined)?.type).toBe('detractor.created');
     expect(await alertEmails(stack())).toHaveLength(1);
     const cases = await adminFetch(stack(), 'GET', '/api/cases');
     expect(cases.body.cases).toEqual([expect.objectContaining({ score: 2, comment: 'same', notes: [] })]);

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 const { count, logger, observedHandler, redact } = await import('../../shared/observability.ts');
+const { httpHandler } = await import('../../shared/http/handler.ts');
 
 const context = {
   functionName: 'submit-response',
@@ -90,5 +91,62 @@ describe('observability', () => {
     expect(text).not.toContain('li.wei@example.cn');
     expect(text).toContain('/s/<token>');
     expect(redact('mail bob@corp.io now')).toBe('mail <email> now');
+  });
+
+  /** A survey link cut short by a mail client: not a whole token, but most of one. */
+  const cutToken = 'AbCdEfGhIjKlMnOpQrStUv.t5x9k2.ZyXwVuTsRq';
+
+  it('logs the route of a failed request, never its path', async () => {
+    const failing = httpHandler(async () => {
+      throw new Error('the table is gone');
+    });
+    const requestTo = (rawPath: string, routeKey: string) => ({
+      version: '2.0',
+      routeKey,
+      rawPath,
+      rawQueryString: '',
+      headers: {},
+      isBase64Encoded: false,
+      requestContext: { requestId: 'r-9', http: { method: 'GET', path: rawPath } },
+    });
+    const lines = await linesWrittenBy(async () => {
+      await failing(
+        requestTo('/api/customers/dana.fox%40example.com', 'GET /api/customers/{id}') as never,
+        context,
+      );
+      await failing(requestTo(`/s/${cutToken}`, 'POST /s/{token}') as never, context);
+    });
+    const failures = lines.filter((l) => l.message === 'request failed');
+    expect(failures.map((l) => l.route)).toEqual(['GET /api/customers/{id}', 'POST /s/<token>']);
+    const text = JSON.stringify(failures);
+    expect(text).not.toContain('dana.fox');
+    expect(text).not.toContain(cutToken.slice(0, 22));
+  });
+
+  it('blanks tokens and addresses in paths, percent-encoded ones and cut tokens included, and in nested error causes', async () => {
+    const lines = await linesWrittenBy(async () => {
+      logger.error('event', {
+        event: {
+          rawPath: `/u/${cutToken}`,
+          requestContext: { http: { path: `/s/${cutToken}` } },
+          headers: { referer: `https://nps.example.com/s/${cutToken}?score=3` },
+        },
+        path: '/api/customers/li.wei%40example.cn',
+        err: new Error('send failed', {
+          cause: new Error('MessageRejected: identities failed the check: dana.fox@example.com', {
+            cause: new Error(`while sending the link /s/${cutToken} to pepper@example.org`),
+          }),
+        }),
+      });
+    });
+    const text = JSON.stringify(lines);
+    for (const secret of [cutToken.slice(0, 22), 'dana.fox', 'li.wei', 'pepper@'])
+      expect(text).not.toContain(secret);
+    expect(text).toContain('/u/<token>');
+    expect(text).toContain('https://nps.example.com/s/<token>?score=3');
+    expect(text).toContain('/api/customers/<email>');
+    expect(redact('routes: GET /s/{token}, /work/main/shared/s/x.ts')).toBe(
+      'routes: GET /s/<token>, /work/main/shared/s/x.ts',
+    );
   });
 });

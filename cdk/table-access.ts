@@ -1,0 +1,272 @@
+import type { FunctionName } from '#functions/routes';
+import type { AGGREGATES_TABLE, MAIN_TABLE } from '#shared/store/model';
+
+/**
+ * Least privilege on the tables, in one place: what each function may do to which items, read off
+ * the code it runs (functions/<name>.ts → shared/**). cdk/constructs/house-function.ts turns each
+ * line into IAM statements; test/cdk checks the template against shared/store/model.ts.
+ *
+ * How the grants are expressed, and why:
+ * - One verb per DynamoDB action, so a line says exactly what the function calls: `get` GetItem,
+ *   `batchGet` BatchGetItem, `query` Query on the table itself, `put` PutItem, `update` UpdateItem,
+ *   `delete` DeleteItem, `batchWrite` BatchWriteItem, `check` ConditionCheckItem.
+ * - Each verb names the partitions it reaches, as IAM `dynamodb:LeadingKeys` patterns
+ *   (`ForAllValues:StringLike` on the partition key). There is no IAM key for the sort key: a grant
+ *   on `CUSTOMER#*` covers every item of a customer's partition (see MAIN_PARTITIONS).
+ * - Inside TransactWriteItems each item is authorized as its own action — Put as PutItem, Update as
+ *   UpdateItem, Delete as DeleteItem, ConditionCheck as ConditionCheckItem — with its own partition
+ *   key ("Using IAM with DynamoDB transactions", DynamoDB developer guide). There is no
+ *   TransactWriteItems action to grant.
+ * - BatchWriteItem is one IAM action for its puts and its deletes alike: a `batchWrite` partition may
+ *   be both put and deleted in a batch, whatever `put` and `delete` say. Only erasure (deletes) and
+ *   the customer upsert (puts) use it.
+ * - Index queries get their own statements, on the index ARN, with LeadingKeys patterns over the
+ *   index's partition key: a Query on a global secondary index carries the partition key value of
+ *   its key condition, which is the index's own partition key (`gsi1pk` / `gsi2pk`), not the
+ *   table's. A listing such as `OWNER` is no table partition, and mixing the two value sets in one
+ *   statement would let a function GetItem wherever it may list, and list wherever it may GetItem.
+ * - Scan is never granted, and no verb maps to it: `ForAllValues` is vacuously true for a request
+ *   that names no partition key, so a Scan would pass every LeadingKeys condition and read the whole
+ *   table. PartiQL is never granted either (a PartiQL SELECT may scan).
+ * - The aggregates table is keyed `<segment>|<window>` for any segment, `attr:value` of free
+ *   customer attributes: no prefix narrows that meaningfully, so it is restricted by action only.
+ */
+
+/**
+ * The main table's partitions, as patterns on `pk`. shared/store/model.ts builds every key; the
+ * CDK tests check that each pattern matches the keys it builds, and that no key falls outside them.
+ */
+export const MAIN_PARTITIONS = {
+  /** The customer record, its survey slot (`LAST_INVITE`), recovery marks and erasure tombstone (`ERASED`). */
+  customer: 'CUSTOMER#*',
+  /** An owner, with their webhook URL and signing secret. */
+  owner: 'OWNER#*',
+  /** A campaign, its schedule marker and its runs. */
+  campaign: 'CAMPAIGN#*',
+  /** An invite (`INVITE`) and its response (`RESPONSE`). */
+  invite: 'INVITE#*',
+  case: 'CASE#*',
+  alert: 'ALERT#*',
+  /** A suppressed address, by keyed hash. */
+  suppression: 'SUPPRESSION#*',
+  /** The owner routing rules (one item). */
+  routing: 'ROUTING',
+} as const;
+export type MainPartition = (typeof MAIN_PARTITIONS)[keyof typeof MAIN_PARTITIONS];
+
+/**
+ * The partitions of each main-table index that functions query. byKind lists items of one kind
+ * (model.ts `LISTING`, cases by status); `ERASED` lists erasure tombstones awaiting their
+ * follow-up pass. byCustomer is keyed by the customer's partition.
+ */
+export interface MainIndexPartitions {
+  byKind:
+    | 'CUSTOMER'
+    | 'OWNER'
+    | 'SCHEDULED'
+    | 'RUN#open'
+    | 'INVITE#unsent'
+    | 'INVITE#remind'
+    | 'RESPONSE'
+    | 'CASE#*'
+    | 'CASE#open'
+    | 'ALERT#pending'
+    | 'ALERT#dead'
+    | 'ERASED';
+  byCustomer: 'CUSTOMER#*';
+}
+export type MainIndexName = keyof typeof MAIN_TABLE.indexes;
+export type AggregatesIndexName = keyof typeof AGGREGATES_TABLE.indexes;
+
+export type ItemVerb = 'get' | 'batchGet' | 'query' | 'put' | 'update' | 'delete' | 'batchWrite' | 'check';
+
+/** The IAM action each verb grants. */
+export const ITEM_ACTIONS: Record<ItemVerb, string> = {
+  get: 'dynamodb:GetItem',
+  batchGet: 'dynamodb:BatchGetItem',
+  query: 'dynamodb:Query',
+  put: 'dynamodb:PutItem',
+  update: 'dynamodb:UpdateItem',
+  delete: 'dynamodb:DeleteItem',
+  batchWrite: 'dynamodb:BatchWriteItem',
+  check: 'dynamodb:ConditionCheckItem',
+};
+
+export type MainTableAccess = { readonly [V in ItemVerb]?: readonly MainPartition[] } & {
+  /** Query on these indexes, in these index partitions only. */
+  readonly indexes?: { readonly [I in MainIndexName]?: readonly MainIndexPartitions[I][] };
+};
+
+/** By action only (see above). */
+export interface AggregatesTableAccess {
+  /** UpdateItem of counter items (the rollup's conditional adds). */
+  readonly update?: true;
+  /** Query of one segment's series. */
+  readonly query?: true;
+  /** Query on these indexes. */
+  readonly indexes?: readonly AggregatesIndexName[];
+}
+
+export interface FunctionTableAccess {
+  readonly main?: MainTableAccess;
+  readonly aggregates?: AggregatesTableAccess;
+}
+
+/**
+ * Typed by the function list of functions/routes.ts: a new function does not compile until it has
+ * a line here. Accesses marked "erasure" belong to the customer erasure tombstone (`CUSTOMER#<id>` /
+ * `ERASED`): every later write of that customer's invite, slot, response, case, alert or mark is
+ * conditional on its absence.
+ */
+export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
+  'survey-page': {
+    // The invite behind the token, and its current answer to preselect.
+    main: { get: ['INVITE#*'] },
+  },
+  'submit-response': {
+    main: {
+      // The invite, and the customer whose attributes become the answer's snapshot.
+      get: ['INVITE#*', 'CUSTOMER#*'],
+      // The answer (`INVITE#<id>` / `RESPONSE`, a whole-item put conditional on the revision it
+      // read), in one transaction with the erasure check.
+      put: ['INVITE#*'],
+      check: ['CUSTOMER#*'],
+    },
+  },
+  unsubscribe: {
+    main: {
+      get: ['INVITE#*'],
+      // The suppression (by address hash), then the invite's `unsubscribedAt`.
+      put: ['SUPPRESSION#*'],
+      update: ['INVITE#*'],
+    },
+  },
+  'admin-api': {
+    main: {
+      // Customers, owners, campaigns and runs, cases, alerts, routing; for a follow-up email the
+      // case's invite and whether its address is suppressed.
+      get: [
+        'CUSTOMER#*',
+        'OWNER#*',
+        'CAMPAIGN#*',
+        'INVITE#*',
+        'CASE#*',
+        'ALERT#*',
+        'SUPPRESSION#*',
+        'ROUTING',
+      ],
+      // Which customers of an upsert were erased (their tombstones), before any is written.
+      batchGet: ['CUSTOMER#*'],
+      // A campaign's runs; erasure reads the customer's own partition (record, slot, marks).
+      query: ['CAMPAIGN#*', 'CUSTOMER#*'],
+      // Owners (webhook secrets: only here), campaigns with their schedule marker and runs, routing
+      // rules, and the erasure tombstone.
+      put: ['OWNER#*', 'CAMPAIGN#*', 'ROUTING', 'CUSTOMER#*'],
+      // Case moves and follow-up claims; a dead alert reset for redelivery.
+      update: ['CASE#*', 'ALERT#*'],
+      // A campaign's schedule marker once nothing is scheduled.
+      delete: ['CAMPAIGN#*'],
+      // The customer upsert (puts) and erasure (deletes of the customer's partition, invites,
+      // responses, cases and alerts).
+      batchWrite: ['CUSTOMER#*', 'INVITE#*', 'CASE#*', 'ALERT#*'],
+      indexes: {
+        byKind: ['OWNER', 'RESPONSE', 'CASE#*', 'ALERT#dead'],
+        // Erasure: every item that carries the customer's personal data.
+        byCustomer: ['CUSTOMER#*'],
+      },
+    },
+    // One segment's series, and every segment of one period.
+    aggregates: { query: true, indexes: ['byPeriod'] },
+  },
+  dashboard: {},
+  'not-found': {},
+  'rollup-responses': {
+    // The records carry everything it needs: nothing of the main table. (An erased customer's answer
+    // is deleted by raise-alerts; its REMOVE takes it out of the counters here.)
+    // Conditional counter adds and mark clean-ups, nothing else.
+    aggregates: { update: true },
+  },
+  'raise-alerts': {
+    main: {
+      // The case, the customer (alert payload), the owner and routing rules, the invite (payload of
+      // an erased customer's answer).
+      get: ['CASE#*', 'CUSTOMER#*', 'OWNER#*', 'ROUTING', 'INVITE#*'],
+      // The customer's recovery marks (consistent query of their own partition).
+      query: ['CUSTOMER#*'],
+      // Seven-plus marks; the outbox alerts (in the case transaction).
+      put: ['CUSTOMER#*', 'ALERT#*'],
+      // The case (in its transaction, and when marked recovered), the case mark (in the transaction).
+      update: ['CASE#*', 'CUSTOMER#*'],
+      // A seven-plus mark whose answer fell below 7; erasure: an erased customer's answer.
+      delete: ['CUSTOMER#*', 'INVITE#*'],
+      // The answer still exists (its response item), and the customer is not erased.
+      check: ['INVITE#*', 'CUSTOMER#*'],
+    },
+  },
+  'record-ses-events': {
+    // Hard bounces and complaints become suppressions (conditional puts); nothing is read.
+    main: { put: ['SUPPRESSION#*'] },
+  },
+  'deliver-alerts': {
+    main: {
+      get: ['ALERT#*', 'OWNER#*'],
+      // Delivery lease and outcome; an owner's webhook disabled after 410 Gone.
+      update: ['ALERT#*', 'OWNER#*'],
+    },
+  },
+  'run-schedules': {
+    main: {
+      get: ['CAMPAIGN#*'],
+      // The run (created once), the schedule moved on (or ended) and the campaign's next run.
+      put: ['CAMPAIGN#*'],
+      update: ['CAMPAIGN#*'],
+      delete: ['CAMPAIGN#*'],
+      indexes: { byKind: ['SCHEDULED'] },
+    },
+  },
+  'sweep-outbox': {
+    main: {
+      // An invite's response (reminders), suppressions, owners (alert delivery); erasure: the
+      // customer and their tombstone.
+      get: ['INVITE#*', 'SUPPRESSION#*', 'OWNER#*', 'CUSTOMER#*'],
+      // Erasure: the customer's own partition, again.
+      query: ['CUSTOMER#*'],
+      // Stalled-run claims; invite send leases and outcomes, reminders; alert delivery; owners'
+      // webhooks disabled after 410 Gone; erasure: the tombstone leaves its listing.
+      update: ['CAMPAIGN#*', 'INVITE#*', 'ALERT#*', 'OWNER#*', 'CUSTOMER#*'],
+      // Erasure: the deletes of the follow-up pass.
+      batchWrite: ['CUSTOMER#*', 'INVITE#*', 'CASE#*', 'ALERT#*'],
+      indexes: {
+        byKind: ['RUN#open', 'INVITE#unsent', 'INVITE#remind', 'ALERT#pending', 'ERASED'],
+        byCustomer: ['CUSTOMER#*'],
+      },
+    },
+  },
+  'escalate-cases': {
+    main: {
+      // The escalation owner, and the case's answer and customer for the alert payload.
+      get: ['OWNER#*', 'INVITE#*', 'CUSTOMER#*'],
+      // The escalation alert and the case, in one transaction.
+      put: ['ALERT#*'],
+      update: ['CASE#*'],
+      indexes: { byKind: ['CASE#open'] },
+    },
+  },
+  'dispatch-campaign': {
+    main: {
+      // The campaign and run, a survey slot read again after a race, an invite written by an
+      // earlier attempt; erasure: the customer, checked before sending.
+      get: ['CAMPAIGN#*', 'CUSTOMER#*', 'INVITE#*'],
+      // A page's suppressions and survey slots, one batched read each.
+      batchGet: ['SUPPRESSION#*', 'CUSTOMER#*'],
+      // The invite, once (in a transaction with the erasure check).
+      put: ['INVITE#*'],
+      // The run's status and totals, survey slots (in a transaction with the erasure check), send
+      // leases and outcomes.
+      update: ['CAMPAIGN#*', 'CUSTOMER#*', 'INVITE#*'],
+      check: ['CUSTOMER#*'],
+      // The audience, a page of customers at a time.
+      indexes: { byKind: ['CUSTOMER'] },
+    },
+  },
+};
