@@ -12,6 +12,7 @@ import {
 } from '#functions/routes';
 import { setClientsForTests } from '#shared/clients';
 import { resetConfigForTests } from '#shared/config';
+import { redact } from '../shared/observability.ts';
 import { type CheckpointStore, fileCheckpoints, memoryCheckpoints } from './checkpoints.ts';
 import { localDynamoClient, localStreamsClient, type RunningDynamoDb, startDynamoDb } from './dynamodb.ts';
 import { type LocalHttpServer, startHttpServer } from './http-server.ts';
@@ -118,8 +119,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     let ready = false;
     let sqs: LocalSqs | undefined;
+    // Printed like the handlers' own log lines: without survey tokens or addresses.
     const onInvokeError = (name: string, err: unknown) =>
-      log(`[${name}] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      log(redact(`[${name}] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
     const http: LocalHttpServer = await startHttpServer({
       port: options.port ?? 0,
       isReady: () => ready,
@@ -200,7 +202,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       onFailure: (failure) => {
         streamFailures.push(failure);
         log(
-          `[stream] ${failure.consumer}: batch sent to the on-failure destination: ${JSON.stringify(failure)}`,
+          redact(
+            `[stream] ${failure.consumer}: batch sent to the on-failure destination: ${JSON.stringify(failure)}`,
+          ),
         );
         if (options.dataDir)
           appendFileSync(join(options.dataDir, 'stream-failures.jsonl'), `${JSON.stringify(failure)}\n`);
@@ -220,8 +224,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const tick = async () => {
       for (const name of SCHEDULED_FUNCTIONS) {
         await invoke(name, { source: 'local.scheduler', time: new Date().toISOString() }).catch(
-          (err: unknown) =>
-            log(`[${name}] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+          (err: unknown) => onInvokeError(name, err),
         );
       }
     };
