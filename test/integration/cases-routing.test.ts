@@ -30,7 +30,11 @@ interface CaseView {
  * owners, replays the steps before its own with the helpers below, and checks only its own step.
  */
 describe('detractor cases are routed, prioritized and given an SLA', () => {
-  const stack = useLocalStack({ extraEnv: { DEFAULT_OWNER_ID: 'fallback' }, perTest: true });
+  // Each update alerts at once here; the debounce of updates has its own test (answer-replay).
+  const stack = useLocalStack({
+    extraEnv: { DEFAULT_OWNER_ID: 'fallback', ALERT_DEBOUNCE_SECONDS: '0' },
+    perTest: true,
+  });
   const secrets = Object.fromEntries(OWNERS.map((id) => [`/${id}`, newWebhookSecret()]));
   let receiver: WebhookReceiver;
   let emails: Map<string, StoredEmail>;
