@@ -12,7 +12,7 @@ import {
 } from '#functions/routes';
 import { setClientsForTests } from '#shared/clients';
 import { resetConfigForTests } from '#shared/config';
-import { redact } from '../shared/observability.ts';
+import { redact } from '../shared/redact.ts';
 import { type CheckpointStore, fileCheckpoints, memoryCheckpoints } from './checkpoints.ts';
 import { localDynamoClient, localStreamsClient, type RunningDynamoDb, startDynamoDb } from './dynamodb.ts';
 import { type LocalHttpServer, startHttpServer } from './http-server.ts';

@@ -4,7 +4,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from './config.ts';
-import { redact } from './observability.ts';
+import { redact } from './redact.ts';
 import { traced } from './tracing.ts';
 
 /**

@@ -5,7 +5,10 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
+import { redact } from './redact.ts';
 import { SERVICE, tracer } from './tracing.ts';
+
+export { redact };
 
 /**
  * Observability the Powertools way, for every handler: structured logs with the Lambda context and
@@ -15,34 +18,6 @@ import { SERVICE, tracer } from './tracing.ts';
  *
  * Never log a survey token or an email address: log ids (invite, case, alert, customer) instead.
  */
-/** A survey token (`<inviteId>.<expiry>.<mac>`, see shared/tokens) is the survey's credential. */
-const SURVEY_TOKEN = /[A-Za-z0-9_-]{22}\.[0-9a-z]{1,10}\.[A-Za-z0-9_-]{22}/g;
-/**
- * The segment after `/s/` or `/u/` (survey and unsubscribe links) is a token whatever its shape —
- * a link cut short by a mail client, or tampered with, still carries most of one. It is matched
- * where a path starts: at the start of a string (`rawPath`, `path`, `requestContext.http.path`),
- * after a space or quote, or after a URL's host.
- */
-const TOKEN_PATH = /(^|[\s"'(=]|https?:\/\/[^\s/]+)\/([su])\/[^/?#\s"'<>),;]+/g;
-/**
- * An address, also percent-encoded in a path or query (`/api/customers/dana%40example.com`). The
- * characters that delimit it in URLs, headers and prose are not part of it.
- */
-const EMAIL_ADDRESS =
-  /[^\s@<>()[\]"',;:/?#&=]+(?:@|%40)[^\s@<>()[\]"',;:/?#&=%]+\.[^\s@<>()[\]"',;:/?#&=%]+/gi;
-
-/**
- * Every string of every log line passes here — messages, fields, and the message, stack and
- * causes of every error (Powertools turns an error into those strings before this replacer sees
- * them): an SES error naming its recipient, or a failed request's path holding a token, is logged
- * with those blanked.
- */
-export const redact = (text: string): string =>
-  text
-    .replace(SURVEY_TOKEN, '<token>')
-    .replace(TOKEN_PATH, (_m, before: string, kind: string) => `${before}/${kind}/<token>`)
-    .replace(EMAIL_ADDRESS, '<email>');
-
 /** Level from POWERTOOLS_LOG_LEVEL (the local runtime sets WARN to keep the console readable). */
 export const logger = new Logger({
   serviceName: SERVICE,
