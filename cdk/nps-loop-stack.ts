@@ -204,6 +204,7 @@ export class NpsLoopStack extends Stack {
       ...(settings.defaultOwnerId && { DEFAULT_OWNER_ID: settings.defaultOwnerId }),
       ...(settings.escalationOwnerId && { ESCALATION_OWNER_ID: settings.escalationOwnerId }),
       ...(settings.keyTiers && { KEY_TIERS: settings.keyTiers }),
+      ...settings.handlerEnv,
     };
 
     const makeFunction = (name: FunctionName): HouseFunction => {

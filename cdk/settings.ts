@@ -26,6 +26,12 @@ export interface NpsLoopSettings {
   alarmEmail?: string;
   /** API Gateway throttling of each route class (see ROUTE_CLASSES), and of the `$default` route. */
   throttle: Record<RouteClass | 'fallback', Throttle>;
+  /**
+   * The answer and retention rules of shared/config.ts, passed to the functions only when set
+   * (their defaults live there, once): SEGMENT_DIMENSIONS, ALERT_DEBOUNCE_SECONDS,
+   * ANSWER_EDITS_PER_HOUR, INVITE_RETENTION_DAYS, ALERT_RETENTION_DAYS.
+   */
+  handlerEnv: Record<string, string>;
 }
 
 /** API Gateway's token bucket: refilled at `rateLimit` requests per second, holding `burstLimit`. */
@@ -114,6 +120,35 @@ const integer = (node: Node, key: string, fallback: number, min: number, max: nu
   return value;
 };
 
+const optionalInteger = (node: Node, key: string, min: number, max: number): string | undefined =>
+  text(node, key) === undefined ? undefined : String(integer(node, key, min, min, max));
+
+/** Context key → the function setting it becomes, with its bounds (as shared/config.ts has them). */
+const HANDLER_INTEGERS = {
+  alertDebounceSeconds: ['ALERT_DEBOUNCE_SECONDS', 0, 3600],
+  answerEditsPerHour: ['ANSWER_EDITS_PER_HOUR', 1, 1000],
+  inviteRetentionDays: ['INVITE_RETENTION_DAYS', 1, 3650],
+  alertRetentionDays: ['ALERT_RETENTION_DAYS', 1, 3650],
+} as const;
+
+const handlerEnv = (node: Node): Record<string, string> => {
+  const env: Record<string, string> = {};
+  const dimensions = text(node, 'segmentDimensions');
+  if (dimensions !== undefined) {
+    if (!/^[a-z0-9_-]{1,40}(,[a-z0-9_-]{1,40})*$/.test(dimensions.replace(/\s+/g, ''))) {
+      throw new SettingsError(
+        `context "segmentDimensions" must be comma-separated attribute names such as tier,region,plan, got "${dimensions}"`,
+      );
+    }
+    env.SEGMENT_DIMENSIONS = dimensions.replace(/\s+/g, '');
+  }
+  for (const [key, [name, min, max]] of Object.entries(HANDLER_INTEGERS)) {
+    const value = optionalInteger(node, key, min, max);
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+};
+
 const email = (node: Node, key: string): string | undefined => {
   const value = text(node, key);
   if (value !== undefined && !EMAIL.test(value)) {
@@ -187,5 +222,6 @@ export const settingsFromContext = (node: Node): NpsLoopSettings => {
       admin: throttle(node, 'admin'),
       fallback: throttle(node, 'fallback'),
     },
+    handlerEnv: handlerEnv(node),
   };
 };

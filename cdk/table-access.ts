@@ -246,9 +246,10 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
     main: {
       // The escalation owner, and the case's answer and customer for the alert payload.
       get: ['OWNER#*', 'INVITE#*', 'CUSTOMER#*'],
-      // The escalation alert and the case, in one transaction.
+      // The escalation alert and the case, in one transaction with the erasure check.
       put: ['ALERT#*'],
       update: ['CASE#*'],
+      check: ['CUSTOMER#*'],
       indexes: { byKind: ['CASE#open'] },
     },
   },

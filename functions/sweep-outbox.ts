@@ -11,14 +11,21 @@ import { sweepRecentErasures } from '#shared/store/erasure';
  * come due.
  */
 const sweep = async () => {
-  const [runsRestarted, invitesSent, alerts, reminders, erasedLate] = await Promise.all([
-    restartStalledRuns(),
-    sendStaleInvites(),
-    deliverDueAlerts(),
-    sendDueReminders(),
-    sweepRecentErasures(),
-  ]);
-  return { runsRestarted, invitesSent, alerts, reminders, erasedLate };
+  const jobs = {
+    runsRestarted: restartStalledRuns(),
+    invitesSent: sendStaleInvites(),
+    alerts: deliverDueAlerts(),
+    reminders: sendDueReminders(),
+    erasedLate: sweepRecentErasures(),
+  };
+  // Each job runs to its end whatever the others do (one failing must not cut the deliveries of
+  // another short); the invocation fails afterwards if any did, so it is seen and retried.
+  const settled = await Promise.allSettled(Object.values(jobs));
+  const failed = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+  if (failed.length > 0) throw new AggregateError(failed, `${failed.length} sweep job(s) failed`);
+  return Object.fromEntries(
+    Object.keys(jobs).map((name, i) => [name, (settled[i] as PromiseFulfilledResult<unknown>).value]),
+  );
 };
 
-export const handler = observedHandler<unknown, Awaited<ReturnType<typeof sweep>>>().handler(sweep);
+export const handler = observedHandler<unknown, Record<string, unknown>>().handler(sweep);

@@ -63,8 +63,12 @@ const schema = z
     ALERT_DEBOUNCE_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
     /** Answer edits accepted per invite per hour; more get 429. */
     ANSWER_EDITS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(20),
-    /** Days an invite is kept after its link expires (DynamoDB TTL); its answer is kept apart. */
-    INVITE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /**
+     * Days an invite is kept after its link expires (DynamoDB TTL); its answer is kept apart. Its
+     * unsubscribe link (which must keep working in old emails) and a case's follow-up need it, so
+     * the default is long.
+     */
+    INVITE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
     /** Days an alert (delivered or given up) is kept (DynamoDB TTL). */
     ALERT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     SLA_HOURS_KEY: z.coerce.number().positive().default(24),

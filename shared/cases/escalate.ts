@@ -5,6 +5,7 @@ import { logger } from '../observability.ts';
 import { caseEscalationWrite, overdueOpenCases } from '../store/cases.ts';
 import { getCustomer } from '../store/customers.ts';
 import { transactWrite } from '../store/db.ts';
+import { customerNotErasedCheck } from '../store/erasure.ts';
 import { getOwner } from '../store/owners.ts';
 import { getResponse } from '../store/responses.ts';
 import type { Case, Owner } from '../store/schemas.ts';
@@ -47,7 +48,12 @@ const escalateCase = async (c: Case, fallback: Owner | undefined, now: Date): Pr
         })
       : { puts: [], alertIds: [] };
   const note = caseNotes.escalated(c.slaDueAt, fallback?.id, now);
-  const result = await transactWrite([caseEscalationWrite(c, fallback?.id, note, now), ...outbox.puts]);
+  // Nothing is written for a customer erased meanwhile: the alert would carry their name and comment.
+  const result = await transactWrite([
+    caseEscalationWrite(c, fallback?.id, note, now),
+    ...outbox.puts,
+    customerNotErasedCheck(c.customerId),
+  ]);
   if (!result.committed) return false;
   // Committed: the alerts are in the outbox, so a failed hand-over here is retried by the sweep.
   await queueAlerts(outbox.alertIds);

@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { tokenKey } from '../secrets.ts';
 import { claimFollowUp, getCase, recordFollowUp, releaseFollowUp } from '../store/cases.ts';
 import { getCustomer } from '../store/customers.ts';
+import { isErased } from '../store/erasure.ts';
 import { getInvite } from '../store/invites.ts';
 import type { Case } from '../store/schemas.ts';
 import { isSuppressed } from '../store/suppressions.ts';
@@ -59,6 +60,8 @@ export const sendCaseFollowUp = async (
   }
   let messageId: string;
   try {
+    // Checked after the claim: an erasure that began meanwhile (the case not deleted yet) wins.
+    if (await isErased(c.customerId)) throw new NotFoundError(`case ${caseId} not found`);
     const token = signSurveyToken(await tokenKey(), invite.inviteId, new Date(invite.expiresAt));
     const email = renderFollowUpEmail({
       publicUrl: config().PUBLIC_URL,

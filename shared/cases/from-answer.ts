@@ -75,25 +75,6 @@ export const raiseDetractorAlert = async (
   const eventId =
     timing.kind === 'now' ? `${newImage.inviteId}.v${newImage.version}` : debouncedEventId(caseId, timing.at);
 
-  const caseUpdate =
-    effect.kind === 'resolve' && existing
-      ? caseResolvedByCustomerWrite(existing, newImage, effect, timing.at, now)
-      : caseFromAnswerWrite({
-          caseId,
-          response: newImage,
-          ownerId: owner?.id,
-          routedBy: routed.routedBy,
-          priority: policy.priority,
-          slaDueAt,
-          reopen: effect.kind === 'record' ? effect.reopen : undefined,
-          alertedAt: timing.at,
-          now,
-        });
-
-  const transact: TransactItem[] = [caseUpdate];
-  // The case's recovery mark (see recovery.ts), with the time of the answer that opened it.
-  if (effect.kind === 'record')
-    transact.push(caseMarkWrite(newImage.customerId, { caseId, detractorAt: newImage.respondedAt }));
   const type = effect.alertType;
   const outbox = owner
     ? alertPuts({
@@ -120,6 +101,33 @@ export const raiseDetractorAlert = async (
         replacesPending: timing.kind === 'debounced' && timing.replacesPending,
       })
     : { puts: [], alertIds: [] };
+
+  const caseUpdate =
+    effect.kind === 'resolve' && existing
+      ? caseResolvedByCustomerWrite(
+          existing,
+          newImage,
+          effect,
+          { at: timing.at, alertIds: outbox.alertIds },
+          now,
+        )
+      : caseFromAnswerWrite({
+          caseId,
+          response: newImage,
+          ownerId: owner?.id,
+          routedBy: routed.routedBy,
+          priority: policy.priority,
+          slaDueAt,
+          reopen: effect.kind === 'record' ? effect.reopen : undefined,
+          alertedAt: timing.at,
+          alertIds: outbox.alertIds,
+          now,
+        });
+
+  const transact: TransactItem[] = [caseUpdate];
+  // The case's recovery mark (see recovery.ts), with the time of the answer that opened it.
+  if (effect.kind === 'record')
+    transact.push(caseMarkWrite(newImage.customerId, { caseId, detractorAt: newImage.respondedAt }));
   transact.push(...outbox.puts);
   // The answer must still exist: an erasure that ran while this record waited in the stream must
   // not see its case and alert (with the customer's comment) written back afterwards.
@@ -127,6 +135,9 @@ export const raiseDetractorAlert = async (
   transact.push(answerStillThereCheck(newImage.inviteId));
   const notErased = transact.length;
   transact.push(customerNotErasedCheck(newImage.customerId));
+  // What to hand to delivery: this change's alerts, or on a redelivery those its first delivery
+  // wrote (a crash may have come before they were queued).
+  let alertIds = outbox.alertIds;
   let duplicate = false;
   const result = await transactWrite(transact);
   if (!result.committed) {
@@ -148,6 +159,7 @@ export const raiseDetractorAlert = async (
       throw new ConflictError(`case ${caseId} changed while answer v${newImage.version} was applied`);
     }
     duplicate = true;
+    alertIds = current?.responseVersion === newImage.version ? (current.lastAlertIds ?? []) : [];
   }
   if (!duplicate && effect.kind === 'record' && effect.alertType === 'detractor.created')
     count('DetractorRaised');
@@ -155,6 +167,6 @@ export const raiseDetractorAlert = async (
   if (effect.kind === 'record' && !existing?.recovered) {
     await recoverIfAlreadyAnsweredBetter(caseId, newImage.customerId);
   }
-  // A debounced update waits in the outbox for its time; the sweep delivers it then.
-  return { caseId, alertIds: timing.kind === 'now' ? outbox.alertIds : [], duplicate };
+  // A debounced update is queued too: delivery holds it until its time (and the sweep has it).
+  return { caseId, alertIds, duplicate };
 };

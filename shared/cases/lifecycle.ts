@@ -67,14 +67,36 @@ export const transition = (current: Case, move: OwnerMove, at: Date): CaseTransi
   };
 };
 
+/**
+ * A case keeps at most this many notes: a customer flipping a score up and down (each flip a
+ * reopen or a resolve) would otherwise grow the item toward DynamoDB's 400 KB, after which no write
+ * of the case — and so no alert — would succeed. Past it the status still changes, unnoted.
+ */
+export const MAX_CASE_NOTES = 100;
+
+/** The note to append, or none once the case holds MAX_CASE_NOTES. */
+const noteFor = (existing: Case, note: CaseNote): CaseNote | undefined =>
+  existing.notes.length < MAX_CASE_NOTES ? note : undefined;
+
 /** What an answer does to its invite's case. */
 export type AnswerEffect =
   /** Nothing to do: a 7+ answer on an invite without an open case. */
   | { kind: 'none' }
   /** The customer raised the score to 7+: the case resolves itself, outcome `score raised`. */
-  | { kind: 'resolve'; alertType: AlertType; statusAfter: 'resolved'; outcome: string; note: CaseNote }
+  | {
+      kind: 'resolve';
+      alertType: AlertType;
+      statusAfter: 'resolved';
+      outcome: string;
+      note: CaseNote | undefined;
+    }
   /** A detractor answer opens the case or updates it — reopening it if the customer had resolved it. */
-  | { kind: 'record'; alertType: AlertType; statusAfter: CaseStatus; reopen?: CaseNote };
+  | {
+      kind: 'record';
+      alertType: AlertType;
+      statusAfter: CaseStatus;
+      reopen?: { note: CaseNote | undefined };
+    };
 
 export const answerEffect = (
   existing: Case | undefined,
@@ -89,13 +111,18 @@ export const answerEffect = (
       alertType: 'detractor.updated',
       statusAfter: 'resolved',
       outcome: SCORE_RAISED,
-      note: caseNotes.raised(newImage.score, at),
+      note: noteFor(existing, caseNotes.raised(newImage.score, at)),
     };
   }
   const alertType: AlertType =
     existing || (oldImage && isDetractor(oldImage.score)) ? 'detractor.updated' : 'detractor.created';
   if (existing?.status === 'resolved' && existing.resolvedBy === 'customer') {
-    return { kind: 'record', alertType, statusAfter: 'open', reopen: caseNotes.reopened(newImage.score, at) };
+    return {
+      kind: 'record',
+      alertType,
+      statusAfter: 'open',
+      reopen: { note: noteFor(existing, caseNotes.reopened(newImage.score, at)) },
+    };
   }
   return { kind: 'record', alertType, statusAfter: existing?.status ?? 'open' };
 };

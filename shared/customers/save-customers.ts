@@ -1,7 +1,7 @@
 import type { CustomerInput } from '../api/inputs.ts';
 import { ConflictError } from '../errors.ts';
 import { putCustomers } from '../store/customers.ts';
-import { erasedAmong } from '../store/erasure.ts';
+import { eraseCustomer, erasedAmong } from '../store/erasure.ts';
 import { customerRecords } from './records.ts';
 
 /**
@@ -19,5 +19,15 @@ export const saveCustomers = async (inputs: CustomerInput[]): Promise<{ upserted
     );
   }
   await putCustomers(customers);
+  // An erasure that began between the check and the write: its record is taken out again at once
+  // (the batch write cannot be conditional on the tombstone), and the upsert is refused.
+  const racedErasure = await erasedAmong(customers.map((c) => c.id));
+  if (racedErasure.size > 0) {
+    for (const id of racedErasure) await eraseCustomer(id);
+    throw new ConflictError(
+      `these customers were erased while being saved: ${[...racedErasure].slice(0, 10).join(', ')}; the others were saved`,
+      'customer_erased',
+    );
+  }
   return { upserted: customers.length };
 };

@@ -84,10 +84,12 @@ export interface CaseFromAnswer {
   routedBy?: Case['routedBy'];
   priority: CasePriority;
   slaDueAt: string;
-  /** Given when a case the customer had resolved is reopened by this lower score. */
-  reopen?: CaseNote | undefined;
+  /** Given when a case the customer had resolved is reopened by this lower score (with its note, if any). */
+  reopen?: { note: CaseNote | undefined } | undefined;
   /** When the alert this change raises goes to the owner (see shared/alerts/debounce.ts). */
   alertedAt: Date;
+  /** The alerts it raises, kept so that a redelivery of this change can hand them over again. */
+  alertIds: string[];
   now: Date;
 }
 
@@ -110,6 +112,7 @@ export const caseFromAnswerWrite = (input: CaseFromAnswer) => {
     'updatedAt = :now',
     'responseVersion = :version',
     'alertedAt = :alertedAt',
+    'lastAlertIds = :alertIds',
     'kind = :kind',
     'tier = :tier',
     'createdAt = if_not_exists(createdAt, :now)',
@@ -159,6 +162,7 @@ export const caseFromAnswerWrite = (input: CaseFromAnswer) => {
         ':now': at,
         ':version': response.version,
         ':alertedAt': input.alertedAt.toISOString(),
+        ':alertIds': input.alertIds,
         ':kind': caseModel.kind,
         ':tier': response.attributes.tier ?? 'none',
         ':sla': input.slaDueAt,
@@ -172,7 +176,11 @@ export const caseFromAnswerWrite = (input: CaseFromAnswer) => {
         ':customerKey': ofCustomer.gsi2pk,
         ':customerSort': ofCustomer.gsi2sk,
         ...(input.reopen
-          ? { ':note': [input.reopen], ':resolved': 'resolved', ':customer': 'customer' }
+          ? {
+              ':note': input.reopen.note ? [input.reopen.note] : [],
+              ':resolved': 'resolved',
+              ':customer': 'customer',
+            }
           : {}),
         ...(input.ownerId ? { ':ownerId': input.ownerId } : {}),
         ...(input.routedBy ? { ':routedBy': input.routedBy } : {}),
@@ -190,8 +198,8 @@ export const caseFromAnswerWrite = (input: CaseFromAnswer) => {
 export const caseResolvedByCustomerWrite = (
   existing: Case,
   response: Response,
-  resolution: { outcome: string; note: CaseNote },
-  alertedAt: Date,
+  resolution: { outcome: string; note: CaseNote | undefined },
+  alert: { at: Date; alertIds: string[] },
   now: Date,
 ) => {
   const resolved = caseModel.withStatus('resolved', existing.slaDueAt, existing.caseId);
@@ -200,7 +208,8 @@ export const caseResolvedByCustomerWrite = (
       TableName: mainTable(),
       Key: caseModel.key(existing.caseId),
       UpdateExpression:
-        'SET score = :score, responseVersion = :version, alertedAt = :alertedAt, updatedAt = :now, #status = :resolved, ' +
+        'SET score = :score, responseVersion = :version, alertedAt = :alertedAt, lastAlertIds = :alertIds, ' +
+        'updatedAt = :now, #status = :resolved, ' +
         'resolvedAt = if_not_exists(resolvedAt, :now), resolvedBy = :customer, outcome = :outcome, ' +
         'notes = list_append(if_not_exists(notes, :noNotes), :note), gsi1pk = :resolvedKind, gsi1sk = :sort' +
         (response.comment !== undefined ? ', #comment = :comment' : ''),
@@ -212,13 +221,14 @@ export const caseResolvedByCustomerWrite = (
       ExpressionAttributeValues: {
         ':score': response.score,
         ':version': response.version,
-        ':alertedAt': alertedAt.toISOString(),
+        ':alertedAt': alert.at.toISOString(),
+        ':alertIds': alert.alertIds,
         ':now': now.toISOString(),
         ':resolved': 'resolved',
         ':customer': 'customer',
         ':outcome': resolution.outcome,
         ':noNotes': [],
-        ':note': [resolution.note],
+        ':note': resolution.note ? [resolution.note] : [],
         ':resolvedKind': resolved.gsi1pk,
         ':sort': resolved.gsi1sk,
         ':expected': existing.status,

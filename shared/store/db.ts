@@ -231,22 +231,31 @@ export const conditionalWrite = async (write: () => Promise<unknown>): Promise<b
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+/** Tries a transaction that collided with another one touching the same items gets. */
+const TRANSACTION_CONFLICT_ATTEMPTS = 4;
+
 /**
  * Writes all items or none. When conditions refuse it, says which items (by position) failed
- * theirs, so the caller can tell a redelivery from a race; any other failure is thrown.
+ * theirs, so the caller can tell a redelivery from a race; any other failure is thrown. A
+ * transaction cancelled only because another one held the same item (`TransactionConflict`: two
+ * submissions of one answer, an answer and the alert consumer's check of it) is tried again after a
+ * short random pause — the SDK does not retry it — and is thrown if it keeps colliding.
  */
 export const transactWrite = async (
   items: TransactItem[],
 ): Promise<{ committed: true } | { committed: false; failed: number[] }> => {
-  try {
-    await getClients().ddb.send(new TransactWriteCommand({ TransactItems: items }));
-    return { committed: true };
-  } catch (err: unknown) {
-    const reasons = (err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-    const failed = reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
-    if (err instanceof Error && err.name === 'TransactionCanceledException' && failed.length > 0) {
-      return { committed: false, failed };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await getClients().ddb.send(new TransactWriteCommand({ TransactItems: items }));
+      return { committed: true };
+    } catch (err: unknown) {
+      const reasons = (err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+      const cancelled = err instanceof Error && err.name === 'TransactionCanceledException';
+      const failed = reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
+      if (cancelled && failed.length > 0) return { committed: false, failed };
+      const conflictOnly = cancelled && reasons.some((r) => r.Code === 'TransactionConflict');
+      if (!conflictOnly || attempt >= TRANSACTION_CONFLICT_ATTEMPTS) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
     }
-    throw err;
   }
 };

@@ -147,6 +147,8 @@ export const caseItem = z.object({
   responseVersion: z.number().int().optional(),
   /** When the case's latest alert went, or its debounced update will go, to the owner. */
   alertedAt: z.string().optional(),
+  /** The alerts the latest answer raised (handed to delivery again if its record is redelivered). */
+  lastAlertIds: z.array(z.string()).optional(),
   acknowledgedAt: z.string().optional(),
   contactedAt: z.string().optional(),
   resolvedAt: z.string().optional(),

@@ -25,7 +25,8 @@ export const decideAnswer = (
   maxEditsPerHour: number,
 ): AnswerDecision => {
   const hour = hourOf(now);
-  if (!stored) return { kind: 'write', news: true, edits: { hour, count: 1 } };
+  // The first answer is not an edit: the limit counts the changes after it.
+  if (!stored) return { kind: 'write', news: true, edits: { hour, count: 0 } };
   const commentChanged = answer.comment !== undefined && answer.comment !== stored.comment;
   if (answer.score === stored.score && !commentChanged) return { kind: 'unchanged' };
   const editsSoFar = stored.edits?.hour === hour ? stored.edits.count : 0;

@@ -22,7 +22,31 @@ describe('settings from context', () => {
         admin: { rateLimit: 50, burstLimit: 100 },
         fallback: { rateLimit: 10, burstLimit: 20 },
       },
+      handlerEnv: {},
     });
+  });
+
+  it('passes the answer and retention rules to the functions only when set, validated', () => {
+    const settings = settingsOf({
+      segmentDimensions: 'tier, region,value',
+      alertDebounceSeconds: '0',
+      answerEditsPerHour: '50',
+      inviteRetentionDays: '730',
+    });
+    expect(settings.handlerEnv).toEqual({
+      SEGMENT_DIMENSIONS: 'tier,region,value',
+      ALERT_DEBOUNCE_SECONDS: '0',
+      ANSWER_EDITS_PER_HOUR: '50',
+      INVITE_RETENTION_DAYS: '730',
+    });
+    const { stack } = buildStack({ context: { segmentDimensions: 'tier,plan' } });
+    const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions).length).toBeGreaterThan(5);
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties.Environment.Variables.SEGMENT_DIMENSIONS).toBe('tier,plan');
+    }
+    expect(() => settingsOf({ answerEditsPerHour: '0' })).toThrow(/answerEditsPerHour.*1 to 1000/);
+    expect(() => settingsOf({ segmentDimensions: 'tier;drop' })).toThrow(/segmentDimensions/);
   });
 
   it('reads each route class its own throttle; a burst left out is at least the rate', () => {

@@ -47,7 +47,7 @@ const tickUntil = async (stack: LocalStack, done: () => boolean, ms = 20_000) =>
 describe('a replayed answer is not news', () => {
   const stack = useLocalStack({
     perTest: true,
-    extraEnv: { ALERT_DEBOUNCE_SECONDS: '2', ANSWER_EDITS_PER_HOUR: '6' },
+    extraEnv: { ALERT_DEBOUNCE_SECONDS: '2', ANSWER_EDITS_PER_HOUR: '5' },
   });
   const secret = newWebhookSecret();
   let receiver: WebhookReceiver;
@@ -118,7 +118,7 @@ describe('a replayed answer is not news', () => {
 
   it('refuses edits beyond the hourly limit with 429, changing nothing', async () => {
     const token = await surveyOne(stack(), receiver, secret);
-    // The first answer and five changes: six writes, the limit of this stack.
+    // The first answer and five changes, the limit of this stack.
     for (const score of [3, 9, 3, 9, 3, 9]) {
       expect((await postAnswer(stack(), token, { score })).status).toBe(200);
     }

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../local/webhook-receiver.ts';
+import { escalateOverdueCases } from '../../shared/cases/escalate.ts';
 import { getClients } from '../../shared/clients.ts';
 import { config } from '../../shared/config.ts';
 import { newWebhookSecret } from '../../shared/owners/save-owner.ts';
 import { rollupScopeOf } from '../../shared/rollup/counters.ts';
 import { reconcile } from '../../shared/rollup/reconcile.ts';
+import { erasureModel } from '../../shared/store/model.ts';
 import { adminFetch, postAnswer, sesEmails, tokenOf, useLocalStack } from '../support/local-stack.ts';
 
 const ERASED = 30;
@@ -173,5 +175,48 @@ describe('erasure is final', () => {
     const invite = main.find((i) => i.kind === 'invite');
     const linkExpires = Date.parse(String(invite?.expiresAt)) / 1000;
     expect(Number(invite?.expiresAtEpoch)).toBeGreaterThan(linkExpires);
+  });
+});
+
+describe('an erasure racing the writers that do not start from an answer', () => {
+  const stack = useLocalStack({ perTest: true, extraEnv: { ESCALATION_OWNER_ID: 'duty' } });
+  const secret = newWebhookSecret();
+  let receiver: WebhookReceiver;
+  beforeEach(async () => {
+    receiver = await startWebhookReceiver({ secrets: { '/alice': secret, '/duty': secret } });
+  });
+  afterEach(async () => {
+    await receiver.close();
+  });
+
+  it('escalates no case of a customer whose erasure has begun, and alerts nobody about them', async () => {
+    const tokens = await surveyAll(stack(), receiver, secret);
+    await adminFetch(stack(), 'POST', '/api/owners', {
+      id: 'duty',
+      name: 'Duty',
+      webhookUrl: `${receiver.url}/duty`,
+      webhookSecret: secret,
+    });
+    expect((await postAnswer(stack(), tokens.get('gone-0@erase.example') ?? '', { score: 1 })).status).toBe(
+      200,
+    );
+    await stack().settle();
+    const [open] = (await adminFetch(stack(), 'GET', '/api/cases')).body.cases as Array<{ slaDueAt: string }>;
+    // The erasure has written its tombstone and not yet deleted the case: the moment of the race.
+    await getClients().ddb.send(
+      new PutCommand({
+        TableName: config().TABLE_NAME,
+        Item: {
+          ...erasureModel.key('gone-0'),
+          kind: erasureModel.kind,
+          customerId: 'gone-0',
+          erasedAt: new Date().toISOString(),
+        },
+      }),
+    );
+    const { escalated } = await escalateOverdueCases(new Date(Date.parse(open?.slaDueAt ?? '') + 60_000));
+    await stack().settle();
+    expect(escalated).toEqual([]);
+    expect(receiver.received.filter((h) => h.path === '/duty')).toEqual([]);
   });
 });

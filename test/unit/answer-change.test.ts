@@ -25,7 +25,7 @@ describe('what a submitted answer does to the stored one', () => {
     expect(decideAnswer(undefined, { score: 2 }, NOW, 20)).toEqual({
       kind: 'write',
       news: true,
-      edits: { hour: '2026-12-01T23', count: 1 },
+      edits: { hour: '2026-12-01T23', count: 0 },
     });
   });
 

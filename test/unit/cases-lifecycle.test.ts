@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { answerEffect, caseNotes, recovers, SCORE_RAISED, transition } from '../../shared/cases/lifecycle.ts';
+import {
+  answerEffect,
+  caseNotes,
+  MAX_CASE_NOTES,
+  recovers,
+  SCORE_RAISED,
+  transition,
+} from '../../shared/cases/lifecycle.ts';
 import { ConflictError } from '../../shared/errors.ts';
 import type { Case, Response } from '../../shared/store/schemas.ts';
 
@@ -93,11 +100,25 @@ describe('what an answer does to its case', () => {
       alertType: 'detractor.updated',
       statusAfter: 'open',
       reopen: {
-        at: at.toISOString(),
-        text: 'The customer lowered the score to 2: case reopened.',
-        status: 'open',
+        note: {
+          at: at.toISOString(),
+          text: 'The customer lowered the score to 2: case reopened.',
+          status: 'open',
+        },
       },
     });
+  });
+
+  it('stops noting the customer’s flips once the case holds MAX_CASE_NOTES, but still moves it', () => {
+    const full = Array.from({ length: MAX_CASE_NOTES }, () => caseNotes.raised(9, at));
+    const resolved = aCase({ status: 'resolved', resolvedBy: 'customer', notes: full });
+    expect(answerEffect(resolved, answer(9), answer(2), at)).toMatchObject({
+      kind: 'record',
+      statusAfter: 'open',
+      reopen: { note: undefined },
+    });
+    const open = aCase({ status: 'open', notes: full });
+    expect(answerEffect(open, answer(2), answer(9), at)).toMatchObject({ kind: 'resolve', note: undefined });
   });
 
   it('leaves a case the owner resolved resolved, and tells the owner', () => {
