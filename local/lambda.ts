@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { FUNCTION_LIMITS, type FunctionName } from '#functions/routes';
+import { runAsFunction } from './table-access-check.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -46,5 +47,5 @@ const lambdaContext = (name: FunctionName): Context => {
 /** Invokes a handler as Lambda would: one event, a fresh context, the handler's promise. */
 export const invoke = async (name: FunctionName, event: unknown): Promise<unknown> => {
   const mod = await loaders[name]();
-  return (mod.handler as Handler)(event, lambdaContext(name));
+  return runAsFunction(name, async () => (mod.handler as Handler)(event, lambdaContext(name)));
 };

@@ -10,7 +10,7 @@ import {
   type StreamFunctionName,
   visibilityTimeoutSeconds,
 } from '#functions/routes';
-import { setClientsForTests } from '#shared/clients';
+import { getClients, setClientsForTests } from '#shared/clients';
 import { resetConfigForTests } from '#shared/config';
 import { redact } from '../shared/redact.ts';
 import { type CheckpointStore, fileCheckpoints, memoryCheckpoints } from './checkpoints.ts';
@@ -22,6 +22,7 @@ import { freePort } from './ports.ts';
 import { type RunningSes, startSes } from './ses.ts';
 import { LocalSqs } from './sqs.ts';
 import { type FailedBatch, StreamPoller } from './stream-poller.ts';
+import { enforceTableAccess } from './table-access-check.ts';
 import { ensureTables } from './tables.ts';
 
 export interface LocalStackOptions {
@@ -171,6 +172,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     });
     resetConfigForTests();
     setClientsForTests(undefined);
+    // Each handler's DynamoDB calls held to its IAM grant, as on AWS (cdk/table-access.ts).
+    enforceTableAccess(getClients().ddb, tables);
 
     const ddb = localDynamoClient(dynamoEndpoint);
     stops.push(async () => ddb.destroy());
