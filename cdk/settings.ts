@@ -29,7 +29,7 @@ export interface NpsLoopSettings {
   /**
    * The answer and retention rules of shared/config.ts, passed to the functions only when set
    * (their defaults live there, once): SEGMENT_DIMENSIONS, ALERT_DEBOUNCE_SECONDS,
-   * ANSWER_EDITS_PER_HOUR, INVITE_RETENTION_DAYS, ALERT_RETENTION_DAYS.
+   * ANSWER_EDITS_PER_HOUR, INVITE_SEND_ATTEMPTS, INVITE_RETENTION_DAYS, ALERT_RETENTION_DAYS.
    */
   handlerEnv: Record<string, string>;
 }
@@ -127,6 +127,7 @@ const optionalInteger = (node: Node, key: string, min: number, max: number): str
 const HANDLER_INTEGERS = {
   alertDebounceSeconds: ['ALERT_DEBOUNCE_SECONDS', 0, 3600],
   answerEditsPerHour: ['ANSWER_EDITS_PER_HOUR', 1, 1000],
+  inviteSendAttempts: ['INVITE_SEND_ATTEMPTS', 1, 20],
   inviteRetentionDays: ['INVITE_RETENTION_DAYS', 1, 3650],
   alertRetentionDays: ['ALERT_RETENTION_DAYS', 1, 3650],
 } as const;

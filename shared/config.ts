@@ -61,6 +61,8 @@ const schema = z
       ),
     /** Changes to one case's answer within this many seconds of its last alert give one update. */
     ALERT_DEBOUNCE_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
+    /** Tries of one survey email before it is given up (its reason kept on the invite). */
+    INVITE_SEND_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
     /** Answer edits accepted per invite per hour; more get 429. */
     ANSWER_EDITS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(20),
     /**

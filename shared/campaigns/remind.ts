@@ -7,11 +7,9 @@ import { getResponse } from '../store/responses.ts';
 import type { Invite } from '../store/schemas.ts';
 import { isSuppressed } from '../store/suppressions.ts';
 import { mapLimit } from '../util/concurrency.ts';
-import { sendReminder } from './send-invite.ts';
+import { MIN_LINK_LIFE_MS, sendReminder } from './send-invite.ts';
 
 const SEND_CONCURRENCY = 8;
-/** A reminder whose link dies within the day would only frustrate: not sent. */
-const MIN_LINK_LIFE_MS = 86_400_000;
 
 export interface ReminderTotals {
   sent: number;

@@ -163,16 +163,49 @@ export const closeReminder = async (
   );
 };
 
-/** Takes an invite out of the sweep without sending it (customer unsubscribed or gone). */
-export const markInviteSkipped = async (inviteId: string, reason: string): Promise<void> => {
-  await getClients().ddb.send(
-    new UpdateCommand({
-      TableName: mainTable(),
-      Key: inviteModel.key(inviteId),
-      UpdateExpression: 'SET skippedReason = :r REMOVE gsi1pk, gsi1sk',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':r': reason },
-    }),
+/**
+ * Takes an invite out of the sweep without sending it (customer unsubscribed or gone, link expired,
+ * given up on), with why — and the last send error, if that is why. Not once it was sent.
+ */
+export const markInviteSkipped = async (inviteId: string, reason: string, lastSendError?: string) => {
+  await conditionalWrite(() =>
+    getClients().ddb.send(
+      new UpdateCommand({
+        TableName: mainTable(),
+        Key: inviteModel.key(inviteId),
+        UpdateExpression: `SET skippedReason = :r${lastSendError ? ', lastSendError = :e' : ''} REMOVE gsi1pk, gsi1sk, sendingUntil`,
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(sentAt)',
+        ExpressionAttributeValues: { ':r': reason, ...(lastSendError ? { ':e': lastSendError } : {}) },
+      }),
+    ),
+  );
+};
+
+/**
+ * After a failed send: the invite comes due again at `at`, with the failure counted and its reason
+ * kept. Listed by that time, it leaves the head of the sweep's listing, so invites that keep failing
+ * never hold back the ones behind them.
+ */
+export const deferInviteSend = async (
+  inviteId: string,
+  failure: { at: Date; attempts: number; error: string },
+): Promise<void> => {
+  const unsent = inviteModel.unsent(failure.at.toISOString(), inviteId);
+  await conditionalWrite(() =>
+    getClients().ddb.send(
+      new UpdateCommand({
+        TableName: mainTable(),
+        Key: inviteModel.key(inviteId),
+        UpdateExpression: 'SET gsi1sk = :due, sendAttempts = :n, lastSendError = :e REMOVE sendingUntil',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(sentAt) AND gsi1pk = :unsent',
+        ExpressionAttributeValues: {
+          ':due': unsent.gsi1sk,
+          ':unsent': unsent.gsi1pk,
+          ':n': failure.attempts,
+          ':e': failure.error,
+        },
+      }),
+    ),
   );
 };
 

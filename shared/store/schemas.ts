@@ -93,6 +93,12 @@ export const inviteItem = z.object({
   reminderSkipped: z.string().optional(),
   /** Reminder sends that failed so far (each one defers the next try). */
   reminderAttempts: z.number().int().optional(),
+  /** Sends of the invite that failed so far (each one defers the next try, up to INVITE_SEND_ATTEMPTS). */
+  sendAttempts: z.number().int().optional(),
+  /** The last send failure (the error's name and redacted message). */
+  lastSendError: z.string().optional(),
+  /** Why the invite was never sent: suppressed, expired, given up after N attempts. */
+  skippedReason: z.string().optional(),
 });
 export type Invite = z.infer<typeof inviteItem>;
 

@@ -175,7 +175,7 @@ describe('nothing is lost: schedules, sweeps, retries and poison records', () =>
       attributes: { tier: 'key' },
       brand: 'Acme',
       createdAt: new Date().toISOString(),
-      expiresAt: new Date(Date.now() + 24 * HOUR).toISOString(),
+      expiresAt: new Date(Date.now() + 48 * HOUR).toISOString(),
     });
     expect(await sendStaleInvites(new Date())).toBe(0); // too fresh: its dispatch may still be running
     const later = new Date(Date.now() + 10 * 60_000);
