@@ -9,6 +9,8 @@ export interface Messages {
   question: string;
   notLikely: string;
   veryLikely: string;
+  /** The accessible name of one score link; `{score}` is filled in. */
+  scoreLabel: string;
   clickHint: string;
   unsubscribe: string;
   thanks: string;
@@ -37,6 +39,7 @@ const en: Messages = {
   question: 'How likely are you to recommend {brand} to a friend or colleague?',
   notLikely: 'Not at all likely',
   veryLikely: 'Extremely likely',
+  scoreLabel: '{score} out of 10',
   clickHint: 'Click a number to answer. It takes one click.',
   unsubscribe: 'Unsubscribe from these surveys',
   thanks: 'Thank you for your answer!',
@@ -64,6 +67,7 @@ const de: Messages = {
   question: 'Wie wahrscheinlich ist es, dass Sie {brand} einem Freund oder Kollegen empfehlen?',
   notLikely: 'Überhaupt nicht wahrscheinlich',
   veryLikely: 'Äußerst wahrscheinlich',
+  scoreLabel: '{score} von 10',
   clickHint: 'Klicken Sie auf eine Zahl, um zu antworten.',
   unsubscribe: 'Diese Umfragen abbestellen',
   thanks: 'Vielen Dank für Ihre Antwort!',
@@ -92,6 +96,7 @@ const fr: Messages = {
   question: 'Quelle est la probabilité que vous recommandiez {brand} à un ami ou un collègue ?',
   notLikely: 'Pas du tout probable',
   veryLikely: 'Très probable',
+  scoreLabel: '{score} sur 10',
   clickHint: 'Cliquez sur un chiffre pour répondre.',
   unsubscribe: 'Se désabonner de ces enquêtes',
   thanks: 'Merci pour votre réponse !',

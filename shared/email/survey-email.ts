@@ -1,4 +1,3 @@
-import { classify, type ScoreClass } from '../nps/score.ts';
 import { escapeHtml, singleLine } from './escape.ts';
 import { fill, messagesFor } from './messages.ts';
 
@@ -28,12 +27,11 @@ const scoreUrl = (publicUrl: string, token: string, score: number) =>
 export const unsubscribeUrl = (publicUrl: string, token: string) =>
   `${publicUrl}/u/${encodeURIComponent(token)}`;
 
-const CLASS_COLOR: Record<ScoreClass, string> = {
-  promoter: '#1a7f37',
-  passive: '#9a6700',
-  detractor: '#cf222e',
-};
-const scoreColor = (score: number) => CLASS_COLOR[classify(score)];
+/**
+ * One neutral colour for every score: colouring 0–6 red and 9–10 green tells the customer which
+ * answer is wanted, and steers it.
+ */
+const SCORE_COLOR = '#0550ae';
 
 /**
  * The survey email: the question and the 0–10 scale as eleven links, in HTML and plain text.
@@ -51,23 +49,27 @@ export const renderSurveyEmail = (input: SurveyEmailInput): RenderedEmail => {
   const intro = input.reminder ? [m.reminderIntro] : [];
   const scores = Array.from({ length: 11 }, (_, s) => s);
 
+  // Eleven equal cells of a full-width fixed table: the row shrinks with the screen instead of
+  // pushing it sideways (at 320 px each target is still 24 px wide and 36 px high). Font size and
+  // weight come before line-height and are set one by one: a `font` shorthand after it resets it.
   const cells = scores
     .map(
       (s) =>
-        `<td style="padding:2px"><a href="${escapeHtml(scoreUrl(input.publicUrl, input.token, s))}" ` +
-        `style="display:inline-block;width:34px;line-height:34px;text-align:center;border-radius:6px;` +
-        `border:1px solid ${scoreColor(s)};color:${scoreColor(s)};font:bold 15px sans-serif;text-decoration:none">${s}</a></td>`,
+        `<td style="padding:1px;width:9%"><a href="${escapeHtml(scoreUrl(input.publicUrl, input.token, s))}" ` +
+        `aria-label="${escapeHtml(fill(m.scoreLabel, { score: String(s) }))}" ` +
+        `style="display:block;font-family:sans-serif;font-size:15px;font-weight:bold;line-height:36px;` +
+        `text-align:center;border-radius:6px;border:1px solid ${SCORE_COLOR};color:${SCORE_COLOR};text-decoration:none">${s}</a></td>`,
     )
     .join('');
 
   const html = `<!doctype html>
-<html lang="${escapeHtml(input.locale?.slice(0, 2) ?? 'en')}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
-<body style="margin:0;padding:24px;background:#f6f8fa;font-family:sans-serif;color:#1f2328">
-<table role="presentation" style="max-width:560px;margin:auto;background:#fff;border-radius:8px;padding:24px">
+<html lang="${escapeHtml(input.locale?.slice(0, 2) ?? 'en')}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(subject)}</title></head>
+<body style="margin:0;padding:4px;background:#f6f8fa;font-family:sans-serif;color:#1f2328">
+<table role="presentation" width="100%" style="max-width:560px;margin:auto;background:#fff;border-radius:8px;padding:10px">
 <tr><td>
 <p>${escapeHtml(greetingText)}</p>
 ${intro.map((line) => `<p>${escapeHtml(line)}</p>\n`).join('')}<p style="font-size:18px;font-weight:bold">${escapeHtml(questionText)}</p>
-<table role="presentation"><tr>${cells}</tr></table>
+<table role="presentation" width="100%" style="table-layout:fixed;border-collapse:collapse"><tr>${cells}</tr></table>
 <table role="presentation" style="width:100%;font-size:12px;color:#57606a"><tr><td>0 = ${escapeHtml(m.notLikely)}</td><td style="text-align:right">10 = ${escapeHtml(m.veryLikely)}</td></tr></table>
 <p style="font-size:13px;color:#57606a">${escapeHtml(m.clickHint)}</p>
 <p style="font-size:12px;color:#57606a"><a href="${escapeHtml(unsub)}" style="color:#57606a">${escapeHtml(m.unsubscribe)}</a></p>
