@@ -1,5 +1,5 @@
 import { escapeHtml, singleLine } from './escape.ts';
-import { fill, messagesFor } from './messages.ts';
+import { messagesFor } from './messages.ts';
 import { type RenderedEmail, unsubscribeUrl } from './survey-email.ts';
 
 export interface FollowUpEmailInput {
@@ -30,27 +30,27 @@ export const renderFollowUpEmail = (input: FollowUpEmailInput): RenderedEmail =>
   const m = messagesFor(input.locale);
   const brand = singleLine(input.brand);
   const name = input.name ? singleLine(input.name) : undefined;
-  const greeting = name ? fill(m.greeting, { name }) : m.greetingAnonymous;
+  const greeting = name ? m.t('greeting', { name }) : m.t('greetingAnonymous');
   const comment = input.comment?.trim();
   const toldUs = comment
-    ? fill(m.followUpToldUs, { comment, brand })
-    : fill(m.followUpToldUsScore, { brand, score: String(input.score) });
+    ? m.t('followUpToldUs', { comment, brand })
+    : m.t('followUpToldUsScore', { brand, score: String(input.score) });
   const message = input.message.trim();
-  const subject = singleLine(fill(m.followUpSubject, { brand }));
+  const subject = singleLine(m.t('followUpSubject', { brand }));
   const unsub = unsubscribeUrl(input.publicUrl, input.token);
 
   const html = `<!doctype html>
-<html lang="${escapeHtml(input.locale?.slice(0, 2) ?? 'en')}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
+<html lang="${escapeHtml(m.locale)}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
 <body style="margin:0;padding:24px;background:#f6f8fa;font-family:sans-serif;color:#1f2328">
 <table role="presentation" style="max-width:560px;margin:auto;background:#fff;border-radius:8px;padding:24px">
 <tr><td>
 <p>${escapeHtml(greeting)}</p>
 <p style="color:#57606a">${paragraphs(toldUs)}</p>
-<p style="font-weight:bold">${escapeHtml(m.followUpWhatWeDid)}</p>
+<p style="font-weight:bold">${escapeHtml(m.t('followUpWhatWeDid'))}</p>
 <p>${paragraphs(message)}</p>
-<p>${escapeHtml(m.followUpThanks)}</p>
+<p>${escapeHtml(m.t('followUpThanks'))}</p>
 <p>${escapeHtml(brand)}</p>
-<p style="font-size:12px;color:#57606a"><a href="${escapeHtml(unsub)}" style="color:#57606a">${escapeHtml(m.unsubscribe)}</a></p>
+<p style="font-size:12px;color:#57606a"><a href="${escapeHtml(unsub)}" style="color:#57606a">${escapeHtml(m.t('unsubscribe'))}</a></p>
 </td></tr></table>
 </body></html>`;
 
@@ -59,13 +59,13 @@ export const renderFollowUpEmail = (input: FollowUpEmailInput): RenderedEmail =>
     '',
     toldUs,
     '',
-    m.followUpWhatWeDid,
+    m.t('followUpWhatWeDid'),
     message,
     '',
-    m.followUpThanks,
+    m.t('followUpThanks'),
     brand,
     '',
-    `${m.unsubscribe}: ${unsub}`,
+    `${m.t('unsubscribe')}: ${unsub}`,
   ].join('\n');
 
   return { subject, html, text, unsubscribeUrl: unsub };

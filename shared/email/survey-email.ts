@@ -1,5 +1,5 @@
 import { escapeHtml, singleLine } from './escape.ts';
-import { fill, messagesFor } from './messages.ts';
+import { messagesFor, withBrand } from './messages.ts';
 
 export interface SurveyEmailInput {
   publicUrl: string;
@@ -41,12 +41,13 @@ export const renderSurveyEmail = (input: SurveyEmailInput): RenderedEmail => {
   const m = messagesFor(input.locale);
   const brand = singleLine(input.brand);
   const name = input.name ? singleLine(input.name) : undefined;
-  const questionTemplate = input.question ? singleLine(input.question) : m.question;
-  const questionText = fill(questionTemplate, { brand });
-  const greetingText = name ? fill(m.greeting, { name }) : m.greetingAnonymous;
+  const questionText = input.question
+    ? withBrand(singleLine(input.question), brand)
+    : m.t('question', { brand });
+  const greetingText = name ? m.t('greeting', { name }) : m.t('greetingAnonymous');
   const unsub = unsubscribeUrl(input.publicUrl, input.token);
-  const subject = fill(input.reminder ? m.reminderSubject : m.subject, { brand });
-  const intro = input.reminder ? [m.reminderIntro] : [];
+  const subject = m.t(input.reminder ? 'reminderSubject' : 'subject', { brand });
+  const intro = input.reminder ? [m.t('reminderIntro')] : [];
   const scores = Array.from({ length: 11 }, (_, s) => s);
 
   // Eleven equal cells of a full-width fixed table: the row shrinks with the screen instead of
@@ -56,23 +57,23 @@ export const renderSurveyEmail = (input: SurveyEmailInput): RenderedEmail => {
     .map(
       (s) =>
         `<td style="padding:1px;width:9%"><a href="${escapeHtml(scoreUrl(input.publicUrl, input.token, s))}" ` +
-        `aria-label="${escapeHtml(fill(m.scoreLabel, { score: String(s) }))}" ` +
+        `aria-label="${escapeHtml(m.t('scoreLabel', { score: String(s) }))}" ` +
         `style="display:block;font-family:sans-serif;font-size:15px;font-weight:bold;line-height:36px;` +
         `text-align:center;border-radius:6px;border:1px solid ${SCORE_COLOR};color:${SCORE_COLOR};text-decoration:none">${s}</a></td>`,
     )
     .join('');
 
   const html = `<!doctype html>
-<html lang="${escapeHtml(input.locale?.slice(0, 2) ?? 'en')}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(subject)}</title></head>
+<html lang="${escapeHtml(m.locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(subject)}</title></head>
 <body style="margin:0;padding:4px;background:#f6f8fa;font-family:sans-serif;color:#1f2328">
 <table role="presentation" width="100%" style="max-width:560px;margin:auto;background:#fff;border-radius:8px;padding:10px">
 <tr><td>
 <p>${escapeHtml(greetingText)}</p>
 ${intro.map((line) => `<p>${escapeHtml(line)}</p>\n`).join('')}<p style="font-size:18px;font-weight:bold">${escapeHtml(questionText)}</p>
 <table role="presentation" width="100%" style="table-layout:fixed;border-collapse:collapse"><tr>${cells}</tr></table>
-<table role="presentation" style="width:100%;font-size:12px;color:#57606a"><tr><td>0 = ${escapeHtml(m.notLikely)}</td><td style="text-align:right">10 = ${escapeHtml(m.veryLikely)}</td></tr></table>
-<p style="font-size:13px;color:#57606a">${escapeHtml(m.clickHint)}</p>
-<p style="font-size:12px;color:#57606a"><a href="${escapeHtml(unsub)}" style="color:#57606a">${escapeHtml(m.unsubscribe)}</a></p>
+<table role="presentation" style="width:100%;font-size:12px;color:#57606a"><tr><td>0 = ${escapeHtml(m.t('notLikely'))}</td><td style="text-align:right">10 = ${escapeHtml(m.t('veryLikely'))}</td></tr></table>
+<p style="font-size:13px;color:#57606a">${escapeHtml(m.t('clickHint'))}</p>
+<p style="font-size:12px;color:#57606a"><a href="${escapeHtml(unsub)}" style="color:#57606a">${escapeHtml(m.t('unsubscribe'))}</a></p>
 </td></tr></table>
 </body></html>`;
 
@@ -81,11 +82,11 @@ ${intro.map((line) => `<p>${escapeHtml(line)}</p>\n`).join('')}<p style="font-si
     '',
     ...intro.flatMap((line) => [line, '']),
     questionText,
-    `0 = ${m.notLikely}, 10 = ${m.veryLikely}`,
+    `0 = ${m.t('notLikely')}, 10 = ${m.t('veryLikely')}`,
     '',
     ...scores.map((s) => `${String(s).padStart(2)}: ${scoreUrl(input.publicUrl, input.token, s)}`),
     '',
-    `${m.unsubscribe}: ${unsub}`,
+    `${m.t('unsubscribe')}: ${unsub}`,
   ].join('\n');
 
   return { subject, html, text, unsubscribeUrl: unsub };

@@ -1,10 +1,10 @@
 import { escapeHtml, jsonForScript } from '../email/escape.ts';
-import { fill, type Messages, messagesFor } from '../email/messages.ts';
+import { type Messages, messagesFor, withBrand } from '../email/messages.ts';
 import type { Invite, Response } from '../store/schemas.ts';
 import { layout, type Page } from './layout.ts';
 
 const questionOf = (invite: Invite, m: Messages) =>
-  fill(invite.question ?? m.question, { brand: invite.brand });
+  invite.question ? withBrand(invite.question, invite.brand) : m.t('question', { brand: invite.brand });
 
 /**
  * The survey page. A GET never records anything (mail scanners open every link): with script the
@@ -27,16 +27,16 @@ export const surveyPage = (opts: {
 <h1>${escapeHtml(questionOf(opts.invite, m))}</h1>
 <form id="survey" method="post" action="${escapeHtml(action)}">
   <div class="scale" role="radiogroup">${radios}</div>
-  <div class="ends"><span>0 = ${escapeHtml(m.notLikely)}</span><span>10 = ${escapeHtml(m.veryLikely)}</span></div>
+  <div class="ends"><span>0 = ${escapeHtml(m.t('notLikely'))}</span><span>10 = ${escapeHtml(m.t('veryLikely'))}</span></div>
   <p id="status" class="muted" role="status" aria-live="polite"></p>
-  <p><label for="comment">${escapeHtml(m.commentPrompt)}</label></p>
+  <p><label for="comment">${escapeHtml(m.t('commentPrompt'))}</label></p>
   <textarea id="comment" name="comment" maxlength="2000">${escapeHtml(opts.current?.comment ?? '')}</textarea>
-  <button type="submit">${escapeHtml(m.submitScore)}</button>
+  <button type="submit">${escapeHtml(m.t('submitScore'))}</button>
 </form>`;
   const script = `
 const form = document.getElementById('survey');
 const status = document.getElementById('status');
-const text = ${jsonForScript({ thanks: m.thanks, recorded: m.recorded, send: m.send })};
+const text = ${jsonForScript({ thanks: m.t('thanks'), recorded: m.t('recorded'), send: m.t('send') })};
 const selected = () => form.querySelector('input[name=score]:checked');
 async function post(payload) {
   const res = await fetch(form.action, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(payload) });
@@ -57,7 +57,7 @@ form.addEventListener('change', (event) => {
 });
 if (${opts.preselected !== undefined ? 'true' : 'false'} && selected()) post({ score: Number(selected().value) }).then(done, failed);
 `;
-  return layout({ title: questionOf(opts.invite, m), lang: opts.invite.locale?.slice(0, 2), body, script });
+  return layout({ title: questionOf(opts.invite, m), lang: m.locale, body, script });
 };
 
 /** After a plain form post: thanks, and a chance to add or change the comment. */
@@ -65,15 +65,15 @@ export const thankYouPage = (opts: { token: string; invite: Invite; response: Re
   const m = messagesFor(opts.invite.locale);
   const action = `/s/${encodeURIComponent(opts.token)}`;
   const body = `
-<h1>${escapeHtml(m.thanks)}</h1>
-<p class="muted">${escapeHtml(m.recorded)}</p>
+<h1>${escapeHtml(m.t('thanks'))}</h1>
+<p class="muted">${escapeHtml(m.t('recorded'))}</p>
 <form method="post" action="${escapeHtml(action)}">
   <input type="hidden" name="score" value="${opts.response.score}">
-  <p><label for="comment">${escapeHtml(m.commentPrompt)}</label></p>
+  <p><label for="comment">${escapeHtml(m.t('commentPrompt'))}</label></p>
   <textarea id="comment" name="comment" maxlength="2000">${escapeHtml(opts.response.comment ?? '')}</textarea>
-  <button type="submit">${escapeHtml(m.send)}</button>
+  <button type="submit">${escapeHtml(m.t('send'))}</button>
 </form>`;
-  return layout({ title: m.thanks, lang: opts.invite.locale?.slice(0, 2), body });
+  return layout({ title: m.t('thanks'), lang: m.locale, body });
 };
 
 export const messagePage = (title: string, message: string, lang?: string): Page =>
@@ -81,11 +81,11 @@ export const messagePage = (title: string, message: string, lang?: string): Page
 
 export const unsubscribePage = (opts: { token: string; invite: Invite; done: boolean }): Page => {
   const m = messagesFor(opts.invite.locale);
-  if (opts.done) return messagePage(m.unsubscribed, m.unsubscribed, opts.invite.locale?.slice(0, 2));
+  if (opts.done) return messagePage(m.t('unsubscribed'), m.t('unsubscribed'), m.locale);
   const body = `
-<h1>${escapeHtml(m.unsubscribeConfirm)}</h1>
+<h1>${escapeHtml(m.t('unsubscribeConfirm'))}</h1>
 <form method="post" action="/u/${escapeHtml(encodeURIComponent(opts.token))}">
-  <button type="submit">${escapeHtml(m.unsubscribe)}</button>
+  <button type="submit">${escapeHtml(m.t('unsubscribe'))}</button>
 </form>`;
-  return layout({ title: m.unsubscribeConfirm, lang: opts.invite.locale?.slice(0, 2), body });
+  return layout({ title: m.t('unsubscribeConfirm'), lang: m.locale, body });
 };
