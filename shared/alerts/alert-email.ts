@@ -1,32 +1,40 @@
 import { escapeHtml, singleLine } from '../email/escape.ts';
+import { messagesFor } from '../email/messages.ts';
 import type { RenderedEmail } from '../email/survey-email.ts';
-import { alertHeadline, type DetractorAlert, segmentLine } from './payload.ts';
+import { type DetractorAlert, segmentLine } from './payload.ts';
 
-/** The detractor alert as an email to the account owner (an internal message: no unsubscribe). */
-export const renderAlertEmail = (alert: DetractorAlert): RenderedEmail => {
+/**
+ * The detractor alert as an email to the account owner (an internal message: no unsubscribe), in
+ * the owner's locale (the catalogs of shared/i18n; en when the owner has none).
+ */
+export const renderAlertEmail = (alert: DetractorAlert, ownerLocale?: string): RenderedEmail => {
+  const m = messagesFor(ownerLocale);
   const who = singleLine(alert.customer.name ?? alert.customer.id);
-  const headline = alertHeadline(alert);
+  const headline = m.t(alert.type === 'detractor.created' ? 'alertCreated' : 'alertUpdated', {
+    customer: who,
+    score: alert.response.score,
+  });
   const facts: Array<[string, string]> = [
-    ['Score', `${alert.response.score}/10`],
-    ['Customer', `${who}${alert.customer.email ? ` <${alert.customer.email}>` : ''}`],
-    ['Segment', segmentLine(alert)],
-    ['Case status', alert.case.status],
-    ['Follow up by', alert.case.slaDueAt],
+    [m.t('alertScore'), `${alert.response.score}/10`],
+    [m.t('alertCustomer'), `${who}${alert.customer.email ? ` <${alert.customer.email}>` : ''}`],
+    [m.t('alertSegment'), segmentLine(alert)],
+    [m.t('alertCaseStatus'), m.t('caseStatus', { status: alert.case.status })],
+    [m.t('alertFollowUpBy'), alert.case.slaDueAt],
   ];
-  const html = `<!doctype html><html><body style="font-family:sans-serif;color:#1f2328">
+  const html = `<!doctype html><html lang="${escapeHtml(m.locale)}"><body style="font-family:sans-serif;color:#1f2328">
 <h2>${escapeHtml(headline)}</h2>
 <table>${facts.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
-<p><strong>Comment</strong><br>${alert.response.comment ? escapeHtml(alert.response.comment).replace(/\n/g, '<br>') : '<em>none</em>'}</p>
-<p><a href="${escapeHtml(alert.links.case)}">Open the case</a></p>
+<p><strong>${escapeHtml(m.t('alertComment'))}</strong><br>${alert.response.comment ? escapeHtml(alert.response.comment).replace(/\n/g, '<br>') : `<em>${escapeHtml(m.t('alertNoComment'))}</em>`}</p>
+<p><a href="${escapeHtml(alert.links.case)}">${escapeHtml(m.t('alertOpenCase'))}</a></p>
 </body></html>`;
   const text = [
     headline,
     '',
     ...facts.map(([k, v]) => `${k}: ${v}`),
     '',
-    `Comment: ${alert.response.comment ?? '(none)'}`,
+    `${m.t('alertComment')}: ${alert.response.comment ?? `(${m.t('alertNoComment')})`}`,
     '',
-    `Open the case: ${alert.links.case}`,
+    `${m.t('alertOpenCase')}: ${alert.links.case}`,
   ].join('\n');
   return { subject: headline, html, text };
 };

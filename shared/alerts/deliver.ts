@@ -99,7 +99,7 @@ const postWebhook = async (alert: Alert, owner: Owner): Promise<Attempt> => {
 
 const sendAlertEmail = async (alert: Alert, owner: Owner): Promise<Attempt> => {
   if (!owner.email) return { ok: false, error: 'owner has no email address', final: true };
-  await sendEmail(owner.email, renderAlertEmail(JSON.parse(alert.payload) as DetractorAlert), {
+  await sendEmail(owner.email, renderAlertEmail(JSON.parse(alert.payload) as DetractorAlert, owner.locale), {
     kind: 'alert',
   });
   return { ok: true };

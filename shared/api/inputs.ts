@@ -29,15 +29,18 @@ const attributeValue = z
   .max(100)
   .refine((v) => !v.includes('|'), 'attribute values must not contain |');
 
+/** A BCP 47 language tag: `en`, `en-GB`, `zh-CN`, `zh-Hant-TW` (which catalog it reads: messages.ts). */
+const localeTag = z
+  .string()
+  .trim()
+  .max(35)
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'locale like en, en-GB, zh-CN or zh-Hant-TW');
+
 export const customerInput = z.object({
   id,
   email: z.email().max(254),
   name: z.string().trim().max(200).optional(),
-  locale: z
-    .string()
-    .trim()
-    .regex(/^[a-z]{2}(-[A-Za-z]{2})?$/, 'locale like en or en-GB')
-    .optional(),
+  locale: localeTag.optional(),
   ownerId: id.optional(),
   attributes: z.record(attributeName, attributeValue).optional(),
 });
@@ -59,6 +62,8 @@ export const ownerInput = z.object({
     .optional(),
   webhookSecret: whsecSecret.optional(),
   style: ownerStyle.optional(),
+  /** The language of the owner's alert emails, a BCP 47 tag (`de`, `zh-CN`). */
+  locale: localeTag.optional(),
 });
 export type OwnerInput = z.infer<typeof ownerInput>;
 
@@ -71,6 +76,17 @@ export const campaignInput = z.object({
   schedule: scheduleShape.optional(),
   question: z.string().trim().min(5).max(300).optional(),
   brand: z.string().trim().min(1).max(100).optional(),
+  /** The question and brand for customers of one locale (`zh-CN`: …), over the defaults above. */
+  locales: z
+    .record(
+      localeTag,
+      z.object({
+        question: z.string().trim().min(2).max(300).optional(),
+        brand: z.string().trim().min(1).max(100).optional(),
+      }),
+    )
+    .refine((r) => Object.keys(r).length <= 20, 'at most 20 locales')
+    .optional(),
   fatigueDays: z.number().int().min(0).max(365).optional(),
   reminderDays: z.number().int().min(1).max(60).optional(),
 });

@@ -25,6 +25,7 @@ import { deriveInviteId } from '../tokens/survey-token.ts';
 import { mapLimit } from '../util/concurrency.ts';
 import { inAudience } from './audience.ts';
 import { surveyDecision } from './eligibility.ts';
+import { wordingFor } from './save-campaign.ts';
 import { sendInvite } from './send-invite.ts';
 import { invokeDispatch, RUN_DISPATCH_LEASE_MS } from './start-run.ts';
 
@@ -114,8 +115,7 @@ export const dispatchRun = async (
       locale: customer.locale,
       ownerId: customer.ownerId,
       attributes: customer.attributes,
-      brand: campaign.brand,
-      question: campaign.question,
+      ...wordingFor(campaign, customer.locale),
       reminderDays: campaign.reminderDays,
       // The real write time, so the sweep's "older than 2 minutes" means what it says.
       createdAt: new Date().toISOString(),

@@ -44,6 +44,7 @@ export const saveOwner = async (
     webhookUrl: input.webhookUrl,
     webhookSecret,
     style: input.style ?? 'generic',
+    locale: input.locale,
     updatedAt: now.toISOString(),
   };
   await putOwner(owner);

@@ -25,6 +25,8 @@ export const ownerItem = z.object({
   webhookUrl: z.string().optional(),
   webhookSecret: z.string().optional(),
   style: ownerStyle.default('generic'),
+  /** The language of the owner's alert emails (en when absent). */
+  locale: z.string().optional(),
   /** Set when the receiver answered 410 Gone: no more posts until the owner is saved again. */
   webhookDisabledAt: z.string().optional(),
   webhookDisabledReason: z.string().optional(),
@@ -46,6 +48,10 @@ export const campaignItem = z.object({
   schedule: scheduleShape.optional(),
   question: z.string().optional(),
   brand: z.string(),
+  /** Per-locale question and brand, keyed by the catalog locale they apply to (`zh-CN`, `de`). */
+  locales: z
+    .record(z.string(), z.object({ question: z.string().optional(), brand: z.string().optional() }))
+    .optional(),
   fatigueDays: z.number().int().min(0),
   reminderDays: z.number().int().min(0).optional(),
   nextRunAt: z.string().optional(),

@@ -4,7 +4,14 @@ import { renderFollowUpEmail } from '../../shared/email/follow-up-email.ts';
 import { CATALOGS, type MessageKey, messagesFor, resolveLocale } from '../../shared/email/messages.ts';
 import { renderSurveyEmail } from '../../shared/email/survey-email.ts';
 
-const SAMPLE = { brand: 'Acme', name: 'Li Wei', score: 3, comment: 'slow' };
+const SAMPLE = {
+  brand: 'Acme',
+  name: 'Li Wei',
+  score: 3,
+  comment: 'slow',
+  customer: 'Li Wei',
+  status: 'open',
+};
 
 describe('message catalogs', () => {
   const keys = Object.keys(CATALOGS.en ?? {}).sort();
