@@ -160,10 +160,13 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       // A campaign's runs; erasure reads the customer's own partition (record, slot, marks).
       query: ['CAMPAIGN#*', 'CUSTOMER#*'],
       // Owners (webhook secrets: only here), campaigns with their schedule marker and runs, routing
-      // rules, and the erasure tombstone.
-      put: ['OWNER#*', 'CAMPAIGN#*', 'ROUTING', 'CUSTOMER#*'],
-      // Case moves and follow-up claims; a dead alert reset for redelivery.
-      update: ['CASE#*', 'ALERT#*'],
+      // rules, the erasure tombstone, and an event-triggered survey's invite (POST /api/surveys).
+      put: ['OWNER#*', 'CAMPAIGN#*', 'ROUTING', 'CUSTOMER#*', 'INVITE#*'],
+      // Case moves and follow-up claims; a dead alert reset for redelivery; for an event-triggered
+      // survey, as a campaign run does: the customer's survey slot and the invite's send lease.
+      update: ['CASE#*', 'ALERT#*', 'CUSTOMER#*', 'INVITE#*'],
+      // The invite and the slot are written only while the customer is not erased.
+      check: ['CUSTOMER#*'],
       // A campaign's schedule marker once nothing is scheduled.
       delete: ['CAMPAIGN#*'],
       // The customer upsert (puts) and erasure (deletes of the customer's partition, invites,

@@ -12,7 +12,9 @@ import {
   ownerInput,
   pageRequestOf,
   routingInput,
+  surveyRequestInput,
 } from '#shared/api/inputs';
+import { requestSurvey } from '#shared/campaigns/event-survey';
 import { validateReminder } from '#shared/campaigns/remind';
 import { saveCampaign } from '#shared/campaigns/save-campaign';
 import { validateSchedule } from '#shared/campaigns/schedule';
@@ -100,6 +102,11 @@ const handlers: Record<AdminRouteKey, Route> = {
     const campaign = await getCampaign(pathParam(event, 'id'));
     if (!campaign) throw new NotFoundError('campaign not found');
     return json(202, await startRun(campaign.id, newRunId(), 'manual'));
+  },
+  'POST /api/surveys': async (event) => {
+    const result = await requestSurvey(parseBody(surveyRequestInput, event.body));
+    // Scheduled (or already, for a replayed key): 202 with the invite; skipped: 200 with why.
+    return json(result.scheduled ? 202 : 200, result);
   },
   'GET /api/nps': async (event) => {
     const segment = parseSegment(query(event, 'segment'));

@@ -38,6 +38,7 @@ export const ROUTES = [
   { routeKey: 'POST /api/campaigns', fn: 'admin-api' },
   { routeKey: 'GET /api/campaigns/{id}', fn: 'admin-api' },
   { routeKey: 'POST /api/campaigns/{id}/send', fn: 'admin-api' },
+  { routeKey: 'POST /api/surveys', fn: 'admin-api' },
   { routeKey: 'GET /api/nps', fn: 'admin-api' },
   { routeKey: 'GET /api/nps/segments', fn: 'admin-api' },
   { routeKey: 'GET /api/responses', fn: 'admin-api' },

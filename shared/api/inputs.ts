@@ -92,6 +92,39 @@ export const campaignInput = z.object({
 });
 export type CampaignInput = z.infer<typeof campaignInput>;
 
+/**
+ * An ISO 8601 duration of days, hours, minutes and seconds (`PT2H`, `P1DT30M`), up to 30 days; as
+ * milliseconds. Years, months and weeks have no fixed length and are refused.
+ */
+const MAX_DELAY_MS = 30 * 86_400_000;
+export const isoDelay = z
+  .string()
+  .trim()
+  .transform((text, ctx) => {
+    const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(text);
+    const [d, h, min, sec] = (m?.slice(1) ?? []).map((v) => Number(v ?? 0));
+    const ms = (((d ?? 0) * 24 + (h ?? 0)) * 60 + (min ?? 0)) * 60_000 + (sec ?? 0) * 1000;
+    if (!m || text === 'P' || text.endsWith('T') || ms > MAX_DELAY_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'delay must be an ISO 8601 duration such as PT2H or P1DT30M, at most 30 days',
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+/** `POST /api/surveys`: one survey for one customer, after a delay (a help desk closing a ticket). */
+export const surveyRequestInput = z.object({
+  /** An existing customer's id, or the customer itself (upserted first). */
+  customer: z.union([id, customerInput]),
+  campaignId: id,
+  delay: isoDelay.optional(),
+  /** The caller's key for this request: the same key never sends a second survey. */
+  idempotencyKey: z.string().trim().min(1).max(200),
+});
+export type SurveyRequestInput = z.infer<typeof surveyRequestInput>;
+
 const MAX_COMMENT_LENGTH = 2000;
 
 /** Form posts carry strings, JSON carries numbers: both become an integer score or a 400. */

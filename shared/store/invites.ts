@@ -20,7 +20,8 @@ export const putInviteOnce = async (
         Item: {
           ...inviteModel.key(invite.inviteId),
           kind: inviteModel.kind,
-          ...inviteModel.unsent(invite.createdAt, invite.inviteId),
+          // Listed by when it may go: its creation, or the end of its delay.
+          ...inviteModel.unsent(invite.sendAfter ?? invite.createdAt, invite.inviteId),
           ...inviteModel.ofCustomer(invite.customerId, invite.createdAt),
           // Deleted by DynamoDB TTL a while after its link expires; the answer is its own item.
           ...expiresAfter(

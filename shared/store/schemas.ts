@@ -88,6 +88,8 @@ export const inviteItem = z.object({
   question: z.string().optional(),
   createdAt: z.string(),
   expiresAt: z.string(),
+  /** Not sent before this (an event-triggered survey with a delay); the sweep sends it when due. */
+  sendAfter: z.string().optional(),
   sentAt: z.string().optional(),
   messageId: z.string().optional(),
   unsubscribedAt: z.string().optional(),

@@ -256,6 +256,7 @@ describe('who may touch what (the hardening issue, point 3)', () => {
 
   it('lets the writers of a customer’s invites, slots, answers and cases check the erasure tombstone in their transactions', () => {
     expect(whoMay('dynamodb:ConditionCheckItem', 'CUSTOMER#*').sort()).toEqual([
+      'admin-api',
       'dispatch-campaign',
       'escalate-cases',
       'raise-alerts',

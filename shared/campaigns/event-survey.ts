@@ -1,0 +1,83 @@
+import type { SurveyRequestInput } from '../api/inputs.ts';
+import { config } from '../config.ts';
+import { saveCustomers } from '../customers/save-customers.ts';
+import { NotFoundError } from '../errors.ts';
+import { logger } from '../observability.ts';
+import { tokenKey } from '../secrets.ts';
+import { getCampaign } from '../store/campaigns.ts';
+import { getCustomer } from '../store/customers.ts';
+import { getInvite, getSurveySlot, putInviteOnce, takeSurveySlot } from '../store/invites.ts';
+import { isSuppressed } from '../store/suppressions.ts';
+import { deriveInviteId } from '../tokens/survey-token.ts';
+import { surveyDecision } from './eligibility.ts';
+import { wordingFor } from './save-campaign.ts';
+import { sendInvite } from './send-invite.ts';
+
+export type SurveyRequestResult =
+  | { scheduled: true; inviteId: string; sendAfter: string }
+  | { scheduled: false; skipped: 'suppressed' | 'fatigued' | 'erased' };
+
+/** A slot taken by another run meanwhile is read and decided again at most this often. */
+const MAX_SLOT_ATTEMPTS = 5;
+
+/**
+ * An event-triggered survey (a help desk closing a ticket): one invite for one customer of a
+ * campaign (its wording and fatigue rule), sent after the delay, under the same suppression and
+ * fatigue rules as a campaign run. The invite id is derived from the campaign and the caller's
+ * idempotency key, so the same key never makes a second invite, whatever it is sent with. A zero
+ * delay sends at once; a later one is listed for the minute sweep by its send time.
+ */
+export const requestSurvey = async (
+  input: SurveyRequestInput,
+  now = new Date(),
+): Promise<SurveyRequestResult> => {
+  const [campaign, key] = await Promise.all([getCampaign(input.campaignId), tokenKey()]);
+  if (!campaign) throw new NotFoundError(`campaign ${input.campaignId} does not exist`);
+  const inviteId = deriveInviteId(key, campaign.id, `event:${input.idempotencyKey}`, '');
+  const sendAfter = new Date(now.getTime() + (input.delay ?? 0));
+  const replayed = await getInvite(inviteId, true);
+  if (replayed) return { scheduled: true, inviteId, sendAfter: replayed.sendAfter ?? replayed.createdAt };
+
+  if (typeof input.customer !== 'string') await saveCustomers([input.customer]);
+  const customerId = typeof input.customer === 'string' ? input.customer : input.customer.id;
+  const customer = await getCustomer(customerId);
+  if (!customer) throw new NotFoundError(`customer ${customerId} does not exist`);
+
+  const runKey = `${campaign.id}/event:${input.idempotencyKey}`;
+  const suppressed = await isSuppressed(customer.email);
+  let lastSlot = await getSurveySlot(customer.id);
+  for (let attempt = 0; ; attempt++) {
+    const decision = surveyDecision({ suppressed, lastSlot, runKey, fatigueDays: campaign.fatigueDays, now });
+    if (!decision.invite) return { scheduled: false, skipped: decision.reason };
+    const taken = await takeSurveySlot(customer.id, decision.slot, lastSlot);
+    if (taken === 'erased') return { scheduled: false, skipped: 'erased' };
+    if (taken === 'taken') break;
+    if (attempt + 1 >= MAX_SLOT_ATTEMPTS) throw new Error(`survey slot of ${customer.id} kept changing`);
+    lastSlot = await getSurveySlot(customer.id);
+  }
+
+  const written = await putInviteOnce({
+    inviteId,
+    campaignId: campaign.id,
+    runId: `event:${input.idempotencyKey}`,
+    customerId: customer.id,
+    email: customer.email,
+    name: customer.name,
+    locale: customer.locale,
+    ownerId: customer.ownerId,
+    attributes: customer.attributes,
+    ...wordingFor(campaign, customer.locale),
+    reminderDays: campaign.reminderDays,
+    createdAt: now.toISOString(),
+    sendAfter: sendAfter.toISOString(),
+    expiresAt: new Date(sendAfter.getTime() + config().TOKEN_TTL_DAYS * 86_400_000).toISOString(),
+  });
+  if ('erased' in written) return { scheduled: false, skipped: 'erased' };
+  if (!input.delay) {
+    // Sent now; if SES fails, the invite stays listed and the sweep retries it.
+    await sendInvite(written.invite, key, now).catch((err: unknown) =>
+      logger.warn('event survey not sent at once; the sweep will retry', { inviteId, err }),
+    );
+  }
+  return { scheduled: true, inviteId, sendAfter: sendAfter.toISOString() };
+};
