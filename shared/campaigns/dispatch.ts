@@ -11,12 +11,10 @@ import {
 } from '../store/campaigns.ts';
 import { customerPages } from '../store/customers.ts';
 import {
-  getSurveySlot,
   getSurveySlots,
   markInviteSkipped,
   putInviteOnce,
   type SurveySlot,
-  takeSurveySlot,
   unsentInvitesBefore,
 } from '../store/invites.ts';
 import type { Customer, Invite } from '../store/schemas.ts';
@@ -24,8 +22,7 @@ import { isSuppressed, suppressedEmails } from '../store/suppressions.ts';
 import { deriveInviteId } from '../tokens/survey-token.ts';
 import { mapLimit } from '../util/concurrency.ts';
 import { inAudience } from './audience.ts';
-import { surveyDecision } from './eligibility.ts';
-import { wordingFor } from './save-campaign.ts';
+import { claimSurveySlot, inviteFor } from './invite-customer.ts';
 import { sendInvite } from './send-invite.ts';
 import { invokeDispatch, RUN_DISPATCH_LEASE_MS } from './start-run.ts';
 
@@ -67,60 +64,32 @@ export const dispatchRun = async (
   const totals: RunTotals = { invited: 0, sent: 0, skipped: 0, failed: 0 };
 
   const runKey = `${campaignId}/${runId}`;
-  /**
-   * Decides whether the customer may be surveyed by this run and takes their slot if so; decides
-   * again if another run took the slot meanwhile. Returns why not, or undefined to go on.
-   */
-  const takeSlot = async (customer: Customer, suppressed: boolean, slotAsRead: SurveySlot | undefined) => {
-    let lastSlot = slotAsRead;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const decision = surveyDecision({
-        suppressed,
-        lastSlot,
-        runKey,
-        fatigueDays: campaign.fatigueDays,
-        now,
-      });
-      if (!decision.invite) return decision.reason;
-      const taken = await takeSurveySlot(customer.id, decision.slot, lastSlot);
-      if (taken === 'taken') return undefined;
-      if (taken === 'erased') return 'erased';
-      // Another run took the slot since the page was read: decide again on what it holds now.
-      lastSlot = await getSurveySlot(customer.id);
-    }
-    throw new Error(`survey slot of customer ${customer.id} kept changing; the run will be restarted`);
-  };
-
   const inviteCustomer = async (
     customer: Customer,
     suppressed: Set<string>,
     slots: Map<string, SurveySlot>,
   ) => {
-    const refused = await takeSlot(
-      customer,
-      suppressed.has(customer.email.toLowerCase()),
-      slots.get(customer.id),
-    );
-    if (refused) {
-      if (refused === 'suppressed') count('EmailSuppressed');
+    const claim = await claimSurveySlot({
+      customerId: customer.id,
+      suppressed: suppressed.has(customer.email.toLowerCase()),
+      slotAsRead: slots.get(customer.id),
+      runKey,
+      fatigueDays: campaign.fatigueDays,
+      now,
+    });
+    if (claim !== 'taken') {
+      if (claim === 'suppressed') count('EmailSuppressed');
       return void totals.skipped++;
     }
-    const written = await putInviteOnce({
-      inviteId: deriveInviteId(key, campaignId, runId, customer.id),
-      campaignId,
-      runId,
-      customerId: customer.id,
-      email: customer.email,
-      name: customer.name,
-      locale: customer.locale,
-      ownerId: customer.ownerId,
-      attributes: customer.attributes,
-      ...wordingFor(campaign, customer.locale),
-      reminderDays: campaign.reminderDays,
-      // The real write time, so the sweep's "older than 2 minutes" means what it says.
-      createdAt: new Date().toISOString(),
-      expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
-    });
+    const written = await putInviteOnce(
+      inviteFor(
+        customer,
+        campaign,
+        { inviteId: deriveInviteId(key, campaignId, runId, customer.id), runId },
+        // The real write time, so the sweep's "older than 2 minutes" means what it says.
+        { createdAt: new Date().toISOString(), expiresAt: new Date(now.getTime() + ttlMs).toISOString() },
+      ),
+    );
     // Erased since the page was read: no invite is written for them, no email sent.
     if ('erased' in written) return void totals.skipped++;
     const { invite } = written;

@@ -6,19 +6,15 @@ import { logger } from '../observability.ts';
 import { tokenKey } from '../secrets.ts';
 import { getCampaign } from '../store/campaigns.ts';
 import { getCustomer } from '../store/customers.ts';
-import { getInvite, getSurveySlot, putInviteOnce, takeSurveySlot } from '../store/invites.ts';
+import { getInvite, getSurveySlot, putInviteOnce } from '../store/invites.ts';
 import { isSuppressed } from '../store/suppressions.ts';
 import { deriveInviteId } from '../tokens/survey-token.ts';
-import { surveyDecision } from './eligibility.ts';
-import { wordingFor } from './save-campaign.ts';
+import { claimSurveySlot, inviteFor } from './invite-customer.ts';
 import { sendInvite } from './send-invite.ts';
 
 export type SurveyRequestResult =
   | { scheduled: true; inviteId: string; sendAfter: string }
   | { scheduled: false; skipped: 'suppressed' | 'fatigued' | 'erased' };
-
-/** A slot taken by another run meanwhile is read and decided again at most this often. */
-const MAX_SLOT_ATTEMPTS = 5;
 
 /**
  * An event-triggered survey (a help desk closing a ticket): one invite for one customer of a
@@ -43,35 +39,33 @@ export const requestSurvey = async (
   const customer = await getCustomer(customerId);
   if (!customer) throw new NotFoundError(`customer ${customerId} does not exist`);
 
-  const runKey = `${campaign.id}/event:${input.idempotencyKey}`;
-  const suppressed = await isSuppressed(customer.email);
-  let lastSlot = await getSurveySlot(customer.id);
-  for (let attempt = 0; ; attempt++) {
-    const decision = surveyDecision({ suppressed, lastSlot, runKey, fatigueDays: campaign.fatigueDays, now });
-    if (!decision.invite) return { scheduled: false, skipped: decision.reason };
-    const taken = await takeSurveySlot(customer.id, decision.slot, lastSlot);
-    if (taken === 'erased') return { scheduled: false, skipped: 'erased' };
-    if (taken === 'taken') break;
-    if (attempt + 1 >= MAX_SLOT_ATTEMPTS) throw new Error(`survey slot of ${customer.id} kept changing`);
-    lastSlot = await getSurveySlot(customer.id);
-  }
-
-  const written = await putInviteOnce({
-    inviteId,
-    campaignId: campaign.id,
-    runId: `event:${input.idempotencyKey}`,
+  const runId = `event:${input.idempotencyKey}`;
+  const [suppressed, slotAsRead] = await Promise.all([
+    isSuppressed(customer.email),
+    getSurveySlot(customer.id),
+  ]);
+  const claim = await claimSurveySlot({
     customerId: customer.id,
-    email: customer.email,
-    name: customer.name,
-    locale: customer.locale,
-    ownerId: customer.ownerId,
-    attributes: customer.attributes,
-    ...wordingFor(campaign, customer.locale),
-    reminderDays: campaign.reminderDays,
-    createdAt: now.toISOString(),
-    sendAfter: sendAfter.toISOString(),
-    expiresAt: new Date(sendAfter.getTime() + config().TOKEN_TTL_DAYS * 86_400_000).toISOString(),
+    suppressed,
+    slotAsRead,
+    runKey: `${campaign.id}/${runId}`,
+    fatigueDays: campaign.fatigueDays,
+    now,
   });
+  if (claim !== 'taken') return { scheduled: false, skipped: claim };
+
+  const written = await putInviteOnce(
+    inviteFor(
+      customer,
+      campaign,
+      { inviteId, runId },
+      {
+        createdAt: now.toISOString(),
+        sendAfter: sendAfter.toISOString(),
+        expiresAt: new Date(sendAfter.getTime() + config().TOKEN_TTL_DAYS * 86_400_000).toISOString(),
+      },
+    ),
+  );
   if ('erased' in written) return { scheduled: false, skipped: 'erased' };
   if (!input.delay) {
     // Sent now; if SES fails, the invite stays listed and the sweep retries it.

@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
 import { isConditionFailure, NotFoundError } from '../errors.ts';
-import { batchGetAll, batchWriteAll, mainTable, queryAll } from './db.ts';
+import { batchGetAll, batchWriteAll, mainTable, queryAll, type TransactItem, transactWrite } from './db.ts';
 import { customerModel, erasureModel, itemTypeOf, responseModel } from './model.ts';
 
 export interface ErasureReport {
@@ -14,6 +14,19 @@ export interface ErasureReport {
 
 /** A transaction item that holds only while the customer is not erased (see erasureModel). */
 export const customerNotErasedCheck = (customerId: string) => erasureModel.absent(customerId);
+
+/**
+ * One write of a customer's data, made only while the customer is not erased: `written`, `refused`
+ * by the write's own condition, or `erased` (the tombstone is there).
+ */
+export const writeUnlessErased = async (
+  customerId: string,
+  write: TransactItem,
+): Promise<'written' | 'refused' | 'erased'> => {
+  const result = await transactWrite([write, customerNotErasedCheck(customerId)]);
+  if (result.committed) return 'written';
+  return result.failed.includes(1) ? 'erased' : 'refused';
+};
 
 export const isErased = async (customerId: string): Promise<boolean> => {
   const out = await getClients().ddb.send(

@@ -1,8 +1,9 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
 import { config } from '../config.ts';
-import { batchGetAll, conditionalWrite, mainTable, queryAll, transactWrite } from './db.ts';
-import { erasureModel, expiresAfter, inviteModel, surveySlotModel } from './model.ts';
+import { batchGetAll, conditionalWrite, mainTable, queryAll } from './db.ts';
+import { writeUnlessErased } from './erasure.ts';
+import { expiresAfter, inviteModel, surveySlotModel } from './model.ts';
 import { type Invite, inviteItem } from './schemas.ts';
 import { suppressAddress } from './suppressions.ts';
 
@@ -13,29 +14,24 @@ import { suppressAddress } from './suppressions.ts';
 export const putInviteOnce = async (
   invite: Invite,
 ): Promise<{ invite: Invite; created: boolean } | { erased: true }> => {
-  const result = await transactWrite([
-    {
-      Put: {
-        TableName: mainTable(),
-        Item: {
-          ...inviteModel.key(invite.inviteId),
-          kind: inviteModel.kind,
-          // Listed by when it may go: its creation, or the end of its delay.
-          ...inviteModel.unsent(invite.sendAfter ?? invite.createdAt, invite.inviteId),
-          ...inviteModel.ofCustomer(invite.customerId, invite.createdAt),
-          // Deleted by DynamoDB TTL a while after its link expires; the answer is its own item.
-          ...expiresAfter(
-            new Date(Date.parse(invite.expiresAt) + config().INVITE_RETENTION_DAYS * 86_400_000),
-          ),
-          ...invite,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
+  const outcome = await writeUnlessErased(invite.customerId, {
+    Put: {
+      TableName: mainTable(),
+      Item: {
+        ...inviteModel.key(invite.inviteId),
+        kind: inviteModel.kind,
+        // Listed by when it may go: its creation, or the end of its delay.
+        ...inviteModel.unsent(invite.sendAfter ?? invite.createdAt, invite.inviteId),
+        ...inviteModel.ofCustomer(invite.customerId, invite.createdAt),
+        // Deleted by DynamoDB TTL a while after its link expires; the answer is its own item.
+        ...expiresAfter(new Date(Date.parse(invite.expiresAt) + config().INVITE_RETENTION_DAYS * 86_400_000)),
+        ...invite,
       },
+      ConditionExpression: 'attribute_not_exists(pk)',
     },
-    erasureModel.absent(invite.customerId),
-  ]);
-  if (result.committed) return { invite, created: true };
-  if (result.failed.includes(1)) return { erased: true };
+  });
+  if (outcome === 'written') return { invite, created: true };
+  if (outcome === 'erased') return { erased: true };
   const stored = await getInvite(invite.inviteId, true);
   if (!stored) throw new Error(`invite ${invite.inviteId} was refused as existing but cannot be read`);
   return { invite: stored, created: false };
@@ -254,26 +250,22 @@ export const takeSurveySlot = async (
   slot: SurveySlot,
   seen: SurveySlot | undefined,
 ): Promise<'taken' | 'changed' | 'erased'> => {
-  const result = await transactWrite([
-    {
-      Update: {
-        TableName: mainTable(),
-        Key: surveySlotModel.key(customerId),
-        UpdateExpression: 'SET invitedAt = :at, runKey = :run',
-        ConditionExpression: seen
-          ? 'invitedAt = :seenAt AND runKey = :seenRun'
-          : 'attribute_not_exists(invitedAt)',
-        ExpressionAttributeValues: {
-          ':at': slot.invitedAt,
-          ':run': slot.runKey,
-          ...(seen ? { ':seenAt': seen.invitedAt, ':seenRun': seen.runKey } : {}),
-        },
+  const outcome = await writeUnlessErased(customerId, {
+    Update: {
+      TableName: mainTable(),
+      Key: surveySlotModel.key(customerId),
+      UpdateExpression: 'SET invitedAt = :at, runKey = :run',
+      ConditionExpression: seen
+        ? 'invitedAt = :seenAt AND runKey = :seenRun'
+        : 'attribute_not_exists(invitedAt)',
+      ExpressionAttributeValues: {
+        ':at': slot.invitedAt,
+        ':run': slot.runKey,
+        ...(seen ? { ':seenAt': seen.invitedAt, ':seenRun': seen.runKey } : {}),
       },
     },
-    erasureModel.absent(customerId),
-  ]);
-  if (result.committed) return 'taken';
-  return result.failed.includes(1) ? 'erased' : 'changed';
+  });
+  return outcome === 'written' ? 'taken' : outcome === 'refused' ? 'changed' : 'erased';
 };
 
 /** One-click unsubscribe: suppress the address and mark the invite it came from. */

@@ -1,7 +1,8 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
-import { mainTable, queryAll, transactWrite } from './db.ts';
-import { caseMarkModel, erasureModel, sevenPlusMarkModel } from './model.ts';
+import { mainTable, queryAll } from './db.ts';
+import { writeUnlessErased } from './erasure.ts';
+import { caseMarkModel, sevenPlusMarkModel } from './model.ts';
 
 /**
  * Recovery compares answer times across a customer's invites, whose records may reach the alert
@@ -34,18 +35,10 @@ export const caseMarkWrite = (customerId: string, mark: CaseMark) => ({
  * An answer became 7 or more: marks it with that time (a later rise replaces it). Not for an
  * erased customer (false): the mark would name them after their erasure.
  */
-export const putSevenPlusMark = async (customerId: string, mark: SevenPlusMark): Promise<boolean> => {
-  const result = await transactWrite([
-    {
-      Put: {
-        TableName: mainTable(),
-        Item: { ...sevenPlusMarkModel.key(customerId, mark.inviteId), ...mark },
-      },
-    },
-    erasureModel.absent(customerId),
-  ]);
-  return result.committed;
-};
+export const putSevenPlusMark = async (customerId: string, mark: SevenPlusMark): Promise<boolean> =>
+  (await writeUnlessErased(customerId, {
+    Put: { TableName: mainTable(), Item: { ...sevenPlusMarkModel.key(customerId, mark.inviteId), ...mark } },
+  })) === 'written';
 
 /** An answer fell below 7 again: it no longer recovers cases opened from now on. */
 export const deleteSevenPlusMark = async (customerId: string, inviteId: string): Promise<void> => {

@@ -1,7 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
-import { mainTable, type Page, type PageRequest, queryPage, transactWrite } from './db.ts';
-import { erasureModel, responseModel } from './model.ts';
+import { mainTable, type Page, type PageRequest, queryPage } from './db.ts';
+import { writeUnlessErased } from './erasure.ts';
+import { responseModel } from './model.ts';
 import { type EditCount, type Invite, type Response, responseItem } from './schemas.ts';
 
 /** A validated answer: an integer score and, if any, a non-empty comment. */
@@ -60,26 +61,23 @@ export const writeAnswer = async (
           ExpressionAttributeValues: { ':seen': stored.version },
         }
       : { ConditionExpression: 'revision = :seen', ExpressionAttributeValues: { ':seen': stored.revision } };
-  const result = await transactWrite([
-    {
-      Put: {
-        TableName: mainTable(),
-        Item: {
-          ...responseModel.key(invite.inviteId),
-          kind: responseModel.kind,
-          ...responseModel.listed(at, invite.inviteId),
-          ...responseModel.ofCustomer(invite.customerId, firstAnsweredAt, invite.inviteId),
-          ...response,
-          // Always written ('' for none), so a later edit can never add an owner to the snapshot.
-          ownerId: response.ownerId ?? '',
-        },
-        ...seen,
+  const outcome = await writeUnlessErased(invite.customerId, {
+    Put: {
+      TableName: mainTable(),
+      Item: {
+        ...responseModel.key(invite.inviteId),
+        kind: responseModel.kind,
+        ...responseModel.listed(at, invite.inviteId),
+        ...responseModel.ofCustomer(invite.customerId, firstAnsweredAt, invite.inviteId),
+        ...response,
+        // Always written ('' for none), so a later edit can never add an owner to the snapshot.
+        ownerId: response.ownerId ?? '',
       },
+      ...seen,
     },
-    erasureModel.absent(invite.customerId),
-  ]);
-  if (result.committed) return { kind: 'written', response };
-  return result.failed.includes(1) ? { kind: 'erased' } : { kind: 'changed' };
+  });
+  if (outcome === 'written') return { kind: 'written', response };
+  return outcome === 'erased' ? { kind: 'erased' } : { kind: 'changed' };
 };
 
 export const getResponse = async (inviteId: string): Promise<Response | undefined> => {

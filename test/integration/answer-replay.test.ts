@@ -1,8 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.ts';
-import { startWebhookReceiver, type WebhookReceiver } from '../../local/webhook-receiver.ts';
+import type { WebhookReceiver } from '../../local/webhook-receiver.ts';
 import { newWebhookSecret } from '../../shared/owners/save-owner.ts';
-import { adminFetch, postAnswer, sesEmails, tokenOf, useLocalStack } from '../support/local-stack.ts';
+import {
+  adminFetch,
+  postAnswer,
+  sesEmails,
+  tokenOf,
+  useLocalStack,
+  useWebhookReceiver,
+} from '../support/local-stack.ts';
 
 interface AlertBody {
   type: string;
@@ -50,16 +57,10 @@ describe('a replayed answer is not news', () => {
     extraEnv: { ALERT_DEBOUNCE_SECONDS: '2', ANSWER_EDITS_PER_HOUR: '5' },
   });
   const secret = newWebhookSecret();
-  let receiver: WebhookReceiver;
-  beforeEach(async () => {
-    receiver = await startWebhookReceiver({ secrets: { '/alice': secret } });
-  });
-  afterEach(async () => {
-    await receiver.close();
-  });
+  const receiver = useWebhookReceiver({ '/alice': secret });
 
   it('raises one alert for 20 identical answers, and writes the answer once', async () => {
-    const token = await surveyOne(stack(), receiver, secret);
+    const token = await surveyOne(stack(), receiver(), secret);
     for (let i = 0; i < 20; i++) {
       const res = await postAnswer(stack(), token, { score: 2, comment: 'same' });
       expect(res.status).toBe(200);
@@ -68,9 +69,9 @@ describe('a replayed answer is not news', () => {
     await stack().tick();
     await stack().settle();
 
-    expect(receiver.received).toHaveLength(1);
-    expect(receiver.received[0]?.verified).toBe(true);
-    expect((receiver.received[0]?.payload as AlertBody | undefined)?.type).toBe('detractor.created');
+    expect(receiver().received).toHaveLength(1);
+    expect(receiver().received[0]?.verified).toBe(true);
+    expect((receiver().received[0]?.payload as AlertBody | undefined)?.type).toBe('detractor.created');
     expect(await alertEmails(stack())).toHaveLength(1);
     const cases = await adminFetch(stack(), 'GET', '/api/cases');
     expect(cases.body.cases).toEqual([expect.objectContaining({ score: 2, comment: 'same', notes: [] })]);
@@ -79,7 +80,7 @@ describe('a replayed answer is not news', () => {
   });
 
   it('takes a same-class score for the distribution without telling the owner again', async () => {
-    const token = await surveyOne(stack(), receiver, secret);
+    const token = await surveyOne(stack(), receiver(), secret);
     expect((await postAnswer(stack(), token, { score: 2 })).status).toBe(200);
     await stack().settle();
     expect((await postAnswer(stack(), token, { score: 3 })).status).toBe(200);
@@ -87,37 +88,37 @@ describe('a replayed answer is not news', () => {
     await stack().tick();
     await stack().settle();
 
-    expect(receiver.received).toHaveLength(1);
+    expect(receiver().received).toHaveLength(1);
     const nps = await adminFetch(stack(), 'GET', '/api/nps?segment=all&window=all');
     const [point] = nps.body.points as Array<{ histogram: number[] }>;
     expect(point?.histogram.slice(0, 4)).toEqual([0, 0, 0, 1]);
   });
 
   it('debounces the changes after an alert into one update that carries the latest answer', async () => {
-    const token = await surveyOne(stack(), receiver, secret);
+    const token = await surveyOne(stack(), receiver(), secret);
     expect((await postAnswer(stack(), token, { score: 2 })).status).toBe(200);
     await stack().settle();
-    expect(receiver.received).toHaveLength(1);
+    expect(receiver().received).toHaveLength(1);
     // The customer types a comment right after clicking, then corrects it.
     expect((await postAnswer(stack(), token, { score: 2, comment: 'Slow suport' })).status).toBe(200);
     await stack().settle();
     expect((await postAnswer(stack(), token, { score: 1, comment: 'Slow support' })).status).toBe(200);
     await stack().settle();
-    expect(receiver.received).toHaveLength(1);
+    expect(receiver().received).toHaveLength(1);
 
-    await tickUntil(stack(), () => receiver.received.length >= 2);
-    const update = receiver.received[1]?.payload as AlertBody;
+    await tickUntil(stack(), () => receiver().received.length >= 2);
+    const update = receiver().received[1]?.payload as AlertBody;
     expect(update.type).toBe('detractor.updated');
     expect(update.response).toMatchObject({ score: 1, comment: 'Slow support' });
     // Nothing more comes: the two changes made one update, by webhook and by email alike.
     await stack().tick();
     await stack().settle();
-    expect(receiver.received).toHaveLength(2);
+    expect(receiver().received).toHaveLength(2);
     expect(await alertEmails(stack())).toHaveLength(2);
   });
 
   it('refuses edits beyond the hourly limit with 429, changing nothing', async () => {
-    const token = await surveyOne(stack(), receiver, secret);
+    const token = await surveyOne(stack(), receiver(), secret);
     // The first answer and five changes, the limit of this stack.
     for (const score of [3, 9, 3, 9, 3, 9]) {
       expect((await postAnswer(stack(), token, { score })).status).toBe(200);

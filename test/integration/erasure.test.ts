@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.ts';
-import { startWebhookReceiver, type WebhookReceiver } from '../../local/webhook-receiver.ts';
+import type { WebhookReceiver } from '../../local/webhook-receiver.ts';
 import { escalateOverdueCases } from '../../shared/cases/escalate.ts';
 import { getClients } from '../../shared/clients.ts';
 import { config } from '../../shared/config.ts';
@@ -10,7 +10,14 @@ import { newWebhookSecret } from '../../shared/owners/save-owner.ts';
 import { rollupScopeOf } from '../../shared/rollup/counters.ts';
 import { reconcile } from '../../shared/rollup/reconcile.ts';
 import { erasureModel } from '../../shared/store/model.ts';
-import { adminFetch, postAnswer, sesEmails, tokenOf, useLocalStack } from '../support/local-stack.ts';
+import {
+  adminFetch,
+  postAnswer,
+  sesEmails,
+  tokenOf,
+  useLocalStack,
+  useWebhookReceiver,
+} from '../support/local-stack.ts';
 
 const ERASED = 30;
 const KEPT = 5;
@@ -57,16 +64,10 @@ const surveyAll = async (stack: LocalStack, receiver: WebhookReceiver, secret: s
 describe('erasure is final', () => {
   const stack = useLocalStack({ perTest: true, extraEnv: { ALERT_DEBOUNCE_SECONDS: '0' } });
   const secret = newWebhookSecret();
-  let receiver: WebhookReceiver;
-  beforeEach(async () => {
-    receiver = await startWebhookReceiver({ secrets: { '/alice': secret } });
-  });
-  afterEach(async () => {
-    await receiver.close();
-  });
+  const receiver = useWebhookReceiver({ '/alice': secret });
 
   it('leaves nothing of 30 customers erased while they answer, and the aggregates exact', async () => {
-    const tokens = await surveyAll(stack(), receiver, secret);
+    const tokens = await surveyAll(stack(), receiver(), secret);
     expect(tokens.size).toBe(ERASED + KEPT);
 
     // Each erased customer answers (a detractor with a comment, then an edit) while the erasure
@@ -136,12 +137,12 @@ describe('erasure is final', () => {
     const nps = await adminFetch(stack(), 'GET', '/api/nps?segment=all&window=all');
     expect(nps.body.points).toEqual([expect.objectContaining({ responses: KEPT, detractors: KEPT })]);
     // The kept customers' alerts all reached the owner.
-    const alerted = receiver.received.map((h) => (h.payload as { customer: { id: string } }).customer.id);
+    const alerted = receiver().received.map((h) => (h.payload as { customer: { id: string } }).customer.id);
     for (let n = 0; n < KEPT; n++) expect(alerted).toContain(`kept-${n}`);
   });
 
   it('keys aggregates by declared dimensions only, and hashes suppressed addresses with a key', async () => {
-    const tokens = await surveyAll(stack(), receiver, secret);
+    const tokens = await surveyAll(stack(), receiver(), secret);
     expect((await postAnswer(stack(), tokens.get('kept-0@erase.example') ?? '', { score: 9 })).status).toBe(
       200,
     );
@@ -181,20 +182,14 @@ describe('erasure is final', () => {
 describe('an erasure racing the writers that do not start from an answer', () => {
   const stack = useLocalStack({ perTest: true, extraEnv: { ESCALATION_OWNER_ID: 'duty' } });
   const secret = newWebhookSecret();
-  let receiver: WebhookReceiver;
-  beforeEach(async () => {
-    receiver = await startWebhookReceiver({ secrets: { '/alice': secret, '/duty': secret } });
-  });
-  afterEach(async () => {
-    await receiver.close();
-  });
+  const receiver = useWebhookReceiver({ '/alice': secret, '/duty': secret });
 
   it('escalates no case of a customer whose erasure has begun, and alerts nobody about them', async () => {
-    const tokens = await surveyAll(stack(), receiver, secret);
+    const tokens = await surveyAll(stack(), receiver(), secret);
     await adminFetch(stack(), 'POST', '/api/owners', {
       id: 'duty',
       name: 'Duty',
-      webhookUrl: `${receiver.url}/duty`,
+      webhookUrl: `${receiver().url}/duty`,
       webhookSecret: secret,
     });
     expect((await postAnswer(stack(), tokens.get('gone-0@erase.example') ?? '', { score: 1 })).status).toBe(
@@ -217,6 +212,6 @@ describe('an erasure racing the writers that do not start from an answer', () =>
     const { escalated } = await escalateOverdueCases(new Date(Date.parse(open?.slaDueAt ?? '') + 60_000));
     await stack().settle();
     expect(escalated).toEqual([]);
-    expect(receiver.received.filter((h) => h.path === '/duty')).toEqual([]);
+    expect(receiver().received.filter((h) => h.path === '/duty')).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
 import { adminRequest, inbox, type StoredEmail, surveyTokenOf } from '../../local/client.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../../local/webhook-receiver.ts';
 
 /**
  * A local stack for one test file — or, with `perTest`, a fresh one for every test: its own tables
@@ -66,3 +67,19 @@ export const postAnswer = (stack: LocalStack, token: string, answer: unknown) =>
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(answer),
   });
+
+/** A webhook receiver for each test (started before it, closed after), verifying these secrets. */
+export const useWebhookReceiver = (secrets: Record<string, string>) => {
+  const holder: { receiver?: WebhookReceiver } = {};
+  beforeEach(async () => {
+    holder.receiver = await startWebhookReceiver({ secrets });
+  });
+  afterEach(async () => {
+    await holder.receiver?.close();
+    holder.receiver = undefined;
+  });
+  return (): WebhookReceiver => {
+    if (!holder.receiver) throw new Error('webhook receiver not started');
+    return holder.receiver;
+  };
+};
