@@ -9,6 +9,7 @@ import {
   type HttpFunctionName,
   QUEUE_CONSUMERS,
   SCHEDULED_FUNCTIONS,
+  SENDER_FUNCTION,
   SES_EVENTS_FUNCTION,
   STREAM_CONSUMERS,
   type StreamFunctionName,
@@ -43,6 +44,8 @@ interface FunctionSpec {
   sendsEmail?: boolean;
   /** Starts campaign runs: invokes the dispatch function asynchronously. */
   startsRuns?: boolean;
+  /** Starts the invite sender: invokes it asynchronously. */
+  startsSender?: boolean;
   /** Hands committed alerts to the alert queue. */
   queuesAlerts?: boolean;
   /** Dependency files it reads at run time, shipped in its bundle. */
@@ -110,9 +113,17 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     description: 'Every minute: starts the campaign runs that are due',
     startsRuns: true,
   },
+  'send-invites': {
+    description: 'Every minute and after each dispatch: sends due invites at the account send rate',
+    // Invites are never sent to a suppressed address (the suppression key).
+    keys: ['tokenKey', 'suppressionKey'],
+    sendsEmail: true,
+    // Starts itself again while invites are due when its time is up.
+    startsSender: true,
+  },
   'sweep-outbox': {
     description:
-      'Every minute: resends stale invites, sends due reminders, delivers alerts the queue did not',
+      'Every minute: restarts stalled runs, sends due reminders, delivers alerts the queue did not',
     // Invites and reminders are never sent to a suppressed address (the suppression key).
     keys: ['tokenKey', 'suppressionKey'],
     sendsEmail: true,
@@ -124,9 +135,11 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     queuesAlerts: true,
   },
   'dispatch-campaign': {
-    description: 'One campaign run: audience, suppression, fatigue, invites and survey emails',
+    description: 'One campaign run: audience, suppression, fatigue and invites, handed to the sender',
     keys: ['tokenKey', 'suppressionKey'],
-    sendsEmail: true,
+    // Goes on in a new invocation of itself when its time runs out.
+    startsRuns: true,
+    startsSender: true,
   },
 };
 
@@ -177,14 +190,17 @@ export class NpsLoopStack extends Stack {
     // is no cycle.
     const publicUrl = settings.publicUrl ?? this.api.endpoint;
 
-    // The dispatch function gets a fixed name: every function's config requires DISPATCH_FUNCTION_NAME,
-    // and a function cannot reference its own generated name in its environment (a template cycle).
-    const dispatchFunctionName = `${this.stackName}-${DISPATCH_FUNCTION}`;
-    if (dispatchFunctionName.length > 64) {
-      throw new Error(
-        `stack name "${this.stackName}" is too long: ${dispatchFunctionName} exceeds 64 characters`,
-      );
-    }
+    // The dispatch and sender functions get fixed names: every function's config requires their
+    // names, and a function cannot reference its own generated name in its environment (a cycle).
+    const fixedName = (name: FunctionName) => {
+      const full = `${this.stackName}-${name}`;
+      if (full.length > 64) {
+        throw new Error(`stack name "${this.stackName}" is too long: ${full} exceeds 64 characters`);
+      }
+      return full;
+    };
+    const dispatchFunctionName = fixedName(DISPATCH_FUNCTION);
+    const senderFunctionName = fixedName(SENDER_FUNCTION);
 
     // Every function gets the same settings (shared/config.ts validates them all at start-up). The
     // keys are passed by secret ARN only; their values are read at run time from Secrets Manager.
@@ -197,6 +213,8 @@ export class NpsLoopStack extends Stack {
       TIME_ZONE: settings.timeZone,
       TOKEN_TTL_DAYS: String(settings.tokenTtlDays),
       DISPATCH_FUNCTION_NAME: dispatchFunctionName,
+      SENDER_FUNCTION_NAME: senderFunctionName,
+      SES_MAX_SEND_RATE: String(settings.sesMaxSendRate),
       TOKEN_KEY_SECRET_ID: this.keys.tokenKey.secretArn,
       ADMIN_KEY_SECRET_ID: this.keys.adminKey.secretArn,
       SUPPRESSION_KEY_SECRET_ID: this.keys.suppressionKey.secretArn,
@@ -212,7 +230,12 @@ export class NpsLoopStack extends Stack {
       return new HouseFunction(this, pascal(name), {
         name,
         description: `nps-loop: ${spec.description}`,
-        functionName: name === DISPATCH_FUNCTION ? dispatchFunctionName : undefined,
+        functionName:
+          name === DISPATCH_FUNCTION
+            ? dispatchFunctionName
+            : name === SENDER_FUNCTION
+              ? senderFunctionName
+              : undefined,
         timeout: timeoutOf(name),
         memorySize: FUNCTION_LIMITS[name].memoryMb,
         environment,
@@ -264,6 +287,10 @@ export class NpsLoopStack extends Stack {
       senders: ALL_FUNCTIONS.filter((name) => FUNCTION_SPECS[name].sendsEmail).map((name) => fns[name]),
       dispatch: fns[DISPATCH_FUNCTION],
       starters: ALL_FUNCTIONS.filter((name) => FUNCTION_SPECS[name].startsRuns).map((name) => fns[name]),
+      sender: fns[SENDER_FUNCTION],
+      senderStarters: ALL_FUNCTIONS.filter((name) => FUNCTION_SPECS[name].startsSender).map(
+        (name) => fns[name],
+      ),
     });
 
     new Schedules(this, 'Schedules', {

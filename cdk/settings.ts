@@ -22,6 +22,8 @@ export interface NpsLoopSettings {
   keyTiers?: string;
   /** Validity of survey links, in days. */
   tokenTtlDays: number;
+  /** The SES account's maximum send rate (emails/s): every email the stack sends shares it. */
+  sesMaxSendRate: number;
   /** Email address subscribed to the alarm topic, if any. */
   alarmEmail?: string;
   /** API Gateway throttling of each route class (see ROUTE_CLASSES), and of the `$default` route. */
@@ -89,6 +91,8 @@ const REPLACED_KEYS: Record<string, string> = {
 const DEFAULTS = {
   timeZone: 'UTC',
   tokenTtlDays: 30,
+  // What SES gives a new account out of the sandbox; raise it with the account's quota.
+  sesMaxSendRate: 14,
 } as const;
 
 export class SettingsError extends Error {
@@ -216,6 +220,7 @@ export const settingsFromContext = (node: Node): NpsLoopSettings => {
     escalationOwnerId: text(node, 'escalationOwnerId'),
     keyTiers: text(node, 'keyTiers'),
     tokenTtlDays: integer(node, 'tokenTtlDays', DEFAULTS.tokenTtlDays, 1, 365),
+    sesMaxSendRate: integer(node, 'sesMaxSendRate', DEFAULTS.sesMaxSendRate, 1, 10_000),
     alarmEmail: email(node, 'alarmEmail'),
     throttle: {
       survey: throttle(node, 'survey'),

@@ -41,8 +41,14 @@ export const MAIN_PARTITIONS = {
   customer: 'CUSTOMER#*',
   /** An owner, with their webhook URL and signing secret. */
   owner: 'OWNER#*',
-  /** A campaign, its schedule marker and its runs. */
+  /** A campaign, its schedule marker, its runs and their progress counters. */
   campaign: 'CAMPAIGN#*',
+  /** A run's log of the recipients it sent nothing to, and why. */
+  runLog: 'RUNLOG#*',
+  /** The account's send rate: the sends taken in each second, by every sender. */
+  sendRate: 'SENDRATE#*',
+  /** The invite sender's lease (one item). */
+  sender: 'SENDER',
   /** An invite (`INVITE`) and its response (`RESPONSE`). */
   invite: 'INVITE#*',
   case: 'CASE#*',
@@ -157,21 +163,23 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       ],
       // Which customers of an upsert were erased (their tombstones), before any is written.
       batchGet: ['CUSTOMER#*'],
-      // A campaign's runs; erasure reads the customer's own partition (record, slot, marks).
-      query: ['CAMPAIGN#*', 'CUSTOMER#*'],
+      // A campaign's runs and their progress counters, a run's log of skipped recipients; erasure
+      // reads the customer's own partition (record, slot, marks).
+      query: ['CAMPAIGN#*', 'RUNLOG#*', 'CUSTOMER#*'],
       // Owners (webhook secrets: only here), campaigns with their schedule marker and runs, routing
       // rules, the erasure tombstone, and an event-triggered survey's invite (POST /api/surveys).
       put: ['OWNER#*', 'CAMPAIGN#*', 'ROUTING', 'CUSTOMER#*', 'INVITE#*'],
       // Case moves and follow-up claims; a dead alert reset for redelivery; for an event-triggered
-      // survey, as a campaign run does: the customer's survey slot and the invite's send lease.
-      update: ['CASE#*', 'ALERT#*', 'CUSTOMER#*', 'INVITE#*'],
+      // survey, as a campaign run does: the customer's survey slot and the invite's send lease; the
+      // send rate's turns (follow-up and event survey emails).
+      update: ['CASE#*', 'ALERT#*', 'CUSTOMER#*', 'INVITE#*', 'SENDRATE#*'],
       // The invite and the slot are written only while the customer is not erased.
       check: ['CUSTOMER#*'],
       // A campaign's schedule marker once nothing is scheduled.
       delete: ['CAMPAIGN#*'],
       // The customer upsert (puts) and erasure (deletes of the customer's partition, invites,
-      // responses, cases and alerts).
-      batchWrite: ['CUSTOMER#*', 'INVITE#*', 'CASE#*', 'ALERT#*'],
+      // responses, cases, alerts and run log entries).
+      batchWrite: ['CUSTOMER#*', 'INVITE#*', 'CASE#*', 'ALERT#*', 'RUNLOG#*'],
       indexes: {
         byKind: ['OWNER', 'RESPONSE', 'CASE#*', 'ALERT#dead'],
         // Erasure: every item that carries the customer's personal data.
@@ -213,8 +221,9 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
   'deliver-alerts': {
     main: {
       get: ['ALERT#*', 'OWNER#*'],
-      // Delivery lease and outcome; an owner's webhook disabled after 410 Gone.
-      update: ['ALERT#*', 'OWNER#*'],
+      // Delivery lease and outcome; an owner's webhook disabled after 410 Gone; the send rate's
+      // turns (alert emails).
+      update: ['ALERT#*', 'OWNER#*', 'SENDRATE#*'],
     },
   },
   'run-schedules': {
@@ -234,13 +243,13 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       get: ['INVITE#*', 'SUPPRESSION#*', 'OWNER#*', 'CUSTOMER#*'],
       // Erasure: the customer's own partition, again.
       query: ['CUSTOMER#*'],
-      // Stalled-run claims; invite send leases and outcomes, reminders; alert delivery; owners'
-      // webhooks disabled after 410 Gone; erasure: the tombstone leaves its listing.
-      update: ['CAMPAIGN#*', 'INVITE#*', 'ALERT#*', 'OWNER#*', 'CUSTOMER#*'],
+      // Stalled-run claims; reminder leases and outcomes; alert delivery; owners' webhooks disabled
+      // after 410 Gone; erasure: the tombstone leaves its listing; the send rate's turns.
+      update: ['CAMPAIGN#*', 'INVITE#*', 'ALERT#*', 'OWNER#*', 'CUSTOMER#*', 'SENDRATE#*'],
       // Erasure: the deletes of the follow-up pass.
-      batchWrite: ['CUSTOMER#*', 'INVITE#*', 'CASE#*', 'ALERT#*'],
+      batchWrite: ['CUSTOMER#*', 'INVITE#*', 'CASE#*', 'ALERT#*', 'RUNLOG#*'],
       indexes: {
-        byKind: ['RUN#open', 'INVITE#unsent', 'INVITE#remind', 'ALERT#pending', 'ERASED'],
+        byKind: ['RUN#open', 'INVITE#remind', 'ALERT#pending', 'ERASED'],
         byCustomer: ['CUSTOMER#*'],
       },
     },
@@ -259,18 +268,33 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
   'dispatch-campaign': {
     main: {
       // The campaign and run, a survey slot read again after a race, an invite written by an
-      // earlier attempt; erasure: the customer, checked before sending.
+      // earlier attempt.
       get: ['CAMPAIGN#*', 'CUSTOMER#*', 'INVITE#*'],
       // A page's suppressions and survey slots, one batched read each.
       batchGet: ['SUPPRESSION#*', 'CUSTOMER#*'],
-      // The invite, once (in a transaction with the erasure check).
-      put: ['INVITE#*'],
-      // The run's status and totals, survey slots (in a transaction with the erasure check), send
-      // leases and outcomes.
-      update: ['CAMPAIGN#*', 'CUSTOMER#*', 'INVITE#*'],
+      // The invite, once; a skipped recipient's log entry, once (each in a transaction with the
+      // erasure check and the run's counters).
+      put: ['INVITE#*', 'RUNLOG#*'],
+      // The run's status and position, its counters; survey slots (in a transaction with the
+      // erasure check).
+      update: ['CAMPAIGN#*', 'CUSTOMER#*'],
       check: ['CUSTOMER#*'],
       // The audience, a page of customers at a time.
       indexes: { byKind: ['CUSTOMER'] },
+    },
+  },
+  'send-invites': {
+    main: {
+      // Erasure tombstones and suppressions, checked right before each send.
+      get: ['CUSTOMER#*', 'SUPPRESSION#*'],
+      // Send leases, outcomes and retries of invites; the run's counters (in the same transaction);
+      // the send rate's turns.
+      update: ['INVITE#*', 'CAMPAIGN#*', 'SENDRATE#*'],
+      // The log entry of an invite given up or skipped (in that transaction); the sender's lease.
+      put: ['RUNLOG#*', 'SENDER'],
+      delete: ['SENDER'],
+      // The invites that are due, soonest first.
+      indexes: { byKind: ['INVITE#unsent'] },
     },
   },
 };

@@ -16,6 +16,7 @@ import {
 } from '#shared/api/inputs';
 import { requestSurvey } from '#shared/campaigns/event-survey';
 import { validateReminder } from '#shared/campaigns/remind';
+import { campaignRuns, runStatus } from '#shared/campaigns/run-status';
 import { saveCampaign } from '#shared/campaigns/save-campaign';
 import { validateSchedule } from '#shared/campaigns/schedule';
 import { newRunId, startRun } from '#shared/campaigns/start-run';
@@ -33,7 +34,7 @@ import { responseFilterOf } from '#shared/nps/segments';
 import { publicOwner, saveOwner } from '#shared/owners/save-owner';
 import { npsBySegment, npsSeries, parseSegment, parseWindow, periodRange } from '#shared/rollup/read-nps';
 import { deadAlerts, getAlert, resetAlertForRedelivery } from '#shared/store/alerts';
-import { getCampaign, listRuns } from '#shared/store/campaigns';
+import { getCampaign } from '#shared/store/campaigns';
 import { listCases } from '#shared/store/cases';
 import { getCustomer } from '#shared/store/customers';
 import { eraseCustomer } from '#shared/store/erasure';
@@ -95,13 +96,17 @@ const handlers: Record<AdminRouteKey, Route> = {
     const page = pageOf(event);
     const campaign = await getCampaign(pathParam(event, 'id'));
     if (!campaign) throw new NotFoundError('campaign not found');
-    const runs = await listRuns(campaign.id, page);
+    const runs = await campaignRuns(campaign.id, page);
     return json(200, { ...campaign, runs: runs.items, cursor: runs.cursor ?? null });
   },
   'POST /api/campaigns/{id}/send': async (event) => {
     const campaign = await getCampaign(pathParam(event, 'id'));
     if (!campaign) throw new NotFoundError('campaign not found');
     return json(202, await startRun(campaign.id, newRunId(), 'manual'));
+  },
+  'GET /api/campaigns/{id}/runs/{runId}': async (event) => {
+    const run = await runStatus(pathParam(event, 'id'), pathParam(event, 'runId'), pageOf(event));
+    return json(200, { ...run, cursor: run.cursor ?? null });
   },
   'POST /api/surveys': async (event) => {
     const result = await requestSurvey(parseBody(surveyRequestInput, event.body));

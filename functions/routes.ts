@@ -38,6 +38,7 @@ export const ROUTES = [
   { routeKey: 'POST /api/campaigns', fn: 'admin-api' },
   { routeKey: 'GET /api/campaigns/{id}', fn: 'admin-api' },
   { routeKey: 'POST /api/campaigns/{id}/send', fn: 'admin-api' },
+  { routeKey: 'GET /api/campaigns/{id}/runs/{runId}', fn: 'admin-api' },
   { routeKey: 'POST /api/surveys', fn: 'admin-api' },
   { routeKey: 'GET /api/nps', fn: 'admin-api' },
   { routeKey: 'GET /api/nps/segments', fn: 'admin-api' },
@@ -85,10 +86,17 @@ export const STREAM_CONSUMERS = {
 export type StreamFunctionName = keyof typeof STREAM_CONSUMERS;
 
 /** Functions started by EventBridge Scheduler every minute (the local runtime ticks faster). */
-export const SCHEDULED_FUNCTIONS = ['run-schedules', 'sweep-outbox', 'escalate-cases'] as const;
+export const SCHEDULED_FUNCTIONS = [
+  'run-schedules',
+  'send-invites',
+  'sweep-outbox',
+  'escalate-cases',
+] as const;
 export type ScheduledFunctionName = (typeof SCHEDULED_FUNCTIONS)[number];
 
 export const DISPATCH_FUNCTION = 'dispatch-campaign';
+/** The invite sender: scheduled every minute, and started by each dispatch (a fixed name, as dispatch). */
+export const SENDER_FUNCTION = 'send-invites';
 
 /** SES bounce and complaint events (via SNS) → suppression. */
 export const SES_EVENTS_FUNCTION = 'record-ses-events';
@@ -125,6 +133,8 @@ export const FUNCTION_LIMITS: Record<FunctionName, { timeoutSeconds: number; mem
   'raise-alerts': { timeoutSeconds: 60, memoryMb: 512 },
   'run-schedules': { timeoutSeconds: 60, memoryMb: 512 },
   'sweep-outbox': { timeoutSeconds: 60, memoryMb: 512 },
+  // Sends for most of its time, then starts itself again while invites are due.
+  'send-invites': { timeoutSeconds: 300, memoryMb: 512 },
   'escalate-cases': { timeoutSeconds: 60, memoryMb: 512 },
   // One run sends to a whole audience: Lambda's 15 minutes (the run sweep restarts one that dies).
   'dispatch-campaign': { timeoutSeconds: 900, memoryMb: 1024 },

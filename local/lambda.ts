@@ -17,6 +17,7 @@ const loaders: Record<FunctionName, () => Promise<{ handler: unknown }>> = {
   'raise-alerts': () => import('#functions/raise-alerts'),
   'run-schedules': () => import('#functions/run-schedules'),
   'sweep-outbox': () => import('#functions/sweep-outbox'),
+  'send-invites': () => import('#functions/send-invites'),
   'escalate-cases': () => import('#functions/escalate-cases'),
   'dispatch-campaign': () => import('#functions/dispatch-campaign'),
   'deliver-alerts': () => import('#functions/deliver-alerts'),

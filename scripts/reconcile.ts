@@ -19,6 +19,7 @@ const defaults: Record<string, string> = {
   PUBLIC_URL: 'http://127.0.0.1',
   SENDER_EMAIL: 'reconcile@nps-loop.example',
   DISPATCH_FUNCTION_NAME: 'unused',
+  SENDER_FUNCTION_NAME: 'unused',
   TOKEN_KEY: 'unused-by-reconcile-unused-by-reconcile',
   ADMIN_KEY: 'unused-by-reconcile',
 };

@@ -65,7 +65,14 @@ export const getClients = (): Clients => {
     ddb: DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } }),
     ses: traced(
       withoutAddresses(
-        new SESv2Client({ region, endpoint: c.SES_ENDPOINT, credentials: localCredentials(c.SES_ENDPOINT) }),
+        new SESv2Client({
+          region,
+          endpoint: c.SES_ENDPOINT,
+          credentials: localCredentials(c.SES_ENDPOINT),
+          // No retries by the SDK: a retry after a timeout may send an email SES already took, and
+          // throttles wait for the account's send rate (email/send-email.ts decides both).
+          maxAttempts: 1,
+        }),
       ),
     ),
     lambda: traced(

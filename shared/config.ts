@@ -36,6 +36,14 @@ const schema = z
     TIME_ZONE: z.string().default('UTC').refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris'),
     TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     DISPATCH_FUNCTION_NAME: z.string().min(1),
+    /** The invite sender (functions/send-invites.ts), started by a dispatch when its invites are written. */
+    SENDER_FUNCTION_NAME: z.string().min(1),
+    /**
+     * The SES account's maximum send rate (emails per second; SES starts accounts at 14). Every
+     * email the stack sends — invites, reminders, follow-ups, owner alert emails — takes a turn from
+     * this one shared rate (shared/email/send-rate.ts).
+     */
+    SES_MAX_SEND_RATE: z.coerce.number().int().min(1).max(10_000).default(14),
     /** Local mode relaxes what only makes sense on AWS, e.g. webhooks to loopback receivers. */
     LOCAL_MODE: flag,
     TOKEN_KEY: z.string().min(32).optional(),

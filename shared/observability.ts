@@ -50,6 +50,7 @@ export type BusinessMetric =
   | 'EmailSent'
   | 'EmailSuppressed'
   | 'EmailFailed'
+  | 'EmailThrottled'
   | 'RollupBatchSize';
 
 export const count = (name: BusinessMetric, value = 1): void => {

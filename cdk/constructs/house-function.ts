@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { ArnFormat, type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -124,9 +124,12 @@ export class HouseFunction extends Construct {
   readonly fn: NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
+  /** The function's fixed name, when it has one. */
+  private readonly fixedName: string | undefined;
 
   constructor(scope: Construct, id: string, props: HouseFunctionProps) {
     super(scope, id);
+    this.fixedName = props.functionName;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: logs.RetentionDays.ONE_MONTH,
@@ -201,8 +204,19 @@ export class HouseFunction extends Construct {
 
   /** Allows `lambda:InvokeFunction` on exactly that function (no `:*` version/alias wildcard). */
   allowInvoke(target: lambda.IFunction): void {
+    // A function that starts itself again (dispatch, sender) is named by its ARN built from its fixed
+    // name: its own functionArn in its own role's policy would make the template a cycle.
+    const arn =
+      target === this.fn && this.fixedName
+        ? Stack.of(this).formatArn({
+            service: 'lambda',
+            resource: 'function',
+            resourceName: this.fixedName,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          })
+        : target.functionArn;
     this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.functionArn] }),
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [arn] }),
     );
   }
 

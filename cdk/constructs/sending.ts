@@ -12,6 +12,9 @@ export interface SendingProps {
   dispatch: HouseFunction;
   /** Functions that start campaign runs (create the run, then invoke dispatch with InvocationType Event). */
   starters: ReadonlyArray<HouseFunction>;
+  /** The invite sender, invoked asynchronously by its starters. */
+  sender: HouseFunction;
+  senderStarters: ReadonlyArray<HouseFunction>;
 }
 
 /**
@@ -43,5 +46,6 @@ export class Sending extends Construct {
     for (const sender of props.senders) sender.role.addToPrincipalPolicy(this.sendPolicy);
 
     for (const starter of props.starters) starter.allowInvoke(props.dispatch.fn);
+    for (const starter of props.senderStarters) starter.allowInvoke(props.sender.fn);
   }
 }

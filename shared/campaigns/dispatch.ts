@@ -1,6 +1,6 @@
 import { config } from '../config.ts';
 import { isConditionFailure, NotFoundError } from '../errors.ts';
-import { count, logger } from '../observability.ts';
+import { logger } from '../observability.ts';
 import { tokenKey } from '../secrets.ts';
 import {
   claimStalledRuns,
@@ -8,135 +8,130 @@ import {
   getCampaign,
   getRun,
   markRunDispatching,
+  saveRunPosition,
 } from '../store/campaigns.ts';
 import { customerPages } from '../store/customers.ts';
-import {
-  getSurveySlots,
-  markInviteSkipped,
-  putInviteOnce,
-  type SurveySlot,
-  unsentInvitesBefore,
-} from '../store/invites.ts';
-import type { Customer, Invite } from '../store/schemas.ts';
-import { isSuppressed, suppressedEmails } from '../store/suppressions.ts';
+import { getSurveySlots, putInviteOnce, type SurveySlot } from '../store/invites.ts';
+import { logRunSkip } from '../store/run-progress.ts';
+import type { Campaign, Customer } from '../store/schemas.ts';
+import { suppressedEmails } from '../store/suppressions.ts';
 import { deriveInviteId } from '../tokens/survey-token.ts';
 import { mapLimit } from '../util/concurrency.ts';
 import { inAudience } from './audience.ts';
 import { claimSurveySlot, inviteFor } from './invite-customer.ts';
-import { sendInvite } from './send-invite.ts';
-import { invokeDispatch, RUN_DISPATCH_LEASE_MS } from './start-run.ts';
+import { bucketOf, countsOf, type SkipReason, skipReasonOfSuppression } from './run-progress.ts';
+import { progressWrites } from './send-invite.ts';
+import { invokeDispatch, invokeSender, RUN_DISPATCH_LEASE_MS } from './start-run.ts';
 
-/** SES accounts start at 14 messages/s; a few in flight keeps well inside that. */
-const SEND_CONCURRENCY = 8;
+/** Recipients decided and written at once: the table's writes, not SES, are what this waits on. */
+const WRITE_CONCURRENCY = 16;
 
-export interface RunTotals {
+/** What one dispatch invocation did (the run's own figures are its progress counters). */
+export interface DispatchTotals {
   invited: number;
-  sent: number;
   skipped: number;
-  failed: number;
+  /** The dispatch ran out of time and started itself again to go on. */
+  continued: boolean;
 }
 
 /**
- * A campaign run: select the audience, write one invite per customer (idempotent: the invite id
- * is derived from campaign, run and customer) and hand each unsent invite to SES. Safe to repeat
- * after a crash at any line — a repeat finds the invites already written and sends only the rest.
+ * A campaign run: go through the audience a page at a time, decide for each customer (suppressed,
+ * fatigued — logged with why — or invited) and write one invite per customer, idempotently: the
+ * invite id is derived from campaign, run and customer, each write is conditional and carries the
+ * run's counters in its transaction. The invites are sent by the invite sender at the account's
+ * send rate (shared/campaigns/send-invites.ts), which each page starts, so sending begins while the
+ * rest of the audience is written. After each page the run records how far it came: a dispatch out
+ * of time starts itself again from there, and the sweep restarts one that died. Safe to repeat after
+ * a crash at any line — a repeat finds what is written and writes only the rest; nobody is invited,
+ * counted or emailed twice.
  */
 export const dispatchRun = async (
   campaignId: string,
   runId: string,
-  now = new Date(),
-): Promise<RunTotals> => {
+  options: { now?: Date; deadline?: number } = {},
+): Promise<DispatchTotals> => {
+  const now = options.now ?? new Date();
+  const totals: DispatchTotals = { invited: 0, skipped: 0, continued: false };
   const key = await tokenKey();
   const campaign = await getCampaign(campaignId);
   if (!campaign) throw new NotFoundError(`campaign ${campaignId} does not exist`);
   const run = await getRun(campaignId, runId);
   if (!run) throw new NotFoundError(`run ${runId} of campaign ${campaignId} does not exist`);
   // A duplicate or late invocation of a finished run changes nothing.
-  if (run.status === 'sent') return { invited: run.invited, sent: run.sent, skipped: run.skipped, failed: 0 };
+  if (run.status === 'sent') return totals;
   try {
     await markRunDispatching(campaignId, runId, new Date(Date.now() + RUN_DISPATCH_LEASE_MS));
   } catch (err: unknown) {
     if (!isConditionFailure(err)) throw err;
-    return { invited: run.invited, sent: run.sent, skipped: run.skipped, failed: 0 };
+    return totals;
   }
 
-  const ttlMs = config().TOKEN_TTL_DAYS * 86_400_000;
-  const totals: RunTotals = { invited: 0, sent: 0, skipped: 0, failed: 0 };
-
-  const runKey = `${campaignId}/${runId}`;
-  const inviteCustomer = async (
-    customer: Customer,
-    suppressed: Set<string>,
-    slots: Map<string, SurveySlot>,
-  ) => {
-    const claim = await claimSurveySlot({
-      customerId: customer.id,
-      suppressed: suppressed.has(customer.email.toLowerCase()),
-      slotAsRead: slots.get(customer.id),
-      runKey,
-      fatigueDays: campaign.fatigueDays,
-      now,
-    });
-    if (claim !== 'taken') {
-      if (claim === 'suppressed') count('EmailSuppressed');
-      return void totals.skipped++;
-    }
-    const written = await putInviteOnce(
-      inviteFor(
-        customer,
-        campaign,
-        { inviteId: deriveInviteId(key, campaignId, runId, customer.id), runId },
-        // The real write time, so the sweep's "older than 2 minutes" means what it says.
-        { createdAt: new Date().toISOString(), expiresAt: new Date(now.getTime() + ttlMs).toISOString() },
-      ),
-    );
-    // Erased since the page was read: no invite is written for them, no email sent.
-    if ('erased' in written) return void totals.skipped++;
-    const { invite } = written;
-    totals.invited++;
-    if (invite.sentAt) return void totals.sent++;
-    try {
-      // Sent by us now, or by a sweep or an earlier attempt: counted as sent either way.
-      await sendInvite(invite, key);
-      totals.sent++;
-    } catch (err: unknown) {
-      // Left unsent on purpose: the sweep retries it, so one SES hiccup does not fail the run.
-      totals.failed++;
-      logger.error('survey email not sent; the sweep will retry', { inviteId: invite.inviteId, err });
-    }
-  };
-
-  for await (const page of customerPages()) {
+  const decide = recipientDecider(campaign, runId, key, now);
+  for await (const page of customerPages(run.resumeAfter)) {
     const audience = page.filter((c) => inAudience(campaign.audience, c));
     // What the decisions need, read for the whole page at once: suppressions and survey slots.
     const [suppressed, slots] = await Promise.all([
       suppressedEmails(audience.map((c) => c.email)),
       getSurveySlots(audience.map((c) => c.id)),
     ]);
-    await mapLimit(audience, SEND_CONCURRENCY, (c) => inviteCustomer(c, suppressed, slots));
+    const outcomes = await mapLimit(audience, WRITE_CONCURRENCY, (c) => decide(c, suppressed, slots));
+    for (const outcome of outcomes) totals[outcome]++;
+    const last = page.at(-1);
+    if (last) await saveRunPosition(campaignId, runId, last.id);
+    if (outcomes.includes('invited')) await invokeSender();
+    if (options.deadline !== undefined && Date.now() > options.deadline) {
+      await invokeDispatch({ campaignId, runId });
+      logger.info('campaign run continues in a new invocation', { campaignId, runId, ...totals });
+      return { ...totals, continued: true };
+    }
   }
-  await completeRun(campaignId, runId, totals, new Date());
+  await completeRun(campaignId, runId, new Date());
   logger.info('campaign run dispatched', { campaignId, runId, ...totals });
   return totals;
 };
 
-/** Sends invites that a crashed or throttled dispatch left behind. */
-export const sendStaleInvites = async (now = new Date(), olderThanMs = 120_000): Promise<number> => {
-  const key = await tokenKey();
-  const stale = await unsentInvitesBefore(new Date(now.getTime() - olderThanMs));
-  let sent = 0;
-  await mapLimit(stale, SEND_CONCURRENCY, async (invite: Invite) => {
-    if (await isSuppressed(invite.email)) {
-      count('EmailSuppressed');
-      return markInviteSkipped(invite.inviteId, 'suppressed');
+/** The decision and write for one customer of a run: `invited`, or `skipped` with why (logged). */
+const recipientDecider = (campaign: Campaign, runId: string, key: string, now: Date) => {
+  const ttlMs = config().TOKEN_TTL_DAYS * 86_400_000;
+  const runKey = `${campaign.id}/${runId}`;
+  const logSkip = async (customer: Customer, reason: SkipReason) => {
+    const move = { to: bucketOf(reason), reason };
+    const entry = { customerId: customer.id, reason, at: new Date().toISOString() };
+    await logRunSkip(campaign.id, runId, entry, countsOf(move));
+  };
+  return async (
+    customer: Customer,
+    suppressed: Map<string, string>,
+    slots: Map<string, SurveySlot>,
+  ): Promise<'invited' | 'skipped'> => {
+    const suppression = suppressed.get(customer.email.toLowerCase());
+    const claim = await claimSurveySlot({
+      customerId: customer.id,
+      suppressed: suppression !== undefined,
+      slotAsRead: slots.get(customer.id),
+      runKey,
+      fatigueDays: campaign.fatigueDays,
+      now,
+    });
+    if (claim === 'erased') return 'skipped';
+    if (claim !== 'taken') {
+      await logSkip(customer, claim === 'suppressed' ? skipReasonOfSuppression(suppression ?? '') : claim);
+      return 'skipped';
     }
-    try {
-      if (await sendInvite(invite, key, now)) sent++;
-    } catch (err: unknown) {
-      logger.error('survey email retry failed', { inviteId: invite.inviteId, err });
-    }
-  });
-  return sent;
+    const invite = {
+      ...inviteFor(
+        customer,
+        campaign,
+        { inviteId: deriveInviteId(key, campaign.id, runId, customer.id), runId },
+        // The real write time, so the listing's order means what it says.
+        { createdAt: new Date().toISOString(), expiresAt: new Date(now.getTime() + ttlMs).toISOString() },
+      ),
+      runState: 'queued' as const,
+    };
+    // Erased since the page was read: no invite is written for them, no email sent.
+    const written = await putInviteOnce(invite, progressWrites(invite, { to: 'queued' }, now));
+    return 'erased' in written ? 'skipped' : 'invited';
+  };
 };
 
 /** Campaign runs that never started, or whose dispatch died midway, are dispatched again (idempotent). */

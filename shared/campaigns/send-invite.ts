@@ -1,6 +1,8 @@
 import { config } from '../config.ts';
-import { sendEmail } from '../email/send-email.ts';
+import { EmailNotSentError, sendEmail, sendEmailOnTurn } from '../email/send-email.ts';
 import { renderSurveyEmail } from '../email/survey-email.ts';
+import { count } from '../observability.ts';
+import type { TransactItem } from '../store/db.ts';
 import { isErased } from '../store/erasure.ts';
 import {
   closeReminder,
@@ -10,8 +12,18 @@ import {
   markInviteSent,
   markInviteSkipped,
 } from '../store/invites.ts';
+import { isCampaignRun } from '../store/model.ts';
+import { runCounterAdd, runLogPut } from '../store/run-progress.ts';
 import type { Invite } from '../store/schemas.ts';
+import { suppressionReasonOf } from '../store/suppressions.ts';
 import { signSurveyToken } from '../tokens/survey-token.ts';
+import {
+  bucketOf,
+  countsOf,
+  type ProgressMove,
+  type SkipReason,
+  skipReasonOfSuppression,
+} from './run-progress.ts';
 
 /** The survey email for one invite (its first email, or its reminder): same token, same links. */
 const surveyEmailFor = (invite: Invite, tokenKey: string, reminder: boolean) =>
@@ -39,6 +51,34 @@ const failureText = (err: unknown): string =>
   err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 300) : String(err).slice(0, 300);
 
 /**
+ * The writes that carry an invite's move into its run's progress (the counters, and the log entry
+ * of a recipient who gets no email): none for an event-triggered survey, which has no run.
+ */
+export const progressWrites = (invite: Invite, move: ProgressMove, at: Date): TransactItem[] => {
+  if (!isCampaignRun(invite.runId)) return [];
+  const counters = runCounterAdd(invite.campaignId, invite.runId, invite.customerId, countsOf(move));
+  if (!('reason' in move)) return [counters];
+  const entry = {
+    customerId: invite.customerId,
+    reason: move.reason,
+    at: at.toISOString(),
+    inviteId: invite.inviteId,
+  };
+  return [counters, runLogPut(invite.campaignId, invite.runId, entry)];
+};
+
+/** Takes the invite out of sending for good, with why, and moves it in its run's progress. */
+export const skipInvite = async (invite: Invite, reason: SkipReason, now: Date, lastSendError?: string) => {
+  const bucket = bucketOf(reason);
+  const move: ProgressMove = { from: invite.runState ?? 'queued', to: bucket, reason };
+  if (bucket === 'suppressed') count('EmailSuppressed');
+  return markInviteSkipped(invite.inviteId, reason, {
+    lastSendError,
+    alongside: progressWrites(invite, move, now),
+  });
+};
+
+/**
  * A failed send counts against the invite: deferred with backoff (listed later, behind the
  * invites still waiting their turn), and given up after INVITE_SEND_ATTEMPTS with the reason kept.
  */
@@ -46,7 +86,7 @@ const recordSendFailure = async (invite: Invite, err: unknown, now: Date): Promi
   const attempts = (invite.sendAttempts ?? 0) + 1;
   const error = failureText(err);
   if (attempts >= config().INVITE_SEND_ATTEMPTS) {
-    await markInviteSkipped(invite.inviteId, `given up after ${attempts} attempts`, error);
+    await skipInvite(invite, 'given up', now, `after ${attempts} attempts: ${error}`);
     return;
   }
   await deferInviteSend(invite.inviteId, {
@@ -56,37 +96,62 @@ const recordSendFailure = async (invite: Invite, err: unknown, now: Date): Promi
   });
 };
 
+/** Why an invite due now must not be sent, if it must not. */
+const reasonNotToSend = async (invite: Invite, now: Date): Promise<SkipReason | undefined> => {
+  if (Date.parse(invite.expiresAt) - now.getTime() < MIN_LINK_LIFE_MS) return 'expired';
+  const [erased, suppression] = await Promise.all([
+    isErased(invite.customerId),
+    suppressionReasonOf(invite.email),
+  ]);
+  if (erased) return 'erased';
+  if (suppression) return skipReasonOfSuppression(suppression);
+  return undefined;
+};
+
 /**
- * Hands one invite to SES, under a send lease, and records it. A crash between the send and the
- * record sends the email again once the lease lapses: a rare duplicate is preferred over a survey
- * that is silently never sent. An invite whose link has (all but) expired is skipped, never sent; a
- * failed send is deferred or given up (recordSendFailure) and thrown. Returns the SES message id,
- * or undefined if it was not sent by this call (another sender has it, or it was skipped).
+ * Hands one invite to SES at its turn of the account's send rate, and records it: at most once,
+ * whatever crashes or retries. An invite whose link has (all but) expired, whose customer was erased
+ * or whose address was suppressed since it was written is skipped with why, never sent. The send
+ * lease is taken right before the send; one that lapsed without an outcome — a sender that stopped
+ * during its send — is given up as `outcome unknown` rather than sent a second time. A send SES
+ * refused is deferred with backoff or given up (recordSendFailure) and thrown. Returns the SES
+ * message id, or undefined if this call did not send it.
  */
 export const sendInvite = async (
   invite: Invite,
   tokenKey: string,
   now = new Date(),
 ): Promise<string | undefined> => {
-  if (Date.parse(invite.expiresAt) - now.getTime() < MIN_LINK_LIFE_MS) {
-    await markInviteSkipped(invite.inviteId, 'expired');
+  if (invite.sentAt || invite.skippedReason) return undefined;
+  const reason = await reasonNotToSend(invite, now);
+  if (reason) {
+    await skipInvite(invite, reason, now);
     return undefined;
   }
-  // Someone else is sending it right now, or already did: one email per invite.
-  if (!(await leaseInviteSend(invite.inviteId, new Date()))) return undefined;
-  // Erased since the invite was read (the lease holds only while the invite exists, but the
-  // erasure may come between): no email to someone who asked to be forgotten.
-  if (await isErased(invite.customerId)) return undefined;
-  let messageId: string;
+  let messageId: string | undefined;
   try {
-    messageId = await sendEmail(invite.email, surveyEmailFor(invite, tokenKey, false), {
-      campaign: invite.campaignId,
-    });
+    messageId = await sendEmailOnTurn(
+      invite.email,
+      surveyEmailFor(invite, tokenKey, false),
+      { campaign: invite.campaignId },
+      async () => {
+        const lease = await leaseInviteSend(invite.inviteId, new Date());
+        if (lease === 'interrupted') await skipInvite(invite, 'outcome unknown', now);
+        return lease === 'leased';
+      },
+    );
   } catch (err: unknown) {
-    await recordSendFailure(invite, err, now);
+    if (err instanceof EmailNotSentError && err.certain) await recordSendFailure(invite, err, now);
+    else await skipInvite(invite, 'outcome unknown', now, failureText(err));
     throw err;
   }
-  await markInviteSent(invite, messageId, now);
+  if (messageId === undefined) return undefined;
+  await markInviteSent(
+    invite,
+    messageId,
+    now,
+    progressWrites(invite, { from: invite.runState ?? 'queued', to: 'sent' }, now),
+  );
   return messageId;
 };
 

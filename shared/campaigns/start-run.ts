@@ -36,12 +36,18 @@ export const startRun = async (campaignId: string, runId: string, trigger: Run['
   return { runId };
 };
 
-export const invokeDispatch = async (request: DispatchRequest) => {
+export const invokeDispatch = (request: DispatchRequest) =>
+  invokeAsync(config().DISPATCH_FUNCTION_NAME, request);
+
+/** Starts the invite sender now (it does nothing if another sender is at work). */
+export const invokeSender = () => invokeAsync(config().SENDER_FUNCTION_NAME, {});
+
+const invokeAsync = async (functionName: string, payload: unknown) => {
   await getClients().lambda.send(
     new InvokeCommand({
-      FunctionName: config().DISPATCH_FUNCTION_NAME,
+      FunctionName: functionName,
       InvocationType: 'Event',
-      Payload: Buffer.from(JSON.stringify(request)),
+      Payload: Buffer.from(JSON.stringify(payload)),
     }),
   );
 };

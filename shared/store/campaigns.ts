@@ -186,27 +186,31 @@ export const claimStalledRuns = async (
   return claimed;
 };
 
-/** Totals are set, not added: a re-run of the dispatch recounts them from the invites themselves. */
-export const completeRun = async (
-  campaignId: string,
-  runId: string,
-  totals: { invited: number; sent: number; skipped: number },
-  now = new Date(),
-) => {
+/** The dispatch has been through the whole audience: the run leaves the open-run listing. */
+export const completeRun = async (campaignId: string, runId: string, now = new Date()) => {
   await getClients().ddb.send(
     new UpdateCommand({
       TableName: mainTable(),
       Key: runModel.key(campaignId, runId),
-      UpdateExpression:
-        'SET #status = :sent, invited = :i, sent = :s, skipped = :k, completedAt = :now REMOVE gsi1pk, gsi1sk',
+      UpdateExpression: 'SET #status = :sent, completedAt = :now REMOVE gsi1pk, gsi1sk',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':sent': 'sent',
-        ':i': totals.invited,
-        ':s': totals.sent,
-        ':k': totals.skipped,
-        ':now': now.toISOString(),
-      },
+      ExpressionAttributeValues: { ':sent': 'sent', ':now': now.toISOString() },
+    }),
+  );
+};
+
+/**
+ * How far the dispatch has come through the audience (the last customer id it finished): a
+ * dispatch started again — after its time ran out, or after it died — goes on from there.
+ */
+export const saveRunPosition = async (campaignId: string, runId: string, afterCustomerId: string) => {
+  await getClients().ddb.send(
+    new UpdateCommand({
+      TableName: mainTable(),
+      Key: runModel.key(campaignId, runId),
+      UpdateExpression: 'SET resumeAfter = :after',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':after': afterCustomerId },
     }),
   );
 };

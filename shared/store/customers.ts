@@ -23,9 +23,9 @@ export const getCustomer = async (id: string): Promise<Customer | undefined> => 
   return out.Item ? customerItem.parse(out.Item) : undefined;
 };
 
-/** All customers, a page at a time, for audience selection. */
-export async function* customerPages(): AsyncGenerator<Customer[]> {
-  for await (const page of queryPages(customerModel.all())) {
+/** All customers in id order (after `afterId`), a page at a time, for audience selection. */
+export async function* customerPages(afterId?: string): AsyncGenerator<Customer[]> {
+  for await (const page of queryPages(customerModel.all(afterId))) {
     yield page.map((item) => customerItem.parse(item));
   }
 }

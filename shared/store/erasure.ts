@@ -16,16 +16,19 @@ export interface ErasureReport {
 export const customerNotErasedCheck = (customerId: string) => erasureModel.absent(customerId);
 
 /**
- * One write of a customer's data, made only while the customer is not erased: `written`, `refused`
- * by the write's own condition, or `erased` (the tombstone is there).
+ * One write of a customer's data (with the writes that must go with it, such as a run's counters),
+ * made only while the customer is not erased: `written`, `refused` by a write's own condition, or
+ * `erased` (the tombstone is there).
  */
 export const writeUnlessErased = async (
   customerId: string,
   write: TransactItem,
+  alongside: TransactItem[] = [],
 ): Promise<'written' | 'refused' | 'erased'> => {
-  const result = await transactWrite([write, customerNotErasedCheck(customerId)]);
+  const items = [write, ...alongside, customerNotErasedCheck(customerId)];
+  const result = await transactWrite(items);
   if (result.committed) return 'written';
-  return result.failed.includes(1) ? 'erased' : 'refused';
+  return result.failed.includes(items.length - 1) ? 'erased' : 'refused';
 };
 
 export const isErased = async (customerId: string): Promise<boolean> => {

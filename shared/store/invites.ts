@@ -1,35 +1,52 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { getClients } from '../clients.ts';
 import { config } from '../config.ts';
-import { batchGetAll, conditionalWrite, mainTable, queryAll } from './db.ts';
+import { isConditionFailure } from '../errors.ts';
+import {
+  batchGetAll,
+  conditionalWrite,
+  mainTable,
+  queryAll,
+  type TransactItem,
+  transactWrite,
+} from './db.ts';
 import { writeUnlessErased } from './erasure.ts';
-import { expiresAfter, inviteModel, surveySlotModel } from './model.ts';
+import { expiresAfter, inviteModel, senderLeaseModel, surveySlotModel } from './model.ts';
 import { type Invite, inviteItem } from './schemas.ts';
 import { suppressAddress } from './suppressions.ts';
 
 /**
- * Writes the invite once, unless its customer has been erased meanwhile. Returns the stored
- * invite, whether written now or by an earlier attempt.
+ * Writes the invite once (with what goes with it: its run's counters), unless its customer has been
+ * erased meanwhile. Returns the stored invite, whether written now or by an earlier attempt.
  */
 export const putInviteOnce = async (
   invite: Invite,
+  alongside: TransactItem[] = [],
 ): Promise<{ invite: Invite; created: boolean } | { erased: true }> => {
-  const outcome = await writeUnlessErased(invite.customerId, {
-    Put: {
-      TableName: mainTable(),
-      Item: {
-        ...inviteModel.key(invite.inviteId),
-        kind: inviteModel.kind,
-        // Listed by when it may go: its creation, or the end of its delay.
-        ...inviteModel.unsent(invite.sendAfter ?? invite.createdAt, invite.inviteId),
-        ...inviteModel.ofCustomer(invite.customerId, invite.createdAt),
-        // Deleted by DynamoDB TTL a while after its link expires; the answer is its own item.
-        ...expiresAfter(new Date(Date.parse(invite.expiresAt) + config().INVITE_RETENTION_DAYS * 86_400_000)),
-        ...invite,
+  const outcome = await writeUnlessErased(
+    invite.customerId,
+    {
+      Put: {
+        TableName: mainTable(),
+        Item: {
+          ...inviteModel.key(invite.inviteId),
+          kind: inviteModel.kind,
+          // Listed by when it may go: its creation, or the end of its delay.
+          ...inviteModel.unsent(invite.sendAfter ?? invite.createdAt, invite.inviteId),
+          ...inviteModel.ofCustomer(invite.customerId, invite.createdAt),
+          // Deleted by DynamoDB TTL a while after its link expires; the answer is its own item.
+          ...expiresAfter(
+            new Date(Date.parse(invite.expiresAt) + config().INVITE_RETENTION_DAYS * 86_400_000),
+          ),
+          ...invite,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
       },
-      ConditionExpression: 'attribute_not_exists(pk)',
     },
-  });
+    alongside,
+  );
   if (outcome === 'written') return { invite, created: true };
   if (outcome === 'erased') return { erased: true };
   const stored = await getInvite(invite.inviteId, true);
@@ -44,43 +61,59 @@ export const getInvite = async (inviteId: string, consistent = false): Promise<I
   return out.Item ? inviteItem.parse(out.Item) : undefined;
 };
 
+/** Whether this sender may hand the invite to SES now, and if not, why. */
+export type SendLease = 'leased' | 'busy' | 'interrupted' | 'closed';
+
 /**
- * Takes the right to send one invite for a while: only one of a dispatch, a retried dispatch and a
- * sweep may hand a given invite to SES. A crash before the send lets the lease lapse, and the sweep
- * sends it then.
+ * Takes the right to send one invite, right before the send: only one sender may hand a given
+ * invite to SES. The lease is never taken again once it was taken: a lease that lapsed without an
+ * outcome (`interrupted`) means a sender stopped during its send, when SES may or may not have the
+ * email — and a second email to the same person is what must never happen. A send that SES refused
+ * gives its lease back (deferInviteSend). `busy` while another sender holds it; `closed` once the
+ * invite is sent, skipped or gone.
  */
-export const leaseInviteSend = async (inviteId: string, now: Date, leaseMs = 120_000): Promise<boolean> => {
-  return conditionalWrite(async () => {
+export const leaseInviteSend = async (inviteId: string, now: Date, leaseMs = 120_000): Promise<SendLease> => {
+  try {
     await getClients().ddb.send(
       new UpdateCommand({
         TableName: mainTable(),
         Key: inviteModel.key(inviteId),
         UpdateExpression: 'SET sendingUntil = :until',
         ConditionExpression:
-          'attribute_exists(pk) AND attribute_not_exists(sentAt) AND (attribute_not_exists(sendingUntil) OR sendingUntil < :now)',
-        ExpressionAttributeValues: {
-          ':until': new Date(now.getTime() + leaseMs).toISOString(),
-          ':now': now.toISOString(),
-        },
+          'attribute_exists(pk) AND attribute_not_exists(sentAt) AND attribute_not_exists(skippedReason) AND attribute_not_exists(sendingUntil)',
+        ExpressionAttributeValues: { ':until': new Date(now.getTime() + leaseMs).toISOString() },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-  });
+    return 'leased';
+  } catch (err: unknown) {
+    if (!isConditionFailure(err)) throw err;
+    const raw = (err as { Item?: Record<string, AttributeValue> }).Item;
+    const old = raw ? unmarshall(raw) : undefined;
+    if (!old || old.sentAt || old.skippedReason) return 'closed';
+    return String(old.sendingUntil) > now.toISOString() ? 'busy' : 'interrupted';
+  }
 };
 
 /**
  * Records the hand-over to SES and takes the invite out of the unsent sweep — into the reminder
  * sweep, when its campaign asked for one, due `reminderDays` after now.
  */
-export const markInviteSent = async (invite: Invite, messageId: string, now = new Date()): Promise<void> => {
+export const markInviteSent = async (
+  invite: Invite,
+  messageId: string,
+  now = new Date(),
+  alongside: TransactItem[] = [],
+): Promise<void> => {
   const remind = invite.reminderDays
     ? inviteModel.remind(
         new Date(now.getTime() + invite.reminderDays * 86_400_000).toISOString(),
         invite.inviteId,
       )
     : undefined;
-  await conditionalWrite(() =>
-    getClients().ddb.send(
-      new UpdateCommand({
+  await transactWrite([
+    {
+      Update: {
         TableName: mainTable(),
         Key: inviteModel.key(invite.inviteId),
         UpdateExpression: remind
@@ -92,9 +125,10 @@ export const markInviteSent = async (invite: Invite, messageId: string, now = ne
           ':m': messageId,
           ...(remind ? { ':remind': remind.gsi1pk, ':due': remind.gsi1sk } : {}),
         },
-      }),
-    ),
-  );
+      },
+    },
+    ...alongside,
+  ]);
 };
 
 /** Sent invites whose reminder is due by `now`, oldest first. */
@@ -161,21 +195,30 @@ export const closeReminder = async (
 };
 
 /**
- * Takes an invite out of the sweep without sending it (customer unsubscribed or gone, link expired,
- * given up on), with why — and the last send error, if that is why. Not once it was sent.
+ * Takes an invite out of the sender's listing without sending it (customer unsubscribed or gone,
+ * link expired, given up on, outcome unknown), with why — and the last send error, if that is why —
+ * once, with what goes with it (its run's counters and log). Not once it was sent.
  */
-export const markInviteSkipped = async (inviteId: string, reason: string, lastSendError?: string) => {
-  await conditionalWrite(() =>
-    getClients().ddb.send(
-      new UpdateCommand({
+export const markInviteSkipped = async (
+  inviteId: string,
+  reason: string,
+  options: { lastSendError?: string; alongside?: TransactItem[] } = {},
+): Promise<boolean> => {
+  const { lastSendError, alongside = [] } = options;
+  const result = await transactWrite([
+    {
+      Update: {
         TableName: mainTable(),
         Key: inviteModel.key(inviteId),
         UpdateExpression: `SET skippedReason = :r${lastSendError ? ', lastSendError = :e' : ''} REMOVE gsi1pk, gsi1sk, sendingUntil`,
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(sentAt)',
+        ConditionExpression:
+          'attribute_exists(pk) AND attribute_not_exists(sentAt) AND attribute_not_exists(skippedReason)',
         ExpressionAttributeValues: { ':r': reason, ...(lastSendError ? { ':e': lastSendError } : {}) },
-      }),
-    ),
-  );
+      },
+    },
+    ...alongside,
+  ]);
+  return result.committed;
 };
 
 /**
@@ -206,9 +249,9 @@ export const deferInviteSend = async (
   );
 };
 
-/** Invites written before `cutoff` that never reached SES: a crashed dispatch leaves these behind. */
-export const unsentInvitesBefore = async (cutoff: Date, limit = 100): Promise<Invite[]> =>
-  (await queryAll(inviteModel.unsentBefore(cutoff, limit))).map((i) => inviteItem.parse(i));
+/** Invites due by `now` that have not reached SES yet, soonest due first. */
+export const dueUnsentInvites = async (now: Date, limit: number): Promise<Invite[]> =>
+  (await queryAll(inviteModel.unsentDue(now, limit))).map((i) => inviteItem.parse(i));
 
 /** The customer's survey slot: when they were last invited, and by which run. */
 export interface SurveySlot {
@@ -279,5 +322,36 @@ export const suppressEmail = async (email: string, reason: string, inviteId: str
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeValues: { ':now': now.toISOString() },
     }),
+  );
+};
+
+/**
+ * Takes the invite sender's lease until `until` for `holder`: one sender drains the unsent invites
+ * at a time (a second one would only race it for the same invites). False while another holds it.
+ */
+export const takeSenderLease = async (holder: string, until: Date, now: Date): Promise<boolean> =>
+  conditionalWrite(() =>
+    getClients().ddb.send(
+      new PutCommand({
+        TableName: mainTable(),
+        Item: { ...senderLeaseModel.key(), holder, until: until.toISOString() },
+        ConditionExpression: 'attribute_not_exists(pk) OR #until < :now OR holder = :holder',
+        ExpressionAttributeNames: { '#until': 'until' },
+        ExpressionAttributeValues: { ':now': now.toISOString(), ':holder': holder },
+      }),
+    ),
+  );
+
+/** Gives the sender's lease back, if this holder still has it. */
+export const releaseSenderLease = async (holder: string): Promise<void> => {
+  await conditionalWrite(() =>
+    getClients().ddb.send(
+      new DeleteCommand({
+        TableName: mainTable(),
+        Key: senderLeaseModel.key(),
+        ConditionExpression: 'holder = :holder',
+        ExpressionAttributeValues: { ':holder': holder },
+      }),
+    ),
   );
 };

@@ -81,18 +81,28 @@ const LISTING = {
   recentErasure: 'ERASED',
 } as const;
 
+/** Whether a run id names a campaign run (with a run item and its counters), not an event survey. */
+export const EVENT_RUN_PREFIX = 'event:';
+export const isCampaignRun = (runId: string): boolean => !runId.startsWith(EVENT_RUN_PREFIX);
+
 const mainTableName = (): string => config().TABLE_NAME;
 const aggregatesTableName = (): string => config().AGGREGATES_TABLE_NAME;
 
 /** Sorts after every `<instant>#<id>` key of that instant: the inclusive upper bound "due by now". */
 const dueBy = (now: Date) => `${now.toISOString()}#~`;
 
-type Range = { lt: string } | { lte: string } | { gte: string } | { between: [string, string] };
+type Range =
+  | { lt: string }
+  | { lte: string }
+  | { gt: string }
+  | { gte: string }
+  | { between: [string, string] };
 
 const rangeCondition = (range: Range | undefined): { expr: string; values: Record<string, string> } => {
   if (!range) return { expr: '', values: {} };
   if ('lt' in range) return { expr: ' AND #sk < :lo', values: { ':lo': range.lt } };
   if ('lte' in range) return { expr: ' AND #sk <= :lo', values: { ':lo': range.lte } };
+  if ('gt' in range) return { expr: ' AND #sk > :lo', values: { ':lo': range.gt } };
   if ('gte' in range) return { expr: ' AND #sk >= :lo', values: { ':lo': range.gte } };
   return {
     expr: ' AND #sk BETWEEN :lo AND :hi',
@@ -134,6 +144,8 @@ const partitionQuery = (
 });
 
 const customerPartition = (customerId: string) => `CUSTOMER#${customerId}`;
+/** Customers per audience page: a dispatch records its position after each one. */
+const AUDIENCE_PAGE = 1000;
 const customerIndex = (customerId: string, sort: string): CustomerIndex => ({
   gsi2pk: customerPartition(customerId),
   gsi2sk: sort,
@@ -143,8 +155,11 @@ export const customerModel = {
   kind: 'customer',
   key: (id: string): Key => ({ pk: customerPartition(id), sk: 'CUSTOMER' }),
   listed: (id: string): KindIndex => ({ gsi1pk: LISTING.customer, gsi1sk: id }),
-  /** customer.all — every customer, in id order: audience selection. */
-  all: () => kindQuery(LISTING.customer),
+  /** customer.all — every customer, in id order (after `afterId`): audience selection. */
+  all: (afterId?: string) =>
+    kindQuery(LISTING.customer, afterId === undefined ? undefined : { gt: afterId }, {
+      limit: AUDIENCE_PAGE,
+    }),
   /** customer.related — the customer's invites, responses, cases and alerts: erasure. */
   related: (customerId: string): QueryCommandInput => ({
     TableName: mainTableName(),
@@ -245,6 +260,57 @@ export const runModel = {
   openDue: (now: Date, limit?: number) => kindQuery(LISTING.openRun, { lte: dueBy(now) }, { limit }),
 } as const;
 
+/**
+ * A run's recipients who got no email from it, each with why (fatigued, suppressed, expired, given
+ * up…): the run's own partition, listed in customer id order. Listed under the customer too, so
+ * erasure finds the entry.
+ */
+const runLogPartition = (campaignId: string, runId: string) => `RUNLOG#${campaignId}#${runId}`;
+
+export const runLogModel = {
+  kind: 'runlog',
+  key: (campaignId: string, runId: string, customerId: string): Key => ({
+    pk: runLogPartition(campaignId, runId),
+    sk: customerId,
+  }),
+  ofCustomer: (customerId: string, at: string, campaignId: string, runId: string): CustomerIndex =>
+    customerIndex(customerId, `RUNLOG#${at}#${campaignId}#${runId}`),
+  /** runlog.ofRun — the run's skipped recipients, in customer id order. */
+  ofRun: (campaignId: string, runId: string): QueryCommandInput => ({
+    TableName: mainTableName(),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': runLogPartition(campaignId, runId) },
+  }),
+} as const;
+
+/**
+ * The account's send rate (shared/email/send-rate.ts): one item per wall-clock second holding how
+ * many sends every sender together has taken in it. Gone by TTL a few minutes later.
+ */
+export const sendRateModel = {
+  key: (epochSecond: number): Key => ({ pk: `SENDRATE#${epochSecond}`, sk: 'SENDRATE' }),
+} as const;
+
+/** The invite sender's lease: one sender drains the unsent invites at a time. */
+export const senderLeaseModel = {
+  key: (): Key => ({ pk: 'SENDER', sk: 'LEASE' }),
+} as const;
+
+/**
+ * A run's progress counters (queued, sent, …), spread over a few items in the campaign's partition
+ * so that concurrent senders rarely write the same one; read together, one small query.
+ */
+export const RUN_COUNTER_SHARDS = 16;
+export const runCounterModel = {
+  key: (campaignId: string, runId: string, shard: number): Key => ({
+    pk: campaignPartition(campaignId),
+    sk: `COUNT#${runId}#${String(shard).padStart(2, '0')}`,
+  }),
+  /** runCounter.ofRun — every counter item of the run. */
+  ofRun: (campaignId: string, runId: string) =>
+    partitionQuery(campaignPartition(campaignId), `COUNT#${runId}#`, { consistent: true }),
+} as const;
+
 export const inviteModel = {
   kind: 'invite',
   key: (inviteId: string): Key => ({ pk: `INVITE#${inviteId}`, sk: 'INVITE' }),
@@ -262,9 +328,11 @@ export const inviteModel = {
   }),
   ofCustomer: (customerId: string, createdAt: string): CustomerIndex =>
     customerIndex(customerId, `INVITE#${createdAt}`),
-  /** invite.unsent — invites written before `cutoff` that never reached SES, oldest first. */
-  unsentBefore: (cutoff: Date, limit?: number) =>
-    kindQuery(LISTING.unsentInvite, { lt: cutoff.toISOString() }, { limit }),
+  /** invite.unsentDue — invites due by `now`, soonest due first, from after `after` (a list key). */
+  unsentDue: (now: Date, limit: number, after?: string) =>
+    kindQuery(LISTING.unsentInvite, after ? { between: [after, dueBy(now)] } : { lte: dueBy(now) }, {
+      limit,
+    }),
   /** invite.remindDue — sent invites whose reminder is due by `now`, oldest first. */
   remindDue: (now: Date, limit?: number) => kindQuery(LISTING.remindInvite, { lte: dueBy(now) }, { limit }),
 } as const;

@@ -71,6 +71,8 @@ export const runItem = z.object({
   sent: z.number().int().default(0),
   skipped: z.number().int().default(0),
   completedAt: z.string().optional(),
+  /** The last customer id (in audience order) the dispatch finished: where a restart goes on. */
+  resumeAfter: z.string().optional(),
 });
 export type Run = z.infer<typeof runItem>;
 
@@ -88,8 +90,10 @@ export const inviteItem = z.object({
   question: z.string().optional(),
   createdAt: z.string(),
   expiresAt: z.string(),
-  /** Not sent before this (an event-triggered survey with a delay); the sweep sends it when due. */
+  /** Not sent before this (an event-triggered survey with a delay, a send window); listed by it. */
   sendAfter: z.string().optional(),
+  /** Where the invite waits in its run's progress: for its turn, or for a later time (window, pause). */
+  runState: z.enum(['queued', 'deferred']).optional(),
   sentAt: z.string().optional(),
   messageId: z.string().optional(),
   unsubscribedAt: z.string().optional(),

@@ -46,17 +46,21 @@ export const suppressAddress = async (
     });
 };
 
-export const isSuppressed = async (email: string): Promise<boolean> => {
+export const isSuppressed = async (email: string): Promise<boolean> =>
+  (await suppressionReasonOf(email)) !== undefined;
+
+/** Why the address is suppressed (`unsubscribe`, `hard-bounce`, `complaint`), if it is. */
+export const suppressionReasonOf = async (email: string): Promise<string | undefined> => {
   const hash = await addressHasher();
   const out = await getClients().ddb.send(
     new GetCommand({ TableName: mainTable(), Key: suppressionModel.key(hash(email)) }),
   );
-  return Boolean(out.Item);
+  return out.Item ? String(out.Item.reason ?? 'unsubscribe') : undefined;
 };
 
-/** Which of these addresses are suppressed (returned lower-cased), in one batched read. */
-export const suppressedEmails = async (emails: string[]): Promise<Set<string>> => {
-  if (emails.length === 0) return new Set();
+/** Which of these addresses are suppressed (lower-cased), each with why, in one batched read. */
+export const suppressedEmails = async (emails: string[]): Promise<Map<string, string>> => {
+  if (emails.length === 0) return new Map();
   const hash = await addressHasher();
   // One key per distinct address: BatchGetItem refuses a list holding the same key twice, and two
   // customers may share an address.
@@ -65,5 +69,7 @@ export const suppressedEmails = async (emails: string[]): Promise<Set<string>> =
     mainTable(),
     [...byKey.keys()].map((pk) => ({ pk, sk: suppressionModel.key('').sk })),
   );
-  return new Set(found.map((item) => byKey.get(String(item.pk)) ?? ''));
+  return new Map(
+    found.map((item) => [byKey.get(String(item.pk)) ?? '', String(item.reason ?? 'unsubscribe')]),
+  );
 };

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sendStaleInvites } from '../../shared/campaigns/dispatch.ts';
-import { adminFetch, sesEmails, useLocalStack } from '../support/local-stack.ts';
+import { adminFetch, sendDue, sesEmails, useLocalStack } from '../support/local-stack.ts';
 
 const MINUTE = 60_000;
 
@@ -51,9 +50,9 @@ describe('event-triggered surveys: POST /api/surveys', () => {
     expect(res.status).toBe(202);
     expect(Date.parse(String(res.body.sendAfter))).toBeGreaterThanOrEqual(start + 120 * MINUTE);
     await stack().settle();
-    expect(await sendStaleInvites(new Date(start + 60 * MINUTE))).toBe(0);
+    expect(await sendDue(new Date(start + 60 * MINUTE))).toBe(0);
     expect(await sesEmails(stack())).toEqual([]);
-    expect(await sendStaleInvites(new Date(start + 125 * MINUTE))).toBe(1);
+    expect(await sendDue(new Date(start + 125 * MINUTE))).toBe(1);
     expect((await sesEmails(stack())).map((e) => e.destination.to[0])).toEqual(['c2@example.com']);
   });
 

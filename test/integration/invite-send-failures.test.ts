@@ -2,11 +2,10 @@ import { MessageRejected, SESv2Client, SendEmailCommand } from '@aws-sdk/client-
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sendStaleInvites } from '../../shared/campaigns/dispatch.ts';
 import { getClients } from '../../shared/clients.ts';
 import { config } from '../../shared/config.ts';
 import { type Invite, inviteItem } from '../../shared/store/schemas.ts';
-import { adminFetch, sesEmails, useLocalStack } from '../support/local-stack.ts';
+import { adminFetch, sendDue, sesEmails, useLocalStack } from '../support/local-stack.ts';
 
 const MINUTE = 60_000;
 
@@ -65,21 +64,22 @@ describe('a survey email that keeps failing', () => {
     }
 
     // Not due yet: the sweep leaves them alone.
-    expect(await sendStaleInvites(new Date(start + 2 * MINUTE))).toBe(0);
+    expect(await sendDue(new Date(start + MINUTE / 2))).toBe(0);
     expect((await invites()).map((i) => i.sendAttempts)).toEqual([1, 1]);
-    await sendStaleInvites(new Date(start + 10 * MINUTE));
+    await sendDue(new Date(start + 10 * MINUTE));
     expect((await invites()).map((i) => i.sendAttempts)).toEqual([2, 2]);
-    await sendStaleInvites(new Date(start + 30 * MINUTE));
+    await sendDue(new Date(start + 30 * MINUTE));
     const givenUp = await invites();
     for (const invite of givenUp) {
-      expect(invite.skippedReason).toBe('given up after 3 attempts');
+      expect(invite.skippedReason).toBe('given up');
+      expect(invite.lastSendError).toMatch(/^after 3 attempts: .*MessageRejected/);
       expect(invite.gsi1sk).toBeUndefined();
     }
 
     // SES works again: nothing given up is sent after all.
     ses.restore();
     ses = undefined;
-    expect(await sendStaleInvites(new Date(start + 120 * MINUTE))).toBe(0);
+    expect(await sendDue(new Date(start + 120 * MINUTE))).toBe(0);
     expect(await sesEmails(stack())).toEqual([]);
   });
 
@@ -90,7 +90,7 @@ describe('a survey email that keeps failing', () => {
     ses.restore();
     ses = undefined;
     // The sweep finds them a month on: the links (30 days) are dead.
-    expect(await sendStaleInvites(new Date(start + 30 * 86_400_000))).toBe(0);
+    expect(await sendDue(new Date(start + 30 * 86_400_000))).toBe(0);
     expect((await invites()).map((i) => i.skippedReason)).toEqual(['expired', 'expired']);
     expect(await sesEmails(stack())).toEqual([]);
   });

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vite
 import { adminRequest, inbox, type StoredEmail, surveyTokenOf } from '../../local/client.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../local/webhook-receiver.ts';
+import { sendDueInvites } from '../../shared/campaigns/send-invites.ts';
 
 /**
  * A local stack for one test file — or, with `perTest`, a fresh one for every test: its own tables
@@ -28,6 +29,8 @@ export const useLocalStack = (
       port: 0,
       log: (line) => console.error(line),
       ...options,
+      // Tests send in bursts; the account's rate is what send-rate.test.ts is about.
+      extraEnv: { SES_MAX_SEND_RATE: '500', ...options.extraEnv },
     });
     // aws-ses-v2-local keeps its emails in one store per process, shared by every stack a file
     // starts: emptied for each new stack, so a test reads only the emails it sent itself.
@@ -48,6 +51,10 @@ export const useLocalStack = (
 };
 
 export type { StoredEmail } from '../../local/client.ts';
+
+/** Runs the invite sender once, as its schedule does, pretending it is `now`: how many it sent. */
+export const sendDue = async (now?: Date): Promise<number> =>
+  (await sendDueInvites({ until: Date.now() + 60_000, now })).sent;
 
 export const sesEmails = (stack: LocalStack): Promise<StoredEmail[]> => inbox(stack);
 

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { config } from '../config.ts';
+import { logger } from '../observability.ts';
+import { tokenKey } from '../secrets.ts';
+import { dueUnsentInvites, releaseSenderLease, takeSenderLease } from '../store/invites.ts';
+import type { Invite } from '../store/schemas.ts';
+import { sendInvite } from './send-invite.ts';
+
+export interface SendTotals {
+  sent: number;
+  /** Skipped with why (expired, suppressed, erased, outcome unknown) or left to another sender. */
+  skipped: number;
+  failed: number;
+  /** Invites may still be due: the sender stopped at its deadline, or new ones came as it ended. */
+  more: boolean;
+  /** Another sender held the lease: this one sent nothing. */
+  busy: boolean;
+}
+
+/**
+ * Sends in flight at once: enough to keep the account's rate busy while each send waits on SES and
+ * the table (a turn every 1/rate s, a send taking tens of ms), few enough to stay light.
+ */
+export const senderConcurrency = (perSecond: number): number =>
+  Math.min(64, Math.max(4, Math.ceil(perSecond / 4)));
+
+/** How many due invites one listing read asks for, beyond those already in flight. */
+const PAGE = 100;
+
+/**
+ * The invite sender: hands every invite that is due (its run wrote it, its delay or window has
+ * come, its retry is due) to SES at the account's send rate, soonest due first, until nothing is
+ * due or `until` (epoch ms) comes. One sender at a time (a lease); invites go out in parallel, each
+ * waiting for its turn of the shared rate. `now` pretends another time, for tests of what is due.
+ */
+export const sendDueInvites = async (options: { until: number; now?: Date }): Promise<SendTotals> => {
+  const totals: SendTotals = { sent: 0, skipped: 0, failed: 0, more: false, busy: false };
+  const holder = randomUUID();
+  const leaseUntil = new Date(options.until + 60_000);
+  if (!(await takeSenderLease(holder, leaseUntil, new Date()))) return { ...totals, busy: true };
+  const key = await tokenKey();
+  const concurrency = senderConcurrency(config().SES_MAX_SEND_RATE);
+  const seen = new Set<string>();
+  const inFlight = new Set<Promise<void>>();
+
+  const sendOne = async (invite: Invite) => {
+    try {
+      if (await sendInvite(invite, key, options.now)) totals.sent++;
+      else totals.skipped++;
+    } catch (err: unknown) {
+      // Recorded on the invite (deferred, or given up); the next one goes on.
+      totals.failed++;
+      logger.warn('survey email not sent', { inviteId: invite.inviteId, err });
+    }
+  };
+  const unseenDue = async () =>
+    (await dueUnsentInvites(options.now ?? new Date(), PAGE + concurrency)).filter(
+      (i) => !seen.has(i.inviteId),
+    );
+
+  try {
+    while (Date.now() < options.until) {
+      const due = await unseenDue();
+      if (due.length === 0) {
+        if (inFlight.size === 0) break;
+        await Promise.race(inFlight);
+        continue;
+      }
+      for (const invite of due) {
+        while (inFlight.size >= concurrency) await Promise.race(inFlight);
+        if (Date.now() >= options.until) break;
+        seen.add(invite.inviteId);
+        const job: Promise<void> = sendOne(invite).finally(() => inFlight.delete(job));
+        inFlight.add(job);
+      }
+    }
+    await Promise.all(inFlight);
+  } finally {
+    await releaseSenderLease(holder);
+  }
+  // Invites written while this sender was finishing found its lease taken: whoever started it
+  // for them went away. Look once more, now that the lease is free.
+  totals.more = (await unseenDue()).length > 0;
+  if (totals.sent + totals.skipped + totals.failed > 0) logger.info('invites sent', { ...totals });
+  return totals;
+};

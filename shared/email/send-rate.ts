@@ -1,0 +1,79 @@
+import { config } from '../config.ts';
+import { takeSendsOfSecond } from '../store/send-rate.ts';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The account's one send rate, shared by every email the stack sends: invites, reminders,
+ * follow-ups and owner alert emails, from whichever function. SES enforces one maximum send rate
+ * per account, whatever sends; so the turns are counted where every sender sees them — one item per
+ * wall-clock second in the table, taken by conditional adds (store/send-rate.ts) — rather than by
+ * sizing one queue consumer's concurrency, which holds only for the emails of that one consumer and
+ * only as long as a send takes as long as assumed.
+ *
+ * Each process asks for as many turns as it has senders waiting (at most the whole second), so one
+ * table write serves a burst of sends; turns left unused when their second ends are lost, as SES's
+ * own are. After SES throttles, every sender of the process waits out the back-off.
+ */
+export class SendRate {
+  private pool = { second: -1, left: 0 };
+  private waiting = 0;
+  private filling: Promise<void> | undefined;
+  private pausedUntil = 0;
+  private readonly perSecond: () => number;
+
+  constructor(perSecond: () => number) {
+    this.perSecond = perSecond;
+  }
+
+  /** Resolves when this sender may hand one email to SES. */
+  async take(): Promise<void> {
+    this.waiting++;
+    try {
+      for (;;) {
+        const now = Date.now();
+        if (now < this.pausedUntil) {
+          await sleep(this.pausedUntil - now);
+          continue;
+        }
+        const second = Math.floor(now / 1000);
+        if (this.pool.second === second && this.pool.left > 0) {
+          this.pool.left--;
+          return;
+        }
+        this.filling ??= this.fill(second).finally(() => {
+          this.filling = undefined;
+        });
+        await this.filling;
+      }
+    } finally {
+      this.waiting--;
+    }
+  }
+
+  /** SES said "too fast": nobody in this process sends for `ms`, and the turns in hand are dropped. */
+  backOff(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+    this.pool.left = 0;
+  }
+
+  private async fill(second: number): Promise<void> {
+    const limit = this.perSecond();
+    const taken = await takeSendsOfSecond(second, Math.max(1, Math.min(this.waiting, limit)), limit);
+    if (taken > 0) {
+      this.pool = { second, left: taken };
+      return;
+    }
+    // This second is spent, by us or by other senders: wait for the next one (a little jitter, so
+    // the senders of several processes do not all ask in the same millisecond).
+    await sleep(Math.max(0, (second + 1) * 1000 - Date.now()) + Math.random() * 10);
+  }
+}
+
+let shared: SendRate | undefined;
+
+/** The process's view of the account's send rate (SES_MAX_SEND_RATE emails per second). */
+export const sendRate = (): SendRate => {
+  shared ??= new SendRate(() => config().SES_MAX_SEND_RATE);
+  return shared;
+};

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import {
+  mainTable,
+  type Page,
+  type PageRequest,
+  queryAll,
+  queryPage,
+  type TransactItem,
+  transactWrite,
+} from './db.ts';
+import { customerNotErasedCheck } from './erasure.ts';
+import { RUN_COUNTER_SHARDS, runCounterModel, runLogModel } from './model.ts';
+
+/** Counter adds by counter name (the domain decides them: shared/campaigns/run-progress.ts). */
+export type CounterAdds = Record<string, number>;
+
+const shardOf = (customerId: string): number =>
+  (createHash('sha1').update(customerId).digest()[0] ?? 0) % RUN_COUNTER_SHARDS;
+
+/**
+ * The transaction item that adds one recipient's move to the run's counters. It goes in the same
+ * transaction as the change of the recipient's own item (the invite, or their run log entry), whose
+ * condition makes the move happen once: a retried or repeated write is refused whole, counters too.
+ */
+export const runCounterAdd = (
+  campaignId: string,
+  runId: string,
+  customerId: string,
+  adds: CounterAdds,
+): TransactItem => {
+  const entries = Object.entries(adds);
+  return {
+    Update: {
+      TableName: mainTable(),
+      Key: runCounterModel.key(campaignId, runId, shardOf(customerId)),
+      UpdateExpression: `ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])),
+      ExpressionAttributeValues: Object.fromEntries(entries.map(([, n], i) => [`:c${i}`, n])),
+    },
+  };
+};
+
+export interface RunLogEntry {
+  customerId: string;
+  reason: string;
+  at: string;
+  inviteId?: string;
+}
+
+/** The recipient's entry in the run's log of who got no email, written once. */
+export const runLogPut = (campaignId: string, runId: string, entry: RunLogEntry): TransactItem => ({
+  Put: {
+    TableName: mainTable(),
+    Item: {
+      ...runLogModel.key(campaignId, runId, entry.customerId),
+      ...runLogModel.ofCustomer(entry.customerId, entry.at, campaignId, runId),
+      kind: runLogModel.kind,
+      ...entry,
+    },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  },
+});
+
+/**
+ * A recipient the run sends nothing to, before any invite exists (fatigued, suppressed): their log
+ * entry and the counters, once, and only while the customer is not erased. `refused` when an
+ * earlier attempt of the run logged them already.
+ */
+export const logRunSkip = async (
+  campaignId: string,
+  runId: string,
+  entry: RunLogEntry,
+  adds: CounterAdds,
+): Promise<'written' | 'refused' | 'erased'> => {
+  const result = await transactWrite([
+    runLogPut(campaignId, runId, entry),
+    runCounterAdd(campaignId, runId, entry.customerId, adds),
+    customerNotErasedCheck(entry.customerId),
+  ]);
+  if (result.committed) return 'written';
+  return result.failed.includes(2) ? 'erased' : 'refused';
+};
+
+/** Every counter item of the run (a handful), read consistently. */
+export const runCounterItems = (campaignId: string, runId: string) =>
+  queryAll(runCounterModel.ofRun(campaignId, runId));
+
+/** The run's recipients who got no email, with why, a page at a time in customer id order. */
+export const listRunLog = async (
+  campaignId: string,
+  runId: string,
+  page: PageRequest,
+): Promise<Page<RunLogEntry>> => {
+  const found = await queryPage([runLogModel.ofRun(campaignId, runId)], page);
+  return {
+    items: found.items.map((i) => ({
+      customerId: String(i.customerId),
+      reason: String(i.reason),
+      at: String(i.at),
+      ...(i.inviteId ? { inviteId: String(i.inviteId) } : {}),
+    })),
+    cursor: found.cursor,
+  };
+};
