@@ -285,8 +285,8 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
   },
   'send-invites': {
     main: {
-      // Erasure tombstones and suppressions, checked right before each send.
-      get: ['CUSTOMER#*', 'SUPPRESSION#*'],
+      // Erasure tombstones and suppressions, checked for a page of invites at once before sending.
+      batchGet: ['CUSTOMER#*', 'SUPPRESSION#*'],
       // Send leases, outcomes and retries of invites; the run's counters (in the same transaction);
       // the send rate's turns.
       update: ['INVITE#*', 'CAMPAIGN#*', 'SENDRATE#*'],

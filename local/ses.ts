@@ -19,6 +19,11 @@ const resolveStart = (): StartServer => {
 /** The local SES (SESv2 API, inbox UI at `/`, JSON at `/store`), in this process. */
 export const startSes = async (port: number): Promise<RunningSes> => {
   const server = await resolveStart()({ host: '127.0.0.1', port });
+  // The SES client keeps its connections open between emails; a server that drops an idle one as
+  // the client reuses it fails that email with a reset, whose outcome a sender cannot know (it
+  // gives the email up rather than risk sending it twice). Idle connections are kept a minute.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   return {
     url: `http://127.0.0.1:${port}`,
     stop: () =>

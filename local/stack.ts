@@ -33,6 +33,8 @@ export interface LocalStackOptions {
   ddbPort?: number;
   /** Use an already running DynamoDB Local instead of starting one (tests share one). */
   dynamoEndpoint?: string;
+  /** Use an already running local SES instead of starting one in this process (a benchmark's, in its own). */
+  sesEndpoint?: string;
   /** Keep DynamoDB data, secrets and stream positions here; without it everything is in memory. */
   dataDir?: string;
   tableName?: string;
@@ -116,7 +118,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       dynamoEndpoint = dynamo.endpoint;
     }
 
-    const ses: RunningSes = await startSes(options.sesPort || (await freePort()));
+    const ses: RunningSes = options.sesEndpoint
+      ? { url: options.sesEndpoint, stop: async () => undefined }
+      : await startSes(options.sesPort || (await freePort()));
     stops.push(ses.stop);
 
     let ready = false;

@@ -11,14 +11,14 @@ import {
   saveRunPosition,
 } from '../store/campaigns.ts';
 import { customerPages } from '../store/customers.ts';
-import { getSurveySlots, putInviteOnce, type SurveySlot } from '../store/invites.ts';
+import { getSurveySlots, type SurveySlot } from '../store/invites.ts';
 import { logRunSkip } from '../store/run-progress.ts';
 import type { Campaign, Customer } from '../store/schemas.ts';
 import { suppressedEmails } from '../store/suppressions.ts';
 import { deriveInviteId } from '../tokens/survey-token.ts';
 import { mapLimit } from '../util/concurrency.ts';
 import { inAudience } from './audience.ts';
-import { claimSurveySlot, inviteFor } from './invite-customer.ts';
+import { claimSlotWithInvite, inviteFor } from './invite-customer.ts';
 import { bucketOf, countsOf, type SkipReason, skipReasonOfSuppression } from './run-progress.ts';
 import { progressWrites } from './send-invite.ts';
 import { invokeDispatch, invokeSender, RUN_DISPATCH_LEASE_MS } from './start-run.ts';
@@ -105,19 +105,6 @@ const recipientDecider = (campaign: Campaign, runId: string, key: string, now: D
     slots: Map<string, SurveySlot>,
   ): Promise<'invited' | 'skipped'> => {
     const suppression = suppressed.get(customer.email.toLowerCase());
-    const claim = await claimSurveySlot({
-      customerId: customer.id,
-      suppressed: suppression !== undefined,
-      slotAsRead: slots.get(customer.id),
-      runKey,
-      fatigueDays: campaign.fatigueDays,
-      now,
-    });
-    if (claim === 'erased') return 'skipped';
-    if (claim !== 'taken') {
-      await logSkip(customer, claim === 'suppressed' ? skipReasonOfSuppression(suppression ?? '') : claim);
-      return 'skipped';
-    }
     const invite = {
       ...inviteFor(
         customer,
@@ -128,9 +115,23 @@ const recipientDecider = (campaign: Campaign, runId: string, key: string, now: D
       ),
       runState: 'queued' as const,
     };
-    // Erased since the page was read: no invite is written for them, no email sent.
-    const written = await putInviteOnce(invite, progressWrites(invite, { to: 'queued' }, now));
-    return 'erased' in written ? 'skipped' : 'invited';
+    const claim = await claimSlotWithInvite(
+      {
+        customerId: customer.id,
+        suppressed: suppression !== undefined,
+        slotAsRead: slots.get(customer.id),
+        runKey,
+        fatigueDays: campaign.fatigueDays,
+        now,
+      },
+      invite,
+      progressWrites(invite, { to: 'queued' }, now),
+    );
+    if (claim === 'taken') return 'invited';
+    // Erased since the page was read: nothing is written for them, no email sent.
+    if (claim === 'erased') return 'skipped';
+    await logSkip(customer, claim === 'suppressed' ? skipReasonOfSuppression(suppression ?? '') : claim);
+    return 'skipped';
   };
 };
 

@@ -96,13 +96,19 @@ const recordSendFailure = async (invite: Invite, err: unknown, now: Date): Promi
   });
 };
 
+/** What decides whether an invite may still go: its customer erased, its address suppressed and why. */
+export interface SendChecks {
+  erased: boolean;
+  suppression: string | undefined;
+}
+
 /** Why an invite due now must not be sent, if it must not. */
-const reasonNotToSend = async (invite: Invite, now: Date): Promise<SkipReason | undefined> => {
+const reasonNotToSend = async (invite: Invite, now: Date, known?: SendChecks): Promise<SkipReason | undefined> => {
   if (Date.parse(invite.expiresAt) - now.getTime() < MIN_LINK_LIFE_MS) return 'expired';
-  const [erased, suppression] = await Promise.all([
-    isErased(invite.customerId),
-    suppressionReasonOf(invite.email),
-  ]);
+  const { erased, suppression } = known ?? {
+    erased: await isErased(invite.customerId),
+    suppression: await suppressionReasonOf(invite.email),
+  };
   if (erased) return 'erased';
   if (suppression) return skipReasonOfSuppression(suppression);
   return undefined;
@@ -111,7 +117,9 @@ const reasonNotToSend = async (invite: Invite, now: Date): Promise<SkipReason | 
 /**
  * Hands one invite to SES at its turn of the account's send rate, and records it: at most once,
  * whatever crashes or retries. An invite whose link has (all but) expired, whose customer was erased
- * or whose address was suppressed since it was written is skipped with why, never sent. The send
+ * or whose address was suppressed since it was written is skipped with why, never sent (`known`:
+ * those checks, read by the caller for a whole page of invites at once). An erasure after the
+ * check deletes the invite, and the send lease needs it. The send
  * lease is taken right before the send; one that lapsed without an outcome — a sender that stopped
  * during its send — is given up as `outcome unknown` rather than sent a second time. A send SES
  * refused is deferred with backoff or given up (recordSendFailure) and thrown. Returns the SES
@@ -121,9 +129,10 @@ export const sendInvite = async (
   invite: Invite,
   tokenKey: string,
   now = new Date(),
+  known?: SendChecks,
 ): Promise<string | undefined> => {
   if (invite.sentAt || invite.skippedReason) return undefined;
-  const reason = await reasonNotToSend(invite, now);
+  const reason = await reasonNotToSend(invite, now, known);
   if (reason) {
     await skipInvite(invite, reason, now);
     return undefined;

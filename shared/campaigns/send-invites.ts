@@ -3,8 +3,10 @@ import { config } from '../config.ts';
 import { logger } from '../observability.ts';
 import { tokenKey } from '../secrets.ts';
 import { dueUnsentInvites, releaseSenderLease, takeSenderLease } from '../store/invites.ts';
+import { erasedAmong } from '../store/erasure.ts';
 import type { Invite } from '../store/schemas.ts';
-import { sendInvite } from './send-invite.ts';
+import { suppressedEmails } from '../store/suppressions.ts';
+import { type SendChecks, sendInvite } from './send-invite.ts';
 
 export interface SendTotals {
   sent: number;
@@ -43,9 +45,9 @@ export const sendDueInvites = async (options: { until: number; now?: Date }): Pr
   const seen = new Set<string>();
   const inFlight = new Set<Promise<void>>();
 
-  const sendOne = async (invite: Invite) => {
+  const sendOne = async (invite: Invite, known: SendChecks) => {
     try {
-      if (await sendInvite(invite, key, options.now)) totals.sent++;
+      if (await sendInvite(invite, key, options.now, known)) totals.sent++;
       else totals.skipped++;
     } catch (err: unknown) {
       // Recorded on the invite (deferred, or given up); the next one goes on.
@@ -66,11 +68,20 @@ export const sendDueInvites = async (options: { until: number; now?: Date }): Pr
         await Promise.race(inFlight);
         continue;
       }
+      // What each send must check, read for the page at once: erasures and suppressions.
+      const [erased, suppressed] = await Promise.all([
+        erasedAmong(due.map((i) => i.customerId)),
+        suppressedEmails(due.map((i) => i.email)),
+      ]);
       for (const invite of due) {
         while (inFlight.size >= concurrency) await Promise.race(inFlight);
         if (Date.now() >= options.until) break;
         seen.add(invite.inviteId);
-        const job: Promise<void> = sendOne(invite).finally(() => inFlight.delete(job));
+        const known = {
+          erased: erased.has(invite.customerId),
+          suppression: suppressed.get(invite.email.toLowerCase()),
+        };
+        const job: Promise<void> = sendOne(invite, known).finally(() => inFlight.delete(job));
         inFlight.add(job);
       }
     }

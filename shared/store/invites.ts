@@ -12,7 +12,7 @@ import {
   type TransactItem,
   transactWrite,
 } from './db.ts';
-import { writeUnlessErased } from './erasure.ts';
+import { customerNotErasedCheck, writeUnlessErased } from './erasure.ts';
 import { expiresAfter, inviteModel, senderLeaseModel, surveySlotModel } from './model.ts';
 import { type Invite, inviteItem } from './schemas.ts';
 import { suppressAddress } from './suppressions.ts';
@@ -25,34 +25,31 @@ export const putInviteOnce = async (
   invite: Invite,
   alongside: TransactItem[] = [],
 ): Promise<{ invite: Invite; created: boolean } | { erased: true }> => {
-  const outcome = await writeUnlessErased(
-    invite.customerId,
-    {
-      Put: {
-        TableName: mainTable(),
-        Item: {
-          ...inviteModel.key(invite.inviteId),
-          kind: inviteModel.kind,
-          // Listed by when it may go: its creation, or the end of its delay.
-          ...inviteModel.unsent(invite.sendAfter ?? invite.createdAt, invite.inviteId),
-          ...inviteModel.ofCustomer(invite.customerId, invite.createdAt),
-          // Deleted by DynamoDB TTL a while after its link expires; the answer is its own item.
-          ...expiresAfter(
-            new Date(Date.parse(invite.expiresAt) + config().INVITE_RETENTION_DAYS * 86_400_000),
-          ),
-          ...invite,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-    alongside,
-  );
+  const outcome = await writeUnlessErased(invite.customerId, invitePut(invite), alongside);
   if (outcome === 'written') return { invite, created: true };
   if (outcome === 'erased') return { erased: true };
   const stored = await getInvite(invite.inviteId, true);
   if (!stored) throw new Error(`invite ${invite.inviteId} was refused as existing but cannot be read`);
   return { invite: stored, created: false };
 };
+
+/** The invite's write, once: listed as unsent by when it may go, under its customer, with its TTL. */
+const invitePut = (invite: Invite): TransactItem => ({
+  Put: {
+    TableName: mainTable(),
+    Item: {
+      ...inviteModel.key(invite.inviteId),
+      kind: inviteModel.kind,
+      // Listed by when it may go: its creation, or the end of its delay.
+      ...inviteModel.unsent(invite.sendAfter ?? invite.createdAt, invite.inviteId),
+      ...inviteModel.ofCustomer(invite.customerId, invite.createdAt),
+      // Deleted by DynamoDB TTL a while after its link expires; the answer is its own item.
+      ...expiresAfter(new Date(Date.parse(invite.expiresAt) + config().INVITE_RETENTION_DAYS * 86_400_000)),
+      ...invite,
+    },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  },
+});
 
 export const getInvite = async (inviteId: string, consistent = false): Promise<Invite | undefined> => {
   const out = await getClients().ddb.send(
@@ -283,6 +280,21 @@ export const getSurveySlots = async (customerIds: string[]): Promise<Map<string,
   );
 };
 
+/** The slot's update for a run, only if it is still as it was read (`seen`). */
+const slotUpdate = (customerId: string, slot: SurveySlot, seen: SurveySlot | undefined): TransactItem => ({
+  Update: {
+    TableName: mainTable(),
+    Key: surveySlotModel.key(customerId),
+    UpdateExpression: 'SET invitedAt = :at, runKey = :run',
+    ConditionExpression: seen ? 'invitedAt = :seenAt AND runKey = :seenRun' : 'attribute_not_exists(invitedAt)',
+    ExpressionAttributeValues: {
+      ':at': slot.invitedAt,
+      ':run': slot.runKey,
+      ...(seen ? { ':seenAt': seen.invitedAt, ':seenRun': seen.runKey } : {}),
+    },
+  },
+});
+
 /**
  * Takes the slot for a run, only if it is still as it was read (`seen`) and the customer is not
  * erased: two dispatches deciding on the same slot at once cannot both take it, and no slot is
@@ -293,22 +305,28 @@ export const takeSurveySlot = async (
   slot: SurveySlot,
   seen: SurveySlot | undefined,
 ): Promise<'taken' | 'changed' | 'erased'> => {
-  const outcome = await writeUnlessErased(customerId, {
-    Update: {
-      TableName: mainTable(),
-      Key: surveySlotModel.key(customerId),
-      UpdateExpression: 'SET invitedAt = :at, runKey = :run',
-      ConditionExpression: seen
-        ? 'invitedAt = :seenAt AND runKey = :seenRun'
-        : 'attribute_not_exists(invitedAt)',
-      ExpressionAttributeValues: {
-        ':at': slot.invitedAt,
-        ':run': slot.runKey,
-        ...(seen ? { ':seenAt': seen.invitedAt, ':seenRun': seen.runKey } : {}),
-      },
-    },
-  });
+  const outcome = await writeUnlessErased(customerId, slotUpdate(customerId, slot, seen));
   return outcome === 'written' ? 'taken' : outcome === 'refused' ? 'changed' : 'erased';
+};
+
+/**
+ * A campaign run's one write for one customer: takes their slot (as `takeSurveySlot`) and writes
+ * their invite (as `putInviteOnce`), with what goes with them, in one transaction — all of it or
+ * none. `exists` when an earlier attempt of the run wrote the invite already; `changed` when
+ * another run took the slot since it was read.
+ */
+export const takeSlotAndPutInvite = async (
+  invite: Invite,
+  slot: SurveySlot,
+  seen: SurveySlot | undefined,
+  alongside: TransactItem[] = [],
+): Promise<'written' | 'exists' | 'changed' | 'erased'> => {
+  const items = [invitePut(invite), slotUpdate(invite.customerId, slot, seen), ...alongside];
+  const result = await transactWrite([...items, customerNotErasedCheck(invite.customerId)]);
+  if (result.committed) return 'written';
+  if (result.failed.includes(items.length)) return 'erased';
+  if (result.failed.includes(0)) return 'exists';
+  return 'changed';
 };
 
 /** One-click unsubscribe: suppress the address and mark the invite it came from. */
