@@ -43,7 +43,7 @@ export const MAIN_PARTITIONS = {
   owner: 'OWNER#*',
   /** A campaign, its schedule marker and its runs. */
   campaign: 'CAMPAIGN#*',
-  /** An invite (`INVITE`) and its response (`RESPONSE`). */
+  /** An invite (`INVITE`), its response (`RESPONSE`) and provisional answer (`PROVISIONAL`). */
   invite: 'INVITE#*',
   case: 'CASE#*',
   alert: 'ALERT#*',
@@ -68,6 +68,7 @@ export interface MainIndexPartitions {
     | 'INVITE#unsent'
     | 'INVITE#remind'
     | 'RESPONSE'
+    | 'PROVISIONAL'
     | 'CASE#*'
     | 'CASE#open'
     | 'ALERT#pending'
@@ -128,10 +129,16 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       // The invite, and the customer whose attributes become the answer's snapshot.
       get: ['INVITE#*', 'CUSTOMER#*'],
       // The answer (`INVITE#<id>` / `RESPONSE`, a whole-item put conditional on the revision it
-      // read), in one transaction with the erasure check.
+      // read), or the provisional answer of a mail scanner's pattern (`PROVISIONAL`, held or
+      // confirmed), each in one transaction with the erasure check.
       put: ['INVITE#*'],
       check: ['CUSTOMER#*'],
     },
+  },
+  'record-scan': {
+    // The honeypot fetch noted on the invite (`scannedAt`, conditional on the invite existing):
+    // one UpdateItem, nothing read.
+    main: { update: ['INVITE#*'] },
   },
   unsubscribe: {
     main: {
@@ -173,7 +180,7 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       // responses, cases and alerts).
       batchWrite: ['CUSTOMER#*', 'INVITE#*', 'CASE#*', 'ALERT#*'],
       indexes: {
-        byKind: ['OWNER', 'RESPONSE', 'CASE#*', 'ALERT#dead'],
+        byKind: ['OWNER', 'RESPONSE', 'PROVISIONAL', 'CASE#*', 'ALERT#dead'],
         // Erasure: every item that carries the customer's personal data.
         byCustomer: ['CUSTOMER#*'],
       },
