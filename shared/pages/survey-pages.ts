@@ -45,11 +45,19 @@ const form = document.getElementById('survey');
 const status = document.getElementById('status');
 const text = ${jsonForScript({ thanks: m.t('thanks'), recorded: m.t('recorded'), send: m.t('send') })};
 const selected = () => form.querySelector('input[name=score]:checked');
-async function post(payload) {
+async function send1(payload) {
   const res = await fetch(form.action, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(payload) });
   const body = await res.json().catch(() => ({}));
   if (!res.ok) throw new Error((body.error && body.error.message) || res.statusText);
   return body;
+}
+// One post at a time, in order: a person's post right after the timer's must reach the server
+// after it, to confirm it.
+let queue = Promise.resolve();
+function post(payload) {
+  const next = queue.then(() => send1(payload));
+  queue = next.catch(() => undefined);
+  return next;
 }
 function done() { status.textContent = text.thanks + ' ' + text.recorded; status.className = 'muted'; form.querySelector('button').textContent = text.send; }
 function failed(err) { status.textContent = err.message; status.className = 'error'; }

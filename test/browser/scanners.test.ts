@@ -4,6 +4,9 @@ import type { LocalStack } from '../../local/stack.ts';
 import { adminFetch, sesEmails, useLocalStack } from '../support/local-stack.ts';
 import { launchChromium } from './browser.ts';
 
+/** Readiness waits: a page's post and the stack's settle take longer while other browser tests run. */
+const READY = { timeout: 10_000 };
+
 /** Every link of an email's HTML, as a link-crawling scanner reads them: the hidden ones too. */
 const hrefsOf = (html: string) =>
   [...html.matchAll(/href="([^"]+)"/g)].map((m) => (m[1] ?? '').replaceAll('&amp;', '&'));
@@ -106,7 +109,7 @@ describe('in a real browser: mail scanners that run script, and the people they 
     await page.goto(link ?? '');
     await page.mouse.move(60, 80);
     await page.mouse.move(120, 160);
-    await expect.poll(() => page.locator('#status').textContent()).toContain('Thank you');
+    await expect.poll(() => page.locator('#status').textContent(), READY).toContain('Thank you');
 
     expect(posts).toEqual([JSON.stringify({ score: 4, trigger: 'person' })]);
     expect(await responsesOf(stack(), 'person')).toEqual([expect.objectContaining({ score: 4, version: 1 })]);
@@ -123,7 +126,7 @@ describe('in a real browser: mail scanners that run script, and the people they 
     const posted = page.waitForRequest((req) => req.method() === 'POST', { timeout: 10_000 });
     await page.goto(link ?? '');
     expect((await posted).postData()).toBe(JSON.stringify({ score: 10, trigger: 'timer' }));
-    await expect.poll(() => page.locator('#status').textContent()).toContain('Thank you');
+    await expect.poll(() => page.locator('#status').textContent(), READY).toContain('Thank you');
     expect(await responsesOf(stack(), 'reader')).toEqual([expect.objectContaining({ score: 10 })]);
     expect(problems).toEqual([]);
     await page.close();
