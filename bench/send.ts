@@ -97,7 +97,9 @@ const waitForRun = async (stack: LocalStack, campaignId: string, runId: string) 
     if (run.progress.settled) return { at: performance.now(), progress: run.progress };
     if (run.progress.sent !== last && run.progress.sent % 1000 < 100) {
       const m = process.memoryUsage();
-      log(`${run.progress.sent} sent; heap ${Math.round(m.heapUsed / 2 ** 20)} MB of ${Math.round(m.heapTotal / 2 ** 20)} MB, rss ${Math.round(m.rss / 2 ** 20)} MB`);
+      log(
+        `${run.progress.sent} sent; heap ${Math.round(m.heapUsed / 2 ** 20)} MB of ${Math.round(m.heapTotal / 2 ** 20)} MB, rss ${Math.round(m.rss / 2 ** 20)} MB`,
+      );
     }
     last = run.progress.sent;
     await new Promise((r) => setTimeout(r, 100));

@@ -68,6 +68,10 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     description: 'POST /s/{token}: records or replaces the answer',
     keys: ['tokenKey'],
   },
+  'record-scan': {
+    description: 'GET /s/{token}/check: notes a mail scanner at the honeypot link (never records)',
+    keys: ['tokenKey'],
+  },
   unsubscribe: {
     description: 'GET|POST /u/{token}: one-click unsubscribe',
     keys: ['tokenKey', 'suppressionKey'],

@@ -31,7 +31,8 @@ export interface NpsLoopSettings {
   /**
    * The answer and retention rules of shared/config.ts, passed to the functions only when set
    * (their defaults live there, once): SEGMENT_DIMENSIONS, ALERT_DEBOUNCE_SECONDS,
-   * ANSWER_EDITS_PER_HOUR, INVITE_SEND_ATTEMPTS, INVITE_RETENTION_DAYS, ALERT_RETENTION_DAYS.
+   * ANSWER_EDITS_PER_HOUR, INVITE_SEND_ATTEMPTS, INVITE_RETENTION_DAYS, ALERT_RETENTION_DAYS,
+   * SURVEY_REQUIRE_PERSON.
    */
   handlerEnv: Record<string, string>;
 }
@@ -150,6 +151,16 @@ const handlerEnv = (node: Node): Record<string, string> => {
   for (const [key, [name, min, max]] of Object.entries(HANDLER_INTEGERS)) {
     const value = optionalInteger(node, key, min, max);
     if (value !== undefined) env[name] = value;
+  }
+  // Strict mode against mail scanners that run script (shared/survey/scanner.ts).
+  // `-c` gives a string, cdk.json may give a JSON boolean.
+  const flag: unknown = node.tryGetContext('surveyRequirePerson');
+  const requirePerson = typeof flag === 'boolean' ? String(flag) : text(node, 'surveyRequirePerson');
+  if (requirePerson !== undefined) {
+    if (requirePerson !== 'true' && requirePerson !== 'false') {
+      throw new SettingsError(`context "surveyRequirePerson" must be true or false, got "${requirePerson}"`);
+    }
+    env.SURVEY_REQUIRE_PERSON = requirePerson;
   }
   return env;
 };

@@ -49,7 +49,7 @@ export const MAIN_PARTITIONS = {
   sendRate: 'SENDRATE#*',
   /** The invite sender's lease (one item). */
   sender: 'SENDER',
-  /** An invite (`INVITE`) and its response (`RESPONSE`). */
+  /** An invite (`INVITE`), its response (`RESPONSE`) and provisional answer (`PROVISIONAL`). */
   invite: 'INVITE#*',
   case: 'CASE#*',
   alert: 'ALERT#*',
@@ -74,6 +74,7 @@ export interface MainIndexPartitions {
     | 'INVITE#unsent'
     | 'INVITE#remind'
     | 'RESPONSE'
+    | 'PROVISIONAL'
     | 'CASE#*'
     | 'CASE#open'
     | 'ALERT#pending'
@@ -134,10 +135,16 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       // The invite, and the customer whose attributes become the answer's snapshot.
       get: ['INVITE#*', 'CUSTOMER#*'],
       // The answer (`INVITE#<id>` / `RESPONSE`, a whole-item put conditional on the revision it
-      // read), in one transaction with the erasure check.
+      // read), or the provisional answer of a mail scanner's pattern (`PROVISIONAL`, held or
+      // confirmed), each in one transaction with the erasure check.
       put: ['INVITE#*'],
       check: ['CUSTOMER#*'],
     },
+  },
+  'record-scan': {
+    // The honeypot fetch noted on the invite (`scannedAt`, conditional on the invite existing):
+    // one UpdateItem, nothing read.
+    main: { update: ['INVITE#*'] },
   },
   unsubscribe: {
     main: {
@@ -181,7 +188,7 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       // responses, cases, alerts and run log entries).
       batchWrite: ['CUSTOMER#*', 'INVITE#*', 'CASE#*', 'ALERT#*', 'RUNLOG#*'],
       indexes: {
-        byKind: ['OWNER', 'RESPONSE', 'CASE#*', 'ALERT#dead'],
+        byKind: ['OWNER', 'RESPONSE', 'PROVISIONAL', 'CASE#*', 'ALERT#dead'],
         // Erasure: every item that carries the customer's personal data.
         byCustomer: ['CUSTOMER#*'],
       },

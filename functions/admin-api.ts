@@ -39,6 +39,7 @@ import { listCases } from '#shared/store/cases';
 import { getCustomer } from '#shared/store/customers';
 import { eraseCustomer } from '#shared/store/erasure';
 import { listOwners } from '#shared/store/owners';
+import { listProvisional } from '#shared/store/provisional';
 import { listResponses } from '#shared/store/responses';
 import { getRoutingRules } from '#shared/store/routing';
 import { caseStatus } from '#shared/store/schemas';
@@ -46,6 +47,13 @@ import { caseStatus } from '#shared/store/schemas';
 type Route = (event: HttpEvent) => Promise<HttpResult>;
 
 const query = (event: HttpEvent, name: string) => event.queryStringParameters?.[name] || undefined;
+
+/** A true/false query parameter (absent: false), or a 400. */
+const parseFlag = (name: string, value: string | undefined): boolean => {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new ValidationError(`${name} must be true or false`);
+};
 
 /**
  * A list route's `limit` and `cursor`. Every list answers its items under its own field name and
@@ -133,12 +141,16 @@ const handlers: Record<AdminRouteKey, Route> = {
       { from: query(event, 'from'), to: query(event, 'to') },
       config().TIME_ZONE,
     );
-    const responses = await listResponses({
+    const listing = {
       filter: segment ? responseFilterOf(parseSegment(segment)) : undefined,
       since,
       until,
       ...page,
-    });
+    };
+    // `provisional=true`: the answers held apart as a mail scanner's (never counted nor alerted).
+    const responses = parseFlag('provisional', query(event, 'provisional'))
+      ? await listProvisional(listing)
+      : await listResponses(listing);
     return json(200, { responses: responses.items, cursor: responses.cursor ?? null });
   },
   'GET /api/cases': async (event) => {

@@ -7,6 +7,7 @@ import { RESPONSE_SORT_KEY } from '../shared/store/model.ts';
 export const HTTP_FUNCTIONS = [
   'survey-page',
   'submit-response',
+  'record-scan',
   'unsubscribe',
   'admin-api',
   'dashboard',
@@ -26,6 +27,8 @@ export const DEFAULT_ROUTE = { routeKey: '$default', fn: 'not-found' } as const;
 export const ROUTES = [
   { routeKey: 'GET /s/{token}', fn: 'survey-page' },
   { routeKey: 'POST /s/{token}', fn: 'submit-response' },
+  // The survey email's honeypot link: only mail scanners follow it (shared/survey/scanner.ts).
+  { routeKey: 'GET /s/{token}/check', fn: 'record-scan' },
   { routeKey: 'GET /u/{token}', fn: 'unsubscribe' },
   { routeKey: 'POST /u/{token}', fn: 'unsubscribe' },
   { routeKey: 'GET /dashboard', fn: 'dashboard' },
@@ -124,6 +127,7 @@ export type FunctionName = (typeof ALL_FUNCTIONS)[number];
 export const FUNCTION_LIMITS: Record<FunctionName, { timeoutSeconds: number; memoryMb: number }> = {
   'survey-page': { timeoutSeconds: 10, memoryMb: 512 },
   'submit-response': { timeoutSeconds: 10, memoryMb: 512 },
+  'record-scan': { timeoutSeconds: 10, memoryMb: 512 },
   unsubscribe: { timeoutSeconds: 10, memoryMb: 512 },
   'admin-api': { timeoutSeconds: 10, memoryMb: 512 },
   dashboard: { timeoutSeconds: 10, memoryMb: 512 },

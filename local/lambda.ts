@@ -9,6 +9,7 @@ type Handler = (event: unknown, context: Context) => Promise<unknown>;
 const loaders: Record<FunctionName, () => Promise<{ handler: unknown }>> = {
   'survey-page': () => import('#functions/survey-page'),
   'submit-response': () => import('#functions/submit-response'),
+  'record-scan': () => import('#functions/record-scan'),
   unsubscribe: () => import('#functions/unsubscribe'),
   'admin-api': () => import('#functions/admin-api'),
   dashboard: () => import('#functions/dashboard'),

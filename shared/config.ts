@@ -71,6 +71,12 @@ const schema = z
     ALERT_DEBOUNCE_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
     /** Tries of one survey email before it is given up (its reason kept on the invite). */
     INVITE_SEND_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+    /**
+     * Strict mode against mail scanners that run script: the survey page records its preselected
+     * score only on a sign of a person (pointer, touch, key, wheel or scroll, a click), never by
+     * its timer (shared/survey/scanner.ts).
+     */
+    SURVEY_REQUIRE_PERSON: flag,
     /** Answer edits accepted per invite per hour; more get 429. */
     ANSWER_EDITS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(20),
     /**

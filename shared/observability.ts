@@ -43,6 +43,9 @@ const metrics = (): Metrics => {
 /** The business facts we count. */
 export type BusinessMetric =
   | 'AnswerRecorded'
+  | 'AnswerHeldProvisional'
+  | 'ProvisionalConfirmed'
+  | 'ScannerFetched'
   | 'DetractorRaised'
   | 'AlertDelivered'
   | 'AlertRetried'

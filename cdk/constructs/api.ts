@@ -62,6 +62,8 @@ const NO_AUTHORIZER_REASON: Record<HttpFunctionName, string> = {
     'Public survey link: the signed, expiring token in the path is the credential, verified by the function.',
   'submit-response':
     'Public survey answer: the signed, expiring token in the path is the credential, verified by the function.',
+  'record-scan':
+    'Honeypot link of the survey email, followed by mail scanners: the signed, expiring token in the path is the credential, verified by the function.',
   unsubscribe:
     'RFC 8058 one-click unsubscribe must work without login: the signed token in the path is the credential.',
   dashboard:

@@ -5,6 +5,7 @@ import { SEGMENT_PATTERN } from '../nps/segments.ts';
 import { INVALID_CURSOR } from '../store/cursor.ts';
 import type { PageRequest } from '../store/db.ts';
 import { ownerStyle, scheduleShape } from '../store/schemas.ts';
+import { SUBMISSION_TRIGGERS, type SubmissionTrigger } from '../survey/scanner.ts';
 
 /** Public HTTP bodies. Extra fields are allowed (and ignored); the fields named here are fixed. */
 const id = z
@@ -142,9 +143,20 @@ export const surveyAnswerInput = z.object({
     .max(MAX_COMMENT_LENGTH, `comment must be at most ${MAX_COMMENT_LENGTH} characters`)
     .optional()
     .transform((c) => (c?.trim() ? c.trim() : undefined)),
+  /**
+   * How the page submitted it (shared/survey/scanner.ts): a sign of a person, or its timer. Absent
+   * for the no-script form, which a person posts by pressing the button.
+   */
+  trigger: z
+    .enum(SUBMISSION_TRIGGERS, { error: `trigger must be one of ${SUBMISSION_TRIGGERS.join(', ')}` })
+    .optional(),
 });
-/** A validated answer: an integer score and, if any, a trimmed non-empty comment. */
-export type SurveyAnswerInput = { score: number; comment?: string | undefined };
+/** A validated answer: an integer score, if any a trimmed non-empty comment, and how it was sent. */
+export type SurveyAnswerInput = {
+  score: number;
+  comment?: string | undefined;
+  trigger?: SubmissionTrigger | undefined;
+};
 
 export const caseUpdateInput = z
   .object({

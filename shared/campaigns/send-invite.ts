@@ -103,7 +103,11 @@ export interface SendChecks {
 }
 
 /** Why an invite due now must not be sent, if it must not. */
-const reasonNotToSend = async (invite: Invite, now: Date, known?: SendChecks): Promise<SkipReason | undefined> => {
+const reasonNotToSend = async (
+  invite: Invite,
+  now: Date,
+  known?: SendChecks,
+): Promise<SkipReason | undefined> => {
   if (Date.parse(invite.expiresAt) - now.getTime() < MIN_LINK_LIFE_MS) return 'expired';
   const { erased, suppression } = known ?? {
     erased: await isErased(invite.customerId),

@@ -27,6 +27,19 @@ const scoreUrl = (publicUrl: string, token: string, score: number) =>
 export const unsubscribeUrl = (publicUrl: string, token: string) =>
   `${publicUrl}/u/${encodeURIComponent(token)}`;
 
+/** The honeypot link: followed only by mail scanners that open every link (shared/survey/scanner.ts). */
+export const honeypotUrl = (publicUrl: string, token: string) =>
+  `${publicUrl}/s/${encodeURIComponent(token)}/check`;
+
+/**
+ * A link no person meets: not displayed (also for Outlook's `mso-hide`), no size, no text for a
+ * screen reader to read, hidden from assistive technology and out of the tab order — yet in the
+ * HTML, first of all the links, so a scanner crawling the links fetches it before the scores.
+ */
+const honeypotLink = (url: string) =>
+  `<div style="display:none;mso-hide:all;max-height:0;overflow:hidden;font-size:0;line-height:0" aria-hidden="true">` +
+  `<a href="${escapeHtml(url)}" tabindex="-1" aria-hidden="true" style="display:none;font-size:0;line-height:0;color:transparent;text-decoration:none"></a></div>`;
+
 /**
  * One neutral colour for every score: colouring 0–6 red and 9–10 green tells the customer which
  * answer is wanted, and steers it.
@@ -66,6 +79,7 @@ export const renderSurveyEmail = (input: SurveyEmailInput): RenderedEmail => {
   const html = `<!doctype html>
 <html lang="${escapeHtml(m.locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(subject)}</title></head>
 <body style="margin:0;padding:4px;background:#f6f8fa;font-family:sans-serif;color:#1f2328">
+${honeypotLink(honeypotUrl(input.publicUrl, input.token))}
 <table role="presentation" width="100%" style="max-width:560px;margin:auto;background:#fff;border-radius:8px;padding:10px">
 <tr><td>
 <p>${escapeHtml(greetingText)}</p>

@@ -1,20 +1,27 @@
 import { escapeHtml, jsonForScript } from '../email/escape.ts';
 import { type Messages, messagesFor, withBrand } from '../email/messages.ts';
 import type { Invite, Response } from '../store/schemas.ts';
+import { PAGE_TIMER_MS } from '../survey/scanner.ts';
 import { layout, type Page } from './layout.ts';
 
 const questionOf = (invite: Invite, m: Messages) =>
   invite.question ? withBrand(invite.question, invite.brand) : m.t('question', { brand: invite.brand });
 
 /**
- * The survey page. A GET never records anything (mail scanners open every link): with script the
- * page posts the preselected score itself, without script the person presses the button.
+ * The survey page. A GET never records anything (mail scanners open every link). With script the
+ * page posts the preselected score itself — on the first sign of a person (a pointer move, a
+ * touch, a key, a wheel or scroll; a click on a score posts that score), or, when `timer` allows
+ * it, after PAGE_TIMER_MS visible without one — saying how (`trigger`, see shared/survey/scanner.ts).
+ * A timer post is followed by a person's post on their first sign, which confirms it. Without
+ * script the person presses the button.
  */
 export const surveyPage = (opts: {
   token: string;
   invite: Invite;
   preselected?: number | undefined;
   current?: Response | undefined;
+  /** Whether the page may post the preselected score by timer (else only on a sign of a person). */
+  timer?: boolean;
 }): Page => {
   const m = messagesFor(opts.invite.locale);
   const selected = opts.preselected ?? opts.current?.score;
@@ -38,11 +45,19 @@ const form = document.getElementById('survey');
 const status = document.getElementById('status');
 const text = ${jsonForScript({ thanks: m.t('thanks'), recorded: m.t('recorded'), send: m.t('send') })};
 const selected = () => form.querySelector('input[name=score]:checked');
-async function post(payload) {
+async function send1(payload) {
   const res = await fetch(form.action, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(payload) });
   const body = await res.json().catch(() => ({}));
   if (!res.ok) throw new Error((body.error && body.error.message) || res.statusText);
   return body;
+}
+// One post at a time, in order: a person's post right after the timer's must reach the server
+// after it, to confirm it.
+let queue = Promise.resolve();
+function post(payload) {
+  const next = queue.then(() => send1(payload));
+  queue = next.catch(() => undefined);
+  return next;
 }
 function done() { status.textContent = text.thanks + ' ' + text.recorded; status.className = 'muted'; form.querySelector('button').textContent = text.send; }
 function failed(err) { status.textContent = err.message; status.className = 'error'; }
@@ -50,18 +65,63 @@ form.addEventListener('submit', (event) => {
   event.preventDefault();
   const score = selected();
   if (!score) return;
-  post({ score: Number(score.value), comment: form.comment.value }).then(done, failed);
+  sentBy = 'person';
+  stopTimer();
+  post({ score: Number(score.value), comment: form.comment.value, trigger: 'person' }).then(done, failed);
 });
 form.addEventListener('change', (event) => {
-  if (event.target.name === 'score') post({ score: Number(event.target.value) }).then(done, failed);
+  if (event.target.name !== 'score') return;
+  sentBy = 'person';
+  stopTimer();
+  post({ score: Number(event.target.value), trigger: 'person' }).then(done, failed);
 });
-if (${opts.preselected !== undefined ? 'true' : 'false'} && selected()) post({ score: Number(selected().value) }).then(done, failed);
+// The preselected score (from the email link) is posted by the page itself: on the first sign of
+// a person, or after a few seconds visible without one when the server allows a timer.
+const auto = ${jsonForScript({ preselected: opts.preselected !== undefined, timerMs: opts.timer ? PAGE_TIMER_MS : null })};
+let sentBy = null;
+let remaining = auto.timerMs;
+let timer = null;
+let since = 0;
+function send(trigger) {
+  const score = selected();
+  if (!score) return;
+  sentBy = trigger;
+  post({ score: Number(score.value), trigger }).then(done, failed);
+}
+function arm() {
+  if (remaining === null || timer !== null || sentBy || document.visibilityState !== 'visible') return;
+  since = performance.now();
+  timer = setTimeout(() => { timer = null; remaining = null; if (!sentBy) send('timer'); }, remaining);
+}
+function pause() {
+  if (timer === null) return;
+  clearTimeout(timer);
+  timer = null;
+  remaining = Math.max(0, remaining - (performance.now() - since));
+}
+function stopTimer() { pause(); remaining = null; }
+const SIGNS = ['pointermove', 'touchstart', 'keydown', 'wheel', 'scroll'];
+function person(event) {
+  if (!event.isTrusted) return;
+  for (const type of SIGNS) window.removeEventListener(type, person, true);
+  stopTimer();
+  if (sentBy !== 'person') send('person');
+}
+if (auto.preselected && selected()) {
+  for (const type of SIGNS) window.addEventListener(type, person, { capture: true, passive: true });
+  document.addEventListener('visibilitychange', () => (document.visibilityState === 'visible' ? arm() : pause()));
+  arm();
+}
 `;
   return layout({ title: questionOf(opts.invite, m), lang: m.locale, body, script });
 };
 
 /** After a plain form post: thanks, and a chance to add or change the comment. */
-export const thankYouPage = (opts: { token: string; invite: Invite; response: Response }): Page => {
+export const thankYouPage = (opts: {
+  token: string;
+  invite: Invite;
+  response: Pick<Response, 'score' | 'comment'>;
+}): Page => {
   const m = messagesFor(opts.invite.locale);
   const action = `/s/${encodeURIComponent(opts.token)}`;
   const body = `

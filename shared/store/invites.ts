@@ -286,7 +286,9 @@ const slotUpdate = (customerId: string, slot: SurveySlot, seen: SurveySlot | und
     TableName: mainTable(),
     Key: surveySlotModel.key(customerId),
     UpdateExpression: 'SET invitedAt = :at, runKey = :run',
-    ConditionExpression: seen ? 'invitedAt = :seenAt AND runKey = :seenRun' : 'attribute_not_exists(invitedAt)',
+    ConditionExpression: seen
+      ? 'invitedAt = :seenAt AND runKey = :seenRun'
+      : 'attribute_not_exists(invitedAt)',
     ExpressionAttributeValues: {
       ':at': slot.invitedAt,
       ':run': slot.runKey,

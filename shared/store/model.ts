@@ -76,6 +76,7 @@ const LISTING = {
   unsentInvite: 'INVITE#unsent',
   remindInvite: 'INVITE#remind',
   response: 'RESPONSE',
+  provisional: 'PROVISIONAL',
   pendingAlert: 'ALERT#pending',
   deadAlert: 'ALERT#dead',
   recentErasure: 'ERASED',
@@ -362,6 +363,36 @@ export const responseModel = {
     ),
 } as const;
 
+/**
+ * A provisional answer (shared/survey/scanner.ts): a submission in a scanner's pattern, kept in the
+ * invite's partition under its own sort key — so the stream consumers, which take only
+ * RESPONSE_SORT_KEY, neither count nor alert it. Listed while held; listed under the customer
+ * (held or confirmed) so that erasure finds it.
+ */
+export const PROVISIONAL_SORT_KEY = 'PROVISIONAL';
+
+export const provisionalModel = {
+  kind: 'provisional',
+  key: (inviteId: string): Key => ({ pk: `INVITE#${inviteId}`, sk: PROVISIONAL_SORT_KEY }),
+  /** Listed while held, by when it was first held. A confirmed one leaves the listing. */
+  held: (heldAt: string, inviteId: string): KindIndex => ({
+    gsi1pk: LISTING.provisional,
+    gsi1sk: `${heldAt}#${inviteId}`,
+  }),
+  ofCustomer: (customerId: string, heldAt: string, inviteId: string): CustomerIndex =>
+    customerIndex(customerId, `PROVISIONAL#${heldAt}#${inviteId}`),
+  /**
+   * provisional.held — held answers newest first, first held at or after `since` and before
+   * `until` (the same bounds as response.answered).
+   */
+  heldBetween: (since: Date | undefined, until: Date | undefined) =>
+    kindQuery(
+      LISTING.provisional,
+      { between: [since?.toISOString() ?? '0000', until?.toISOString() ?? '9999'] },
+      { newestFirst: true },
+    ),
+} as const;
+
 const CASE_KIND = (status: string) => `CASE#${status}`;
 
 /**
@@ -453,9 +484,10 @@ export const routingModel = {
 } as const;
 
 /** Which item type a main-table key belongs to, for reports over mixed key lists (erasure). */
-export const itemTypeOf = (key: Key): 'invite' | 'response' | 'case' | 'alert' | 'other' => {
+export const itemTypeOf = (key: Key): 'invite' | 'response' | 'provisional' | 'case' | 'alert' | 'other' => {
   if (key.sk === 'INVITE') return 'invite';
   if (key.sk === RESPONSE_SORT_KEY) return 'response';
+  if (key.sk === PROVISIONAL_SORT_KEY) return 'provisional';
   if (key.sk === 'CASE') return 'case';
   if (key.sk === 'ALERT') return 'alert';
   return 'other';

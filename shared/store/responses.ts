@@ -100,7 +100,8 @@ export interface ResponseQuery extends PageRequest {
   until?: Date | undefined;
 }
 
-const filterExpression = (
+/** A listing's filter as a FilterExpression over the snapshot fields (responses and provisional answers). */
+export const filterExpression = (
   filter: ResponseFilter | undefined,
 ): { expr?: string; names?: Record<string, string>; values?: Record<string, unknown> } => {
   if (!filter) return {};

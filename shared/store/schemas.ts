@@ -111,6 +111,10 @@ export const inviteItem = z.object({
   lastSendError: z.string().optional(),
   /** Why the invite was never sent: suppressed, expired, given up after N attempts. */
   skippedReason: z.string().optional(),
+  /** The latest fetch of the email's honeypot link: a mail scanner at work (shared/survey/scanner.ts). */
+  scannedAt: z.string().optional(),
+  /** The first such fetch. */
+  firstScannedAt: z.string().optional(),
 });
 export type Invite = z.infer<typeof inviteItem>;
 
@@ -137,6 +141,34 @@ export const responseItem = z.object({
 });
 export type Response = z.infer<typeof responseItem>;
 export type EditCount = NonNullable<Response['edits']>;
+
+/**
+ * A provisional answer: a submission in a mail scanner's pattern (shared/survey/scanner.ts), held
+ * apart from the invite's response until a person's submission confirms the invite.
+ */
+export const provisionalItem = z.object({
+  inviteId: z.string(),
+  campaignId: z.string(),
+  customerId: z.string(),
+  ownerId: z
+    .string()
+    .transform((v) => v || undefined)
+    .optional(),
+  attributes: attributes.default({}),
+  score: z.number().int().min(0).max(10),
+  comment: z.string().optional(),
+  /** Why it is held: the invite's honeypot was fetched, or several scores came within seconds. */
+  reason: z.enum(['honeypot', 'burst']),
+  status: z.enum(['held', 'confirmed']),
+  /** When the first held submission came, and the latest. */
+  heldAt: z.string(),
+  updatedAt: z.string(),
+  /** Held submissions for the invite so far. */
+  submissions: z.number().int().min(1),
+  /** When a person's submission made the invite's answer real. */
+  confirmedAt: z.string().optional(),
+});
+export type Provisional = z.infer<typeof provisionalItem>;
 
 export const caseStatus = z.enum(['open', 'acknowledged', 'contacted', 'resolved']);
 export type CaseStatus = z.infer<typeof caseStatus>;

@@ -5,10 +5,12 @@ import { count } from '../observability.ts';
 import { tokenKey } from '../secrets.ts';
 import { getCustomer } from '../store/customers.ts';
 import { getInvite, suppressEmail } from '../store/invites.ts';
+import { confirmProvisional, getProvisional, holdProvisional } from '../store/provisional.ts';
 import { type Answer, type AnswerSnapshot, getResponse, writeAnswer } from '../store/responses.ts';
-import type { Invite, Response } from '../store/schemas.ts';
+import type { Invite, Provisional, Response } from '../store/schemas.ts';
 import { verifySurveyToken } from '../tokens/survey-token.ts';
 import { decideAnswer } from './answer-change.ts';
+import { isPersonSign, judgeSubmission, type ProvisionalReason } from './scanner.ts';
 
 /** The invite behind a survey token: 404 for unknown or tampered tokens, 410 once expired. */
 export const openInvite = async (
@@ -27,18 +29,70 @@ export const currentAnswer = (invite: Invite): Promise<Response | undefined> => 
 /** A changed answer re-read and decided again at most this often before giving up (a 409). */
 const MAX_ANSWER_ATTEMPTS = 5;
 
+/** What a submission did: recorded as the answer, or held apart as a mail scanner's (scanner.ts). */
+export type SubmitOutcome =
+  | { kind: 'recorded'; response: Response }
+  | { kind: 'held'; provisional: Provisional }
+  /** A timer submission after a person already confirmed the invite: the person's answer stands. */
+  | { kind: 'ignored' };
+
+const latest = (...times: Array<string | undefined>): string | undefined =>
+  times
+    .filter((t): t is string => t !== undefined)
+    .sort()
+    .at(-1);
+
 /**
  * Records or replaces the answer, as decideAnswer says: a repeat changes nothing, an edit beyond
  * the hour's limit is refused (429). The segment snapshot is the customer's attributes at the first
  * answer; a customer removed since the invite falls back to the invite's copy.
+ *
+ * First, judgeSubmission (shared/survey/scanner.ts) decides whether it comes in a mail scanner's
+ * pattern: then it is held as the invite's provisional answer, neither counted nor alerted. A
+ * submission with a person's sign is recorded as always, and confirms a held one.
  */
-export const submitAnswer = async (token: string, answer: SurveyAnswerInput): Promise<Response> => {
+export const submitAnswer = async (token: string, answer: SurveyAnswerInput): Promise<SubmitOutcome> => {
   const invite = await openInvite(token);
   const customer = await getCustomer(invite.customerId);
   const snapshot = customer
     ? { attributes: customer.attributes, ownerId: customer.ownerId }
     : { attributes: invite.attributes, ownerId: invite.ownerId };
-  return recordAnswer(invite, snapshot, answer);
+  const person = isPersonSign(answer.trigger);
+  const [provisional, stored] = await Promise.all([
+    getProvisional(invite.inviteId),
+    person ? undefined : getResponse(invite.inviteId),
+  ]);
+  const now = new Date();
+  const verdict = judgeSubmission(
+    answer.trigger,
+    { scannedAt: invite.scannedAt, lastSubmissionAt: latest(stored?.respondedAt, provisional?.updatedAt) },
+    now,
+  );
+  const { score, comment } = answer;
+  if (verdict.kind === 'provisional') {
+    return holdAnswer(invite, snapshot, provisional, { score, comment }, verdict.reason, now);
+  }
+  const response = await recordAnswer(invite, snapshot, { score, comment });
+  if (provisional?.status === 'held' && (await confirmProvisional(invite, provisional, new Date()))) {
+    count('ProvisionalConfirmed');
+  }
+  return { kind: 'recorded', response };
+};
+
+const holdAnswer = async (
+  invite: Invite,
+  snapshot: AnswerSnapshot,
+  stored: Provisional | undefined,
+  answer: Answer,
+  reason: ProvisionalReason,
+  now: Date,
+): Promise<SubmitOutcome> => {
+  if (stored?.status === 'confirmed') return { kind: 'ignored' };
+  const held = await holdProvisional(invite, snapshot, stored, { answer, reason }, now);
+  if (held.kind === 'erased') throw new NotFoundError('This survey link is not valid.', 'unknown_invite');
+  if (held.kind === 'refused') return { kind: 'ignored' };
+  count('AnswerHeldProvisional');
+  return { kind: 'held', provisional: held.provisional };
 };
 
 /** Records an answer to an invite already opened (submitAnswer; tools and tests). */

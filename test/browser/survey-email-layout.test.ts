@@ -45,6 +45,17 @@ describe('the survey email fits a phone', () => {
           links.map((a) => a.ownerDocument.defaultView?.getComputedStyle(a).color),
         );
         expect(new Set(colours).size).toBe(1);
+        // The honeypot link is in the HTML, but nobody meets it: not drawn, not in the tab order,
+        // not in the accessibility tree.
+        const honeypot = page.locator('a[href$="/check"]');
+        expect(await honeypot.count()).toBe(1);
+        expect(await honeypot.boundingBox()).toBeNull();
+        expect(await honeypot.isVisible()).toBe(false);
+        await page.keyboard.press('Tab');
+        expect(await page.evaluate('document.activeElement?.getAttribute("href") ?? ""')).toContain(
+          'score=0',
+        );
+        expect(await page.locator('body').ariaSnapshot()).not.toContain('check');
       } finally {
         await page.close();
       }

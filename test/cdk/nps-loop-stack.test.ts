@@ -254,6 +254,7 @@ describe('secrets', () => {
       [
         'admin-api',
         'dispatch-campaign',
+        'record-scan',
         'submit-response',
         'survey-page',
         'sweep-outbox',

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { EXAMPLE_SENDER_EMAIL, SettingsError, settingsFromContext } from '../../cdk/settings.ts';
 import { buildStack, logicalIdOf, roleStatements } from './support.ts';
 
-const settingsOf = (context: Record<string, string>) => settingsFromContext(new App({ context }).node);
+const settingsOf = (context: Record<string, string | boolean>) =>
+  settingsFromContext(new App({ context }).node);
 
 describe('settings from context', () => {
   it('falls back to example values so that a bare synth works', () => {
@@ -47,6 +48,16 @@ describe('settings from context', () => {
     }
     expect(() => settingsOf({ answerEditsPerHour: '0' })).toThrow(/answerEditsPerHour.*1 to 1000/);
     expect(() => settingsOf({ segmentDimensions: 'tier;drop' })).toThrow(/segmentDimensions/);
+  });
+
+  it('passes strict mode against script-running mail scanners on when asked, and refuses anything but true/false', () => {
+    // `-c` gives a string, cdk.json may give a JSON boolean.
+    expect(settingsOf({ surveyRequirePerson: 'true' }).handlerEnv).toEqual({ SURVEY_REQUIRE_PERSON: 'true' });
+    expect(settingsOf({ surveyRequirePerson: true }).handlerEnv).toEqual({ SURVEY_REQUIRE_PERSON: 'true' });
+    expect(settingsOf({ surveyRequirePerson: 'false' }).handlerEnv).toEqual({
+      SURVEY_REQUIRE_PERSON: 'false',
+    });
+    expect(() => settingsOf({ surveyRequirePerson: 'yes' })).toThrow(/surveyRequirePerson.*true or false/);
   });
 
   it('reads each route class its own throttle; a burst left out is at least the rate', () => {

@@ -18,6 +18,7 @@ import {
   customerModel,
   inviteModel,
   ownerModel,
+  provisionalModel,
   responseModel,
   routingModel,
   runCounterModel,
@@ -55,7 +56,7 @@ const TABLE_KEYS: Record<MainPartition, string[]> = {
   'RUNLOG#*': [runLogModel.key('k-1', 'r-1', 'c-1').pk],
   'SENDRATE#*': [sendRateModel.key(1_800_000_000).pk],
   SENDER: [senderLeaseModel.key().pk],
-  'INVITE#*': [inviteModel.key('i-1').pk, responseModel.key('i-1').pk],
+  'INVITE#*': [inviteModel.key('i-1').pk, responseModel.key('i-1').pk, provisionalModel.key('i-1').pk],
   'CASE#*': [caseModel.key('i-1').pk],
   'ALERT#*': [alertModel.key('a-1').pk],
   'SUPPRESSION#*': [suppressionModel.key('hash-1').pk],
@@ -74,6 +75,7 @@ const INDEX_KEYS: Record<MainIndexName, Array<{ key: string; covers: (pattern: s
     inviteModel.unsent(AT, 'i-1').gsi1pk,
     inviteModel.remind(AT, 'i-1').gsi1pk,
     responseModel.listed(AT, 'i-1').gsi1pk,
+    provisionalModel.held(AT, 'i-1').gsi1pk,
     ...caseStatus.options.map((status) => caseModel.withStatus(status, AT, 'i-1').gsi1pk),
     caseModel.escalated(AT, 'i-1').gsi1pk,
     alertModel.pending(AT, 'a-1').gsi1pk,
@@ -87,6 +89,7 @@ const INDEX_KEYS: Record<MainIndexName, Array<{ key: string; covers: (pattern: s
   byCustomer: [
     inviteModel.ofCustomer('c-1', AT).gsi2pk,
     responseModel.ofCustomer('c-1', AT, 'i-1').gsi2pk,
+    provisionalModel.ofCustomer('c-1', AT, 'i-1').gsi2pk,
     caseModel.ofCustomer('c-1', AT, 'i-1').gsi2pk,
     alertModel.ofCustomer('c-1', AT, 'a-1').gsi2pk,
     runLogModel.ofCustomer('c-1', AT, 'k-1', 'r-1').gsi2pk,
@@ -239,7 +242,11 @@ describe('who may touch what (the hardening issue, point 3)', () => {
     expect(partitionsFor('unsubscribe', 'dynamodb:PutItem')).toEqual(['SUPPRESSION#*']);
     expect(writable('record-ses-events')).toEqual(['SUPPRESSION#*']);
     expect(partitionsFor('record-ses-events', 'dynamodb:GetItem')).toEqual([]);
-    for (const name of ['submit-response', 'unsubscribe', 'record-ses-events'] as const) {
+    // The honeypot link notes a scanner on the invite, one UpdateItem, and reads nothing.
+    expect(writable('record-scan')).toEqual(['INVITE#*']);
+    expect(partitionsFor('record-scan', 'dynamodb:UpdateItem')).toEqual(['INVITE#*']);
+    expect(partitionsFor('record-scan', 'dynamodb:GetItem')).toEqual([]);
+    for (const name of ['submit-response', 'record-scan', 'unsubscribe', 'record-ses-events'] as const) {
       expect(partitionsFor(name, 'dynamodb:DeleteItem'), name).toEqual([]);
       expect(partitionsFor(name, 'dynamodb:BatchWriteItem'), name).toEqual([]);
     }
