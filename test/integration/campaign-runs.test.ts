@@ -68,9 +68,8 @@ describe('campaign runs: progress, skip reasons, and one email per person per ru
         settled: true,
       },
     });
-    expect(
-      run.body.skippedRecipients.map((r: { customerId: string; reason: string }) => [r.customerId, r.reason]),
-    ).toEqual([
+    const skipped = run.body.skippedRecipients as Array<{ customerId: string; reason: string }>;
+    expect(skipped.map((r) => [r.customerId, r.reason])).toEqual([
       ['bob', 'bounced'],
       ['cat', 'complained'],
       ['dan', 'unsubscribed'],
