@@ -12,11 +12,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * only as long as a send takes as long as assumed.
  *
  * Each process asks for as many turns as it has senders waiting (at most the whole second), so one
- * table write serves a burst of sends; turns left unused when their second ends are lost, as SES's
- * own are. After SES throttles, every sender of the process waits out the back-off.
+ * table write serves a burst of sends. Each turn has its place in the second's order, across every
+ * sender, and is not used before its share of the second (place / rate): the emails go out evenly
+ * through the second instead of in a burst at its start, so they also reach SES at the rate.
+ * Turns left unused when their second ends are lost, as SES's own are. After SES throttles, every
+ * sender of the process waits out the back-off.
  */
 export class SendRate {
-  private pool = { second: -1, left: 0 };
+  private pool = { second: -1, next: 0, end: 0 };
   private waiting = 0;
   private filling: Promise<void> | undefined;
   private pausedUntil = 0;
@@ -37,8 +40,10 @@ export class SendRate {
           continue;
         }
         const second = Math.floor(now / 1000);
-        if (this.pool.second === second && this.pool.left > 0) {
-          this.pool.left--;
+        if (this.pool.second === second && this.pool.next < this.pool.end) {
+          const place = this.pool.next++;
+          const at = second * 1000 + (place * 1000) / this.perSecond();
+          if (at > now) await sleep(at - now);
           return;
         }
         this.filling ??= this.fill(second).finally(() => {
@@ -54,14 +59,18 @@ export class SendRate {
   /** SES said "too fast": nobody in this process sends for `ms`, and the turns in hand are dropped. */
   backOff(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
-    this.pool.left = 0;
+    this.pool.end = this.pool.next;
   }
 
   private async fill(second: number): Promise<void> {
     const limit = this.perSecond();
-    const taken = await takeSendsOfSecond(second, Math.max(1, Math.min(this.waiting, limit)), limit);
+    const { from, taken } = await takeSendsOfSecond(
+      second,
+      Math.max(1, Math.min(this.waiting, limit)),
+      limit,
+    );
     if (taken > 0) {
-      this.pool = { second, left: taken };
+      this.pool = { second, next: from, end: from + taken };
       return;
     }
     // This second is spent, by us or by other senders: wait for the next one (a little jitter, so
