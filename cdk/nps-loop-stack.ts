@@ -83,6 +83,8 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     keys: ['adminKey', 'tokenKey', 'suppressionKey'],
     sendsEmail: true,
     startsRuns: true,
+    // A resumed run's invites go to the sender at once.
+    startsSender: true,
     // Re-drives dead alerts (POST /api/alerts/{id}/redeliver).
     queuesAlerts: true,
   },
@@ -106,7 +108,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     queuesAlerts: true,
   },
   'record-ses-events': {
-    description: 'SES bounces and complaints (SNS): suppresses the addresses',
+    description: 'SES bounces and complaints (SNS): suppresses the addresses, pauses unhealthy runs',
     keys: ['suppressionKey'],
   },
   'deliver-alerts': {

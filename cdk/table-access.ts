@@ -72,6 +72,7 @@ export interface MainIndexPartitions {
     | 'SCHEDULED'
     | 'RUN#open'
     | 'INVITE#unsent'
+    | 'INVITE#held'
     | 'INVITE#remind'
     | 'RESPONSE'
     | 'PROVISIONAL'
@@ -178,8 +179,9 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       put: ['OWNER#*', 'CAMPAIGN#*', 'ROUTING', 'CUSTOMER#*', 'INVITE#*'],
       // Case moves and follow-up claims; a dead alert reset for redelivery; for an event-triggered
       // survey, as a campaign run does: the customer's survey slot and the invite's send lease; the
-      // send rate's turns (follow-up and event survey emails).
-      update: ['CASE#*', 'ALERT#*', 'CUSTOMER#*', 'INVITE#*', 'SENDRATE#*'],
+      // send rate's turns (follow-up and event survey emails); a paused run resumed, its held
+      // invites released with its counters.
+      update: ['CASE#*', 'ALERT#*', 'CUSTOMER#*', 'INVITE#*', 'SENDRATE#*', 'CAMPAIGN#*'],
       // The invite and the slot are written only while the customer is not erased.
       check: ['CUSTOMER#*'],
       // A campaign's schedule marker once nothing is scheduled.
@@ -188,7 +190,8 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       // responses, cases, alerts and run log entries).
       batchWrite: ['CUSTOMER#*', 'INVITE#*', 'CASE#*', 'ALERT#*', 'RUNLOG#*'],
       indexes: {
-        byKind: ['OWNER', 'RESPONSE', 'PROVISIONAL', 'CASE#*', 'ALERT#dead'],
+        // … and the held invites a resumed run releases.
+        byKind: ['OWNER', 'RESPONSE', 'PROVISIONAL', 'CASE#*', 'ALERT#dead', 'INVITE#held'],
         // Erasure: every item that carries the customer's personal data.
         byCustomer: ['CUSTOMER#*'],
       },
@@ -222,8 +225,15 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
     },
   },
   'record-ses-events': {
-    // Hard bounces and complaints become suppressions (conditional puts); nothing is read.
-    main: { put: ['SUPPRESSION#*'] },
+    main: {
+      // Hard bounces and complaints become suppressions (conditional puts).
+      put: ['SUPPRESSION#*'],
+      // A survey email's feedback: its invite and run, the run's counters (one consistent query).
+      get: ['INVITE#*', 'CAMPAIGN#*'],
+      query: ['CAMPAIGN#*'],
+      // Noted once on the invite, counted on the run (one transaction); the run paused.
+      update: ['INVITE#*', 'CAMPAIGN#*'],
+    },
   },
   'deliver-alerts': {
     main: {
@@ -294,14 +304,16 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
     main: {
       // Erasure tombstones and suppressions, checked for a page of invites at once before sending.
       batchGet: ['CUSTOMER#*', 'SUPPRESSION#*'],
+      // Whether an invite's run is paused.
+      get: ['CAMPAIGN#*'],
       // Send leases, outcomes and retries of invites; the run's counters (in the same transaction);
       // the send rate's turns.
       update: ['INVITE#*', 'CAMPAIGN#*', 'SENDRATE#*'],
       // The log entry of an invite given up or skipped (in that transaction); the sender's lease.
       put: ['RUNLOG#*', 'SENDER'],
       delete: ['SENDER'],
-      // The invites that are due, soonest first.
-      indexes: { byKind: ['INVITE#unsent'] },
+      // The invites that are due, soonest first; held invites of resumed runs.
+      indexes: { byKind: ['INVITE#unsent', 'INVITE#held'] },
     },
   },
 };

@@ -16,6 +16,7 @@ import {
 } from '#shared/api/inputs';
 import { requestSurvey } from '#shared/campaigns/event-survey';
 import { validateReminder } from '#shared/campaigns/remind';
+import { resumeCampaignRun } from '#shared/campaigns/run-health';
 import { campaignRuns, runStatus } from '#shared/campaigns/run-status';
 import { saveCampaign } from '#shared/campaigns/save-campaign';
 import { validateSchedule } from '#shared/campaigns/schedule';
@@ -116,6 +117,8 @@ const handlers: Record<AdminRouteKey, Route> = {
     const run = await runStatus(pathParam(event, 'id'), pathParam(event, 'runId'), pageOf(event));
     return json(200, { ...run, cursor: run.cursor ?? null });
   },
+  'POST /api/campaigns/{id}/runs/{runId}/resume': async (event) =>
+    json(200, await resumeCampaignRun(pathParam(event, 'id'), pathParam(event, 'runId'))),
   'POST /api/surveys': async (event) => {
     const result = await requestSurvey(parseBody(surveyRequestInput, event.body));
     // Scheduled (or already, for a replayed key): 202 with the invite; skipped: 200 with why.

@@ -42,6 +42,7 @@ export const ROUTES = [
   { routeKey: 'GET /api/campaigns/{id}', fn: 'admin-api' },
   { routeKey: 'POST /api/campaigns/{id}/send', fn: 'admin-api' },
   { routeKey: 'GET /api/campaigns/{id}/runs/{runId}', fn: 'admin-api' },
+  { routeKey: 'POST /api/campaigns/{id}/runs/{runId}/resume', fn: 'admin-api' },
   { routeKey: 'POST /api/surveys', fn: 'admin-api' },
   { routeKey: 'GET /api/nps', fn: 'admin-api' },
   { routeKey: 'GET /api/nps/segments', fn: 'admin-api' },

@@ -44,6 +44,14 @@ const schema = z
      * this one shared rate (shared/email/send-rate.ts).
      */
     SES_MAX_SEND_RATE: z.coerce.number().int().min(1).max(10_000).default(14),
+    /**
+     * A campaign run pauses itself when, with at least RUN_PAUSE_MIN_SENT emails out, its complaint
+     * rate passes RUN_PAUSE_COMPLAINT_RATE or its hard-bounce rate passes RUN_PAUSE_BOUNCE_RATE
+     * (fractions: Gmail and Yahoo ask bulk senders to stay under 0.1 % complaints, never 0.3 %).
+     */
+    RUN_PAUSE_MIN_SENT: z.coerce.number().int().min(1).default(200),
+    RUN_PAUSE_COMPLAINT_RATE: z.coerce.number().min(0).max(1).default(0.003),
+    RUN_PAUSE_BOUNCE_RATE: z.coerce.number().min(0).max(1).default(0.05),
     /** Local mode relaxes what only makes sense on AWS, e.g. webhooks to loopback receivers. */
     LOCAL_MODE: flag,
     TOKEN_KEY: z.string().min(32).optional(),

@@ -54,6 +54,7 @@ export type BusinessMetric =
   | 'EmailSuppressed'
   | 'EmailFailed'
   | 'EmailThrottled'
+  | 'RunPaused'
   | 'RollupBatchSize';
 
 export const count = (name: BusinessMetric, value = 1): void => {

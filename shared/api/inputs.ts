@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WEEKDAYS } from '../campaigns/send-window.ts';
 import { ValidationError } from '../errors.ts';
 import { MAX_SCORE, MIN_SCORE } from '../nps/score.ts';
 import { SEGMENT_PATTERN } from '../nps/segments.ts';
@@ -68,11 +69,34 @@ export const ownerInput = z.object({
 });
 export type OwnerInput = z.infer<typeof ownerInput>;
 
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time HH:MM (24 h), e.g. 09:00');
+const audienceValues = z.union([attributeValue, z.array(attributeValue).min(1).max(100)]);
+
 export const campaignInput = z.object({
   id: id.optional(),
   name: z.string().trim().min(1).max(200),
+  /** Per attribute: a value, one of several (`["emea", "apac"]`), or none of them (`{"not": …}`). */
   audience: z
-    .record(attributeName, z.union([attributeValue, z.array(attributeValue).min(1).max(100)]))
+    .record(attributeName, z.union([audienceValues, z.object({ not: audienceValues }).strict()]))
+    .optional(),
+  /**
+   * When emails may reach people, in each one's local time (customer attribute `timezone`, else the
+   * schedule's time zone, else the account's): e.g. weekdays 09:00–17:00.
+   */
+  sendWindow: z
+    .object({
+      days: z
+        .array(z.enum(WEEKDAYS))
+        .min(1)
+        .max(7)
+        .default([...WEEKDAYS]),
+      start: hhmm,
+      end: hhmm,
+    })
+    .refine((w) => w.end > w.start, {
+      message: 'the window must end after it starts, on the same day',
+      path: ['end'],
+    })
     .optional(),
   schedule: scheduleShape.optional(),
   question: z.string().trim().min(5).max(300).optional(),

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { config } from '../config.ts';
 import { isConditionFailure, NotFoundError } from '../errors.ts';
 import { logger } from '../observability.ts';
@@ -12,8 +13,8 @@ import {
 } from '../store/campaigns.ts';
 import { customerPages } from '../store/customers.ts';
 import { getSurveySlots, type SurveySlot } from '../store/invites.ts';
-import { logRunSkip } from '../store/run-progress.ts';
-import type { Campaign, Customer } from '../store/schemas.ts';
+import { inCounterLane, logRunSkip } from '../store/run-progress.ts';
+import type { Campaign, Customer, Invite } from '../store/schemas.ts';
 import { suppressedEmails } from '../store/suppressions.ts';
 import { deriveInviteId } from '../tokens/survey-token.ts';
 import { mapLimit } from '../util/concurrency.ts';
@@ -21,6 +22,7 @@ import { inAudience } from './audience.ts';
 import { claimSlotWithInvite, inviteFor } from './invite-customer.ts';
 import { bucketOf, countsOf, type SkipReason, skipReasonOfSuppression } from './run-progress.ts';
 import { progressWrites } from './send-invite.ts';
+import { nextWindowOpening, recipientTimeZone } from './send-window.ts';
 import { invokeDispatch, invokeSender, RUN_DISPATCH_LEASE_MS } from './start-run.ts';
 
 /** Recipients decided and written at once: the table's writes, not SES, are what this waits on. */
@@ -67,6 +69,7 @@ export const dispatchRun = async (
   }
 
   const decide = recipientDecider(campaign, runId, key, now);
+  const lanes = `d${randomBytes(3).toString('hex')}`;
   for await (const page of customerPages(run.resumeAfter)) {
     const audience = page.filter((c) => inAudience(campaign.audience, c));
     // What the decisions need, read for the whole page at once: suppressions and survey slots.
@@ -74,7 +77,10 @@ export const dispatchRun = async (
       suppressedEmails(audience.map((c) => c.email)),
       getSurveySlots(audience.map((c) => c.id)),
     ]);
-    const outcomes = await mapLimit(audience, WRITE_CONCURRENCY, (c) => decide(c, suppressed, slots));
+    // Each worker adds to counters of its own (see inCounterLane): its writes never collide.
+    const outcomes = await mapLimit(audience, WRITE_CONCURRENCY, (c, worker) =>
+      inCounterLane(`${lanes}-${worker}`, () => decide(c, suppressed, slots)),
+    );
     for (const outcome of outcomes) totals[outcome]++;
     const last = page.at(-1);
     if (last) await saveRunPosition(campaignId, runId, last.id);
@@ -94,6 +100,7 @@ export const dispatchRun = async (
 const recipientDecider = (campaign: Campaign, runId: string, key: string, now: Date) => {
   const ttlMs = config().TOKEN_TTL_DAYS * 86_400_000;
   const runKey = `${campaign.id}/${runId}`;
+  const defaultZone = campaign.schedule?.timezone ?? config().TIME_ZONE;
   const logSkip = async (customer: Customer, reason: SkipReason) => {
     const move = { to: bucketOf(reason), reason };
     const entry = { customerId: customer.id, reason, at: new Date().toISOString() };
@@ -105,15 +112,23 @@ const recipientDecider = (campaign: Campaign, runId: string, key: string, now: D
     slots: Map<string, SurveySlot>,
   ): Promise<'invited' | 'skipped'> => {
     const suppression = suppressed.get(customer.email.toLowerCase());
-    const invite = {
+    // Outside the campaign's send window in the recipient's own time: deferred to its opening.
+    const timeZone = recipientTimeZone(customer.attributes, defaultZone);
+    const opening = campaign.sendWindow ? nextWindowOpening(campaign.sendWindow, timeZone, now) : undefined;
+    const invite: Invite = {
       ...inviteFor(
         customer,
         campaign,
         { inviteId: deriveInviteId(key, campaign.id, runId, customer.id), runId },
-        // The real write time, so the listing's order means what it says.
-        { createdAt: new Date().toISOString(), expiresAt: new Date(now.getTime() + ttlMs).toISOString() },
+        {
+          // The real write time, so the listing's order means what it says.
+          createdAt: new Date().toISOString(),
+          expiresAt: new Date((opening ?? now).getTime() + ttlMs).toISOString(),
+          sendAfter: opening?.toISOString(),
+        },
       ),
-      runState: 'queued' as const,
+      runState: opening ? 'deferred' : 'queued',
+      ...(campaign.sendWindow ? { sendWindow: campaign.sendWindow, timeZone } : {}),
     };
     const claim = await claimSlotWithInvite(
       {
@@ -125,7 +140,7 @@ const recipientDecider = (campaign: Campaign, runId: string, key: string, now: D
         now,
       },
       invite,
-      progressWrites(invite, { to: 'queued' }, now),
+      progressWrites(invite, { to: opening ? 'deferred' : 'queued' }, now),
     );
     if (claim === 'taken') return 'invited';
     // Erased since the page was read: nothing is written for them, no email sent.

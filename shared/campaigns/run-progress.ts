@@ -57,6 +57,9 @@ export interface RunProgress {
   failed: number;
   /** Recipients not emailed, by why. */
   reasons: Partial<Record<SkipReason, number>>;
+  /** Sent emails SES reported back: complaints, and permanent (hard) bounces. */
+  complaints: number;
+  hardBounces: number;
   /** Nobody of the run is waiting any more (once its dispatch has gone through the audience). */
   settled: boolean;
 }
@@ -71,7 +74,14 @@ export const progressFrom = (items: Array<Record<string, unknown>>, dispatched: 
     if (n) reasons[reason] = n;
   }
   const recipients = RUN_BUCKETS.reduce((sum, b) => sum + buckets[b], 0);
-  return { recipients, ...buckets, reasons, settled: dispatched && buckets.queued + buckets.deferred === 0 };
+  return {
+    recipients,
+    ...buckets,
+    reasons,
+    complaints: total(FEEDBACK_COUNTERS.complaint),
+    hardBounces: total(FEEDBACK_COUNTERS.bounce),
+    settled: dispatched && buckets.queued + buckets.deferred === 0,
+  };
 };
 
 /**
@@ -83,3 +93,33 @@ export const runTotalsOf = (p: RunProgress) => ({
   sent: p.sent,
   skipped: p.suppressed + p.failed,
 });
+
+/** SES feedback on a sent email of the run, each counted once per email. */
+export type Feedback = 'complaint' | 'bounce';
+export const FEEDBACK_COUNTERS: Record<Feedback, string> = { complaint: 'complaints', bounce: 'hardBounces' };
+export const feedbackCounts = (feedback: Feedback): Record<string, number> => ({
+  [FEEDBACK_COUNTERS[feedback]]: 1,
+});
+
+export interface PauseThresholds {
+  minSent: number;
+  complaintRate: number;
+  bounceRate: number;
+}
+
+/**
+ * Why a run must stop sending, if it must: with at least `minSent` emails out, a complaint rate or
+ * a hard-bounce rate past its threshold — a reputation mailbox providers judge the whole account by
+ * (Gmail's and Yahoo's bulk-sender rules: stay under 0.1 % complaints, never reach 0.3 %).
+ */
+export const pauseReason = (p: RunProgress, t: PauseThresholds): string | undefined => {
+  if (p.sent < t.minSent) return undefined;
+  const percent = (x: number) => `${(x * 100).toFixed(2)} %`;
+  const complaintRate = p.complaints / p.sent;
+  if (complaintRate > t.complaintRate)
+    return `complaint rate ${percent(complaintRate)} (${p.complaints} of ${p.sent} sent) passed ${percent(t.complaintRate)}`;
+  const bounceRate = p.hardBounces / p.sent;
+  if (bounceRate > t.bounceRate)
+    return `hard-bounce rate ${percent(bounceRate)} (${p.hardBounces} of ${p.sent} sent) passed ${percent(t.bounceRate)}`;
+  return undefined;
+};

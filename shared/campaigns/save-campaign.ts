@@ -27,6 +27,7 @@ export const saveCampaign = async (
     id: input.id ?? newCampaignId(),
     name: input.name,
     audience: input.audience ?? {},
+    sendWindow: input.sendWindow,
     schedule: input.schedule,
     question: input.question,
     brand: input.brand ?? DEFAULT_BRAND,

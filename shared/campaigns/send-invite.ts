@@ -7,6 +7,7 @@ import { isErased } from '../store/erasure.ts';
 import {
   closeReminder,
   deferInviteSend,
+  deferInviteUntil,
   leaseInviteSend,
   leaseReminder,
   markInviteSent,
@@ -24,6 +25,7 @@ import {
   type SkipReason,
   skipReasonOfSuppression,
 } from './run-progress.ts';
+import { nextWindowOpening } from './send-window.ts';
 
 /** The survey email for one invite (its first email, or its reminder): same token, same links. */
 const surveyEmailFor = (invite: Invite, tokenKey: string, reminder: boolean) =>
@@ -141,12 +143,23 @@ export const sendInvite = async (
     await skipInvite(invite, reason, now);
     return undefined;
   }
+  // Its recipient's send window closed while it waited its turn: deferred to the next opening.
+  const opening = invite.sendWindow
+    ? nextWindowOpening(invite.sendWindow, invite.timeZone ?? 'UTC', now)
+    : undefined;
+  if (opening) {
+    const moves =
+      invite.runState === 'deferred' ? [] : progressWrites(invite, { from: 'queued', to: 'deferred' }, now);
+    await deferInviteUntil(invite.inviteId, opening, moves);
+    return undefined;
+  }
   let messageId: string | undefined;
   try {
     messageId = await sendEmailOnTurn(
       invite.email,
       surveyEmailFor(invite, tokenKey, false),
-      { campaign: invite.campaignId },
+      // The invite tag comes back with SES's bounce and complaint events: the run's health.
+      { campaign: invite.campaignId, invite: invite.inviteId },
       async () => {
         const lease = await leaseInviteSend(invite.inviteId, new Date());
         if (lease === 'interrupted') await skipInvite(invite, 'outcome unknown', now);

@@ -2,11 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { config } from '../config.ts';
 import { logger } from '../observability.ts';
 import { tokenKey } from '../secrets.ts';
+import { getRun } from '../store/campaigns.ts';
 import { erasedAmong } from '../store/erasure.ts';
-import { dueUnsentInvites, releaseSenderLease, takeSenderLease } from '../store/invites.ts';
+import { dueUnsentInvites, holdInvite, releaseSenderLease, takeSenderLease } from '../store/invites.ts';
+import { isCampaignRun } from '../store/model.ts';
+import { inCounterLane } from '../store/run-progress.ts';
 import type { Invite } from '../store/schemas.ts';
 import { suppressedEmails } from '../store/suppressions.ts';
-import { type SendChecks, sendInvite } from './send-invite.ts';
+import { Places } from '../util/concurrency.ts';
+import { releaseHeldInvites } from './run-health.ts';
+import { progressWrites, type SendChecks, sendInvite } from './send-invite.ts';
 
 export interface SendTotals {
   sent: number;
@@ -28,6 +33,10 @@ export const senderConcurrency = (perSecond: number): number =>
 
 /** How many due invites one listing read asks for, beyond those already in flight. */
 const PAGE = 100;
+/** The least time between two reads of the listing that found nothing new. */
+const EMPTY_READ_PAUSE_MS = 500;
+/** The most a sender spends putting a resumed run's held invites back before it sends. */
+const RELEASE_BUDGET_MS = 10_000;
 
 /**
  * The invite sender: hands every invite that is due (its run wrote it, its delay or window has
@@ -41,13 +50,37 @@ export const sendDueInvites = async (options: { until: number; now?: Date }): Pr
   const leaseUntil = new Date(options.until + 60_000);
   if (!(await takeSenderLease(holder, leaseUntil, new Date()))) return { ...totals, busy: true };
   const key = await tokenKey();
+  // A resumed run's invites that its resume request did not get to.
+  await releaseHeldInvites(Math.min(options.until, Date.now() + RELEASE_BUDGET_MS));
   const concurrency = senderConcurrency(config().SES_MAX_SEND_RATE);
   const seen = new Set<string>();
   const inFlight = new Set<Promise<void>>();
+  const places = new Places();
+  const lanes = `s${holder.slice(0, 6)}`;
+
+  // Whether a run is paused, read at most once a second per run.
+  const pausedRuns = new Map<string, { paused: boolean; readAt: number }>();
+  const runPaused = async (invite: Invite) => {
+    if (!isCampaignRun(invite.runId)) return false;
+    const runKey = `${invite.campaignId}/${invite.runId}`;
+    const known = pausedRuns.get(runKey);
+    if (known && Date.now() - known.readAt < 1_000) return known.paused;
+    const paused = Boolean((await getRun(invite.campaignId, invite.runId))?.pausedAt);
+    pausedRuns.set(runKey, { paused, readAt: Date.now() });
+    return paused;
+  };
 
   const sendOne = async (invite: Invite, known: SendChecks) => {
     try {
-      if (await sendInvite(invite, key, options.now, known)) totals.sent++;
+      if (await runPaused(invite)) {
+        // Out of the way of every other run's invites until the run is resumed.
+        const moves =
+          invite.runState === 'deferred'
+            ? []
+            : progressWrites(invite, { from: 'queued', to: 'deferred' }, new Date());
+        await holdInvite(invite, moves);
+        totals.skipped++;
+      } else if (await sendInvite(invite, key, options.now, known)) totals.sent++;
       else totals.skipped++;
     } catch (err: unknown) {
       // Recorded on the invite (deferred, or given up); the next one goes on.
@@ -55,17 +88,28 @@ export const sendDueInvites = async (options: { until: number; now?: Date }): Pr
       logger.warn('survey email not sent', { inviteId: invite.inviteId, err });
     }
   };
-  const unseenDue = async () =>
-    (await dueUnsentInvites(options.now ?? new Date(), PAGE + concurrency)).filter(
-      (i) => !seen.has(i.inviteId),
-    );
+  // The listing is read forward from where the last read ended (`from`), past invites this sender
+  // already handed out but whose send has not moved them yet; at its end, once more from the top.
+  let from: string | undefined;
+  const unseenDue = async () => {
+    const page = await dueUnsentInvites(options.now ?? new Date(), PAGE + concurrency, from);
+    from = page.at(-1)?.listKey;
+    return page.map((p) => p.invite).filter((i) => !seen.has(i.inviteId));
+  };
 
   try {
     while (Date.now() < options.until) {
-      const due = await unseenDue();
+      let due = await unseenDue();
+      if (due.length === 0 && from !== undefined) {
+        from = undefined;
+        due = await unseenDue();
+      }
       if (due.length === 0) {
         if (inFlight.size === 0) break;
+        // Nothing new is due yet: look again when a send is done, and not more than twice a second.
+        const lookAgain = Date.now() + EMPTY_READ_PAUSE_MS;
         await Promise.race(inFlight);
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, lookAgain - Date.now())));
         continue;
       }
       // What each send must check, read for the page at once: erasures and suppressions.
@@ -81,7 +125,14 @@ export const sendDueInvites = async (options: { until: number; now?: Date }): Pr
           erased: erased.has(invite.customerId),
           suppression: suppressed.get(invite.email.toLowerCase()),
         };
-        const job: Promise<void> = sendOne(invite, known).finally(() => inFlight.delete(job));
+        // Each send in flight adds to counters of its own place (see inCounterLane).
+        const place = places.take();
+        const job: Promise<void> = inCounterLane(`${lanes}-${place}`, () => sendOne(invite, known)).finally(
+          () => {
+            places.give(place);
+            inFlight.delete(job);
+          },
+        );
         inFlight.add(job);
       }
     }
@@ -91,6 +142,7 @@ export const sendDueInvites = async (options: { until: number; now?: Date }): Pr
   }
   // Invites written while this sender was finishing found its lease taken: whoever started it
   // for them went away. Look once more, now that the lease is free.
+  from = undefined;
   totals.more = (await unseenDue()).length > 0;
   if (totals.sent + totals.skipped + totals.failed > 0) logger.info('invites sent', { ...totals });
   return totals;

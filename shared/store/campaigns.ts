@@ -214,3 +214,31 @@ export const saveRunPosition = async (campaignId: string, runId: string, afterCu
     }),
   );
 };
+
+/** The run stops sending, with why; once (a second pause of a paused run changes nothing). */
+export const pauseRun = async (campaignId: string, runId: string, reason: string, at: Date) =>
+  conditionalWrite(() =>
+    getClients().ddb.send(
+      new UpdateCommand({
+        TableName: mainTable(),
+        Key: runModel.key(campaignId, runId),
+        UpdateExpression: 'SET pausedAt = :at, pausedReason = :why',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(pausedAt)',
+        ExpressionAttributeValues: { ':at': at.toISOString(), ':why': reason },
+      }),
+    ),
+  );
+
+/** A paused run sends again; false if it was not paused. */
+export const resumeRun = async (campaignId: string, runId: string, at: Date) =>
+  conditionalWrite(() =>
+    getClients().ddb.send(
+      new UpdateCommand({
+        TableName: mainTable(),
+        Key: runModel.key(campaignId, runId),
+        UpdateExpression: 'SET resumedAt = :at REMOVE pausedAt, pausedReason',
+        ConditionExpression: 'attribute_exists(pausedAt)',
+        ExpressionAttributeValues: { ':at': at.toISOString() },
+      }),
+    ),
+  );

@@ -246,9 +246,19 @@ export const deferInviteSend = async (
   );
 };
 
-/** Invites due by `now` that have not reached SES yet, soonest due first. */
-export const dueUnsentInvites = async (now: Date, limit: number): Promise<Invite[]> =>
-  (await queryAll(inviteModel.unsentDue(now, limit))).map((i) => inviteItem.parse(i));
+/**
+ * Invites due by `now` that have not reached SES yet, soonest due first, from the list key `from`
+ * on (inclusive); each with its list key, where a next read may go on from.
+ */
+export const dueUnsentInvites = async (
+  now: Date,
+  limit: number,
+  from?: string,
+): Promise<Array<{ invite: Invite; listKey: string }>> =>
+  (await queryAll(inviteModel.unsentDue(now, limit, from))).map((i) => ({
+    invite: inviteItem.parse(i),
+    listKey: String(i.gsi1sk),
+  }));
 
 /** The customer's survey slot: when they were last invited, and by which run. */
 export interface SurveySlot {
@@ -374,4 +384,110 @@ export const releaseSenderLease = async (holder: string): Promise<void> => {
       }),
     ),
   );
+};
+
+/**
+ * An invite that may not go yet (its recipient's send window is closed, its run is paused) waits
+ * until `at`: listed again by that time, in its run's `deferred` bucket (with what goes with it: the
+ * run's counters). Not once it was sent or given up.
+ */
+export const deferInviteUntil = async (
+  inviteId: string,
+  at: Date,
+  alongside: TransactItem[] = [],
+): Promise<boolean> => {
+  const unsent = inviteModel.unsent(at.toISOString(), inviteId);
+  const result = await transactWrite([
+    {
+      Update: {
+        TableName: mainTable(),
+        Key: inviteModel.key(inviteId),
+        UpdateExpression: 'SET gsi1sk = :due, sendAfter = :at, runState = :deferred',
+        ConditionExpression:
+          'attribute_not_exists(sentAt) AND attribute_not_exists(skippedReason) AND gsi1pk = :unsent',
+        ExpressionAttributeValues: {
+          ':due': unsent.gsi1sk,
+          ':unsent': unsent.gsi1pk,
+          ':at': at.toISOString(),
+          ':deferred': 'deferred',
+        },
+      },
+    },
+    ...alongside,
+  ]);
+  return result.committed;
+};
+
+/** Takes a paused run's invite out of the sender's listing, into its run's held ones (and `deferred`). */
+export const holdInvite = async (invite: Invite, alongside: TransactItem[] = []): Promise<boolean> => {
+  const held = inviteModel.held(invite.campaignId, invite.runId, invite.inviteId);
+  const result = await transactWrite([
+    {
+      Update: {
+        TableName: mainTable(),
+        Key: inviteModel.key(invite.inviteId),
+        UpdateExpression: 'SET gsi1pk = :held, gsi1sk = :sk, runState = :deferred',
+        ConditionExpression:
+          'attribute_not_exists(sentAt) AND attribute_not_exists(skippedReason) AND gsi1pk = :unsent',
+        ExpressionAttributeValues: {
+          ':held': held.gsi1pk,
+          ':sk': held.gsi1sk,
+          ':deferred': 'deferred',
+          ':unsent': inviteModel.unsentListing,
+        },
+      },
+    },
+    ...alongside,
+  ]);
+  return result.committed;
+};
+
+/** A held invite back in the sender's listing, due at `at`, waiting its turn again (`queued`). */
+export const releaseHeldInvite = async (invite: Invite, at: Date, alongside: TransactItem[] = []) => {
+  const unsent = inviteModel.unsent(at.toISOString(), invite.inviteId);
+  const result = await transactWrite([
+    {
+      Update: {
+        TableName: mainTable(),
+        Key: inviteModel.key(invite.inviteId),
+        UpdateExpression: 'SET gsi1pk = :unsent, gsi1sk = :sk, runState = :queued',
+        ConditionExpression: 'gsi1pk = :held',
+        ExpressionAttributeValues: {
+          ':unsent': unsent.gsi1pk,
+          ':sk': unsent.gsi1sk,
+          ':queued': 'queued',
+          ':held': inviteModel.held(invite.campaignId, invite.runId, invite.inviteId).gsi1pk,
+        },
+      },
+    },
+    ...alongside,
+  ]);
+  return result.committed;
+};
+
+/** Held invites of every paused run, in run order, after the list key `after` (if any). */
+export const heldInvitesAfter = async (after: string | undefined, limit: number): Promise<Invite[]> =>
+  (await queryAll(inviteModel.heldAfter(after, limit))).map((i) => inviteItem.parse(i));
+
+/** SES feedback on a sent invite, noted on it once: true the first time. */
+export const noteInviteFeedback = async (
+  inviteId: string,
+  feedback: 'complaint' | 'bounce',
+  at: Date,
+  alongside: TransactItem[] = [],
+): Promise<boolean> => {
+  const result = await transactWrite([
+    {
+      Update: {
+        TableName: mainTable(),
+        Key: inviteModel.key(inviteId),
+        UpdateExpression: 'SET #f = :at',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#f)',
+        ExpressionAttributeNames: { '#f': feedback === 'complaint' ? 'complainedAt' : 'bouncedAt' },
+        ExpressionAttributeValues: { ':at': at.toISOString() },
+      },
+    },
+    ...alongside,
+  ]);
+  return result.committed;
 };

@@ -74,6 +74,7 @@ const LISTING = {
   scheduled: 'SCHEDULED',
   openRun: 'RUN#open',
   unsentInvite: 'INVITE#unsent',
+  heldInvite: 'INVITE#held',
   remindInvite: 'INVITE#remind',
   response: 'RESPONSE',
   provisional: 'PROVISIONAL',
@@ -298,14 +299,13 @@ export const senderLeaseModel = {
 } as const;
 
 /**
- * A run's progress counters (queued, sent, …), spread over a few items in the campaign's partition
- * so that concurrent senders rarely write the same one; read together, one small query.
+ * A run's progress counters (queued, sent, …), spread over items in the campaign's partition, one
+ * per writer lane (see store/run-progress.ts); read together, one query.
  */
-export const RUN_COUNTER_SHARDS = 16;
 export const runCounterModel = {
-  key: (campaignId: string, runId: string, shard: number): Key => ({
+  key: (campaignId: string, runId: string, lane: string): Key => ({
     pk: campaignPartition(campaignId),
-    sk: `COUNT#${runId}#${String(shard).padStart(2, '0')}`,
+    sk: `COUNT#${runId}#${lane}`,
   }),
   /** runCounter.ofRun — every counter item of the run. */
   ofRun: (campaignId: string, runId: string) =>
@@ -320,6 +320,18 @@ export const inviteModel = {
     gsi1pk: LISTING.unsentInvite,
     gsi1sk: `${createdAt}#${inviteId}`,
   }),
+  /** The partition of unsent invites (a condition checks an invite is still there). */
+  unsentListing: LISTING.unsentInvite,
+  /** Listed while its run is paused, by run: taken out of the sender's way until the run resumes. */
+  held: (campaignId: string, runId: string, inviteId: string): KindIndex => ({
+    gsi1pk: LISTING.heldInvite,
+    gsi1sk: `${campaignId}#${runId}#${inviteId}`,
+  }),
+  /** invite.held — paused runs' held invites (after the list key `after`, if any), in key order. */
+  heldAfter: (after: string | undefined, limit: number) =>
+    kindQuery(LISTING.heldInvite, after === undefined ? undefined : { gt: after }, { limit }),
+  /** The list key that sorts after every held invite of a run. */
+  heldRunEnd: (campaignId: string, runId: string) => `${campaignId}#${runId}#~`,
   /** The partition of invites waiting for their reminder (a condition checks an invite is there). */
   remindListing: LISTING.remindInvite,
   /** Listed once sent, when its campaign asked for a reminder, by when the reminder is due. */

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import {
   mainTable,
@@ -9,13 +10,27 @@ import {
   transactWrite,
 } from './db.ts';
 import { customerNotErasedCheck } from './erasure.ts';
-import { RUN_COUNTER_SHARDS, runCounterModel, runLogModel } from './model.ts';
+import { runCounterModel, runLogModel } from './model.ts';
 
 /** Counter adds by counter name (the domain decides them: shared/campaigns/run-progress.ts). */
 export type CounterAdds = Record<string, number>;
 
-const shardOf = (customerId: string): number =>
-  (createHash('sha1').update(customerId).digest()[0] ?? 0) % RUN_COUNTER_SHARDS;
+/**
+ * Counter lanes. A counter add goes in one transaction with the recipient's own write, and two
+ * transactions that touch the same item at once collide (TransactionConflict) — a run's counters
+ * would be the one item every writer touches. So each writer that works through a run — one worker
+ * of a dispatch or of the sender, one at a time — adds to an item of its own (its lane), and the
+ * progress adds the lanes up. Writers outside a lane (a feedback event, a release) spread by
+ * customer over a few shared items, where a rare collision is retried.
+ */
+const lanes = new AsyncLocalStorage<string>();
+const SHARED_LANES = 16;
+
+/** Runs `work` with its counter adds in `lane`, which no other writer uses meanwhile. */
+export const inCounterLane = <T>(lane: string, work: () => Promise<T>): Promise<T> => lanes.run(lane, work);
+
+const laneOf = (customerId: string): string =>
+  lanes.getStore() ?? `s${(createHash('sha1').update(customerId).digest()[0] ?? 0) % SHARED_LANES}`;
 
 /**
  * The transaction item that adds one recipient's move to the run's counters. It goes in the same
@@ -32,7 +47,7 @@ export const runCounterAdd = (
   return {
     Update: {
       TableName: mainTable(),
-      Key: runCounterModel.key(campaignId, runId, shardOf(customerId)),
+      Key: runCounterModel.key(campaignId, runId, laneOf(customerId)),
       UpdateExpression: `ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
       ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])),
       ExpressionAttributeValues: Object.fromEntries(entries.map(([, n], i) => [`:c${i}`, n])),

@@ -41,10 +41,23 @@ export const scheduleShape = z.object({
 });
 export type Schedule = z.infer<typeof scheduleShape>;
 
+/** Who a campaign surveys: per attribute, a value, one of several, or `{not}` one or several. */
+const audienceValues = z.union([z.string(), z.array(z.string())]);
+export const audienceFilter = z.union([audienceValues, z.object({ not: audienceValues })]);
+export type AudienceFilter = z.infer<typeof audienceFilter>;
+
+/** When emails may reach people, in their own local time (shared/campaigns/send-window.ts). */
+export const sendWindowShape = z.object({
+  days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])),
+  start: z.string(),
+  end: z.string(),
+});
+
 export const campaignItem = z.object({
   id: z.string(),
   name: z.string(),
-  audience: z.record(z.string(), z.union([z.string(), z.array(z.string())])).default({}),
+  audience: z.record(z.string(), audienceFilter).default({}),
+  sendWindow: sendWindowShape.optional(),
   schedule: scheduleShape.optional(),
   question: z.string().optional(),
   brand: z.string(),
@@ -73,6 +86,10 @@ export const runItem = z.object({
   completedAt: z.string().optional(),
   /** The last customer id (in audience order) the dispatch finished: where a restart goes on. */
   resumeAfter: z.string().optional(),
+  /** Paused by its complaint or bounce rate (and why), until resumed. */
+  pausedAt: z.string().optional(),
+  pausedReason: z.string().optional(),
+  resumedAt: z.string().optional(),
 });
 export type Run = z.infer<typeof runItem>;
 
@@ -94,6 +111,12 @@ export const inviteItem = z.object({
   sendAfter: z.string().optional(),
   /** Where the invite waits in its run's progress: for its turn, or for a later time (window, pause). */
   runState: z.enum(['queued', 'deferred']).optional(),
+  /** SES feedback on the sent email, noted once each (the run's complaint and bounce rates). */
+  complainedAt: z.string().optional(),
+  bouncedAt: z.string().optional(),
+  /** The campaign's send window and the recipient's time zone, when the invite was written. */
+  sendWindow: sendWindowShape.optional(),
+  timeZone: z.string().optional(),
   sentAt: z.string().optional(),
   messageId: z.string().optional(),
   unsubscribedAt: z.string().optional(),

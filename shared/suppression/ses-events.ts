@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordSendFeedback } from '../campaigns/run-health.ts';
 import { logger } from '../observability.ts';
 import { suppressAddress } from '../store/suppressions.ts';
 
@@ -30,10 +31,22 @@ const suppressionsFrom = (message: unknown): Array<{ email: string; reason: stri
   return event.bounce.bouncedRecipients.map((r) => ({ email: r.emailAddress, reason: 'hard-bounce' }));
 };
 
-/** Recipients who hard-bounced or complained are never surveyed again (protects the sender's reputation). */
+/** The survey email an event is about, from the `invite` tag the sender gave it. */
+const inviteTag = z.object({ mail: z.object({ tags: z.object({ invite: z.array(z.string()).min(1) }) }) });
+
+/**
+ * Recipients who hard-bounced or complained are never surveyed again (protects the sender's
+ * reputation), and a survey email's bounce or complaint counts against its run, which pauses itself
+ * past the rates it may reach (shared/campaigns/run-health.ts).
+ */
 export const recordSesEvent = async (message: unknown, now = new Date()): Promise<number> => {
   const suppressions = suppressionsFrom(message);
   for (const { email, reason } of suppressions) await suppressAddress(email, reason, now);
+  const tagged = inviteTag.safeParse(message);
+  const inviteId = tagged.success ? tagged.data.mail.tags.invite[0] : undefined;
+  if (inviteId && suppressions.length > 0) {
+    await recordSendFeedback(inviteId, suppressions[0]?.reason === 'complaint' ? 'complaint' : 'bounce', now);
+  }
   if (suppressions.length)
     logger.info('addresses suppressed after SES feedback', { count: suppressions.length });
   return suppressions.length;
