@@ -1,7 +1,7 @@
 import { surveyAnswerInput } from '#shared/api/inputs';
 import { type HttpEvent, httpHandler, parseBody, pathParam } from '#shared/http/handler';
 import { html, json, wantsHtml } from '#shared/http/responses';
-import { messagePage, thankYouPage } from '#shared/pages/survey-pages';
+import { linkErrorPage, thankYouPage } from '#shared/pages/survey-pages';
 import { openInvite, submitAnswer } from '#shared/survey/answer';
 
 /**
@@ -34,6 +34,6 @@ const submit = async (event: HttpEvent) => {
 export const handler = httpHandler(submit, {
   renderErrorPage: (event, error) =>
     wantsHtml(event)
-      ? html(error.status, messagePage('Your answer was not recorded', error.message))
+      ? html(error.status, linkErrorPage(error, event.headers['accept-language']))
       : undefined,
 });

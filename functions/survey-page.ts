@@ -1,7 +1,7 @@
 import { config } from '#shared/config';
 import { type HttpEvent, httpHandler, pathParam } from '#shared/http/handler';
 import { html } from '#shared/http/responses';
-import { messagePage, surveyPage } from '#shared/pages/survey-pages';
+import { linkErrorPage, surveyPage } from '#shared/pages/survey-pages';
 import { currentAnswer, openInvite } from '#shared/survey/answer';
 import { pageMayUseTimer } from '#shared/survey/scanner';
 
@@ -22,9 +22,5 @@ const showSurvey = async (event: HttpEvent) => {
 };
 
 export const handler = httpHandler(showSurvey, {
-  renderErrorPage: (_event, error) =>
-    html(
-      error.status,
-      messagePage(error.status === 410 ? 'Survey closed' : 'Survey not found', error.message),
-    ),
+  renderErrorPage: (event, error) => html(error.status, linkErrorPage(error, event.headers['accept-language'])),
 });

@@ -1,6 +1,6 @@
 import { type HttpEvent, httpHandler, pathParam } from '#shared/http/handler';
 import { html, json, wantsHtml } from '#shared/http/responses';
-import { messagePage, unsubscribePage } from '#shared/pages/survey-pages';
+import { linkErrorPage, unsubscribePage } from '#shared/pages/survey-pages';
 import { openInvite, unsubscribe } from '#shared/survey/answer';
 
 /**
@@ -23,5 +23,5 @@ const handle = async (event: HttpEvent) => {
 
 export const handler = httpHandler(handle, {
   renderErrorPage: (event, error) =>
-    wantsHtml(event) ? html(error.status, messagePage('Link not valid', error.message)) : undefined,
+    wantsHtml(event) ? html(error.status, linkErrorPage(error, event.headers['accept-language'])) : undefined,
 });

@@ -11,6 +11,7 @@ import { isSuppressed } from '../store/suppressions.ts';
 import { deriveInviteId } from '../tokens/survey-token.ts';
 import { claimSurveySlot, inviteFor } from './invite-customer.ts';
 import { sendInvite } from './send-invite.ts';
+import { nextWindowOpening, recipientTimeZone } from './send-window.ts';
 
 export type SurveyRequestResult =
   | { scheduled: true; inviteId: string; sendAfter: string }
@@ -19,7 +20,8 @@ export type SurveyRequestResult =
 /**
  * An event-triggered survey (a help desk closing a ticket): one invite for one customer of a
  * campaign (its wording and fatigue rule), sent after the delay, under the same suppression and
- * fatigue rules as a campaign run. The invite id is derived from the campaign and the caller's
+ * fatigue rules as a campaign run, and inside its send window in the customer's own time (a
+ * survey due outside it waits for the window's opening). The invite id is derived from the campaign and the caller's
  * idempotency key, so the same key never makes a second invite, whatever it is sent with. A zero
  * delay sends at once; a later one is listed for the minute sweep by its send time.
  */
@@ -54,24 +56,29 @@ export const requestSurvey = async (
   });
   if (claim !== 'taken') return { scheduled: false, skipped: claim };
 
-  const written = await putInviteOnce(
-    inviteFor(
+  // After the delay, and inside the campaign's send window in the customer's own time.
+  const timeZone = recipientTimeZone(customer.attributes, campaign.schedule?.timezone ?? config().TIME_ZONE);
+  const opening = campaign.sendWindow ? nextWindowOpening(campaign.sendWindow, timeZone, sendAfter) : undefined;
+  const goesAt = opening ?? sendAfter;
+  const written = await putInviteOnce({
+    ...inviteFor(
       customer,
       campaign,
       { inviteId, runId },
       {
         createdAt: now.toISOString(),
-        sendAfter: sendAfter.toISOString(),
-        expiresAt: new Date(sendAfter.getTime() + config().TOKEN_TTL_DAYS * 86_400_000).toISOString(),
+        sendAfter: goesAt.toISOString(),
+        expiresAt: new Date(goesAt.getTime() + config().TOKEN_TTL_DAYS * 86_400_000).toISOString(),
       },
     ),
-  );
+    ...(campaign.sendWindow ? { sendWindow: campaign.sendWindow, timeZone } : {}),
+  });
   if ('erased' in written) return { scheduled: false, skipped: 'erased' };
-  if (!input.delay) {
+  if (goesAt.getTime() <= now.getTime()) {
     // Sent now; if SES fails, the invite stays listed and the sweep retries it.
     await sendInvite(written.invite, key, now).catch((err: unknown) =>
       logger.warn('event survey not sent at once; the sweep will retry', { inviteId, err }),
     );
   }
-  return { scheduled: true, inviteId, sendAfter: sendAfter.toISOString() };
+  return { scheduled: true, inviteId, sendAfter: goesAt.toISOString() };
 };

@@ -139,6 +139,20 @@ export const thankYouPage = (opts: {
 export const messagePage = (title: string, message: string, lang?: string): Page =>
   layout({ title, lang, body: `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>` });
 
+/**
+ * The page for a survey or unsubscribe link that did not work, in the language the browser asks
+ * for (a link that does not verify names no customer, so their locale is unknown): "this survey has
+ * closed" for an expired link, "not valid" for an unknown or tampered one, else what went wrong.
+ */
+export const linkErrorPage = (
+  error: { status: number; message: string },
+  acceptLanguage: string | undefined,
+): Page => {
+  const m = messagesFor(acceptLanguage?.split(',')[0]?.split(';')[0]?.trim());
+  const text = error.status === 410 ? m.t('closed') : error.status === 404 ? m.t('invalid') : error.message;
+  return layout({ title: text, lang: m.locale, body: `<h1>${escapeHtml(text)}</h1>` });
+};
+
 export const unsubscribePage = (opts: { token: string; invite: Invite; done: boolean }): Page => {
   const m = messagesFor(opts.invite.locale);
   if (opts.done) return messagePage(m.t('unsubscribed'), m.t('unsubscribed'), m.locale);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { adminFetch, sendDue, sesEmails, useLocalStack } from '../support/local-stack.ts';
+import { zoneWhereItIs } from '../support/time-zones.ts';
 
 const MINUTE = 60_000;
 
@@ -54,6 +55,30 @@ describe('event-triggered surveys: POST /api/surveys', () => {
     expect(await sesEmails(stack())).toEqual([]);
     expect(await sendDue(new Date(start + 125 * MINUTE))).toBe(1);
     expect((await sesEmails(stack())).map((e) => e.destination.to[0])).toEqual(['c2@example.com']);
+  });
+
+  it('waits for the campaign’s send window in the customer’s own time', async () => {
+    await adminFetch(stack(), 'POST', '/api/campaigns', {
+      id: 'daytime',
+      name: 'Daytime',
+      sendWindow: { start: '11:00', end: '14:00' },
+    });
+    // It is about midnight where the customer lives: the window opens at 11:00 their time.
+    const inline = { id: 'owl', email: 'owl@example.com', attributes: { timezone: zoneWhereItIs(0) } };
+    const start = Date.now();
+    const res = await adminFetch(stack(), 'POST', '/api/surveys', {
+      customer: inline,
+      campaignId: 'daytime',
+      idempotencyKey: 'ticket-night',
+    });
+    expect(res.status).toBe(202);
+    const goesAt = Date.parse(String(res.body.sendAfter));
+    expect(goesAt).toBeGreaterThan(start + 9 * 60 * MINUTE);
+    expect(goesAt).toBeLessThan(start + 12 * 60 * MINUTE);
+    await stack().settle();
+    expect(await sesEmails(stack())).toEqual([]);
+    expect(await sendDue(new Date(goesAt - MINUTE))).toBe(0);
+    expect(await sendDue(new Date(goesAt + MINUTE))).toBe(1);
   });
 
   it('refuses a bad delay, an unknown campaign or customer, and writes nothing', async () => {

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { CATALOGS } from '../../shared/email/messages.ts';
+import { tokenKey } from '../../shared/secrets.ts';
+import { deriveInviteId, signSurveyToken } from '../../shared/tokens/survey-token.ts';
 import { adminFetch, postAnswer, sesEmails, tokenOf, useLocalStack } from '../support/local-stack.ts';
 
 describe('customers and owners read their own language', () => {
@@ -46,6 +49,33 @@ describe('customers and owners read their own language', () => {
     expect(alert?.subject).toBe('新的贬损者：李伟 打了 2/10 分');
     expect(alert?.body.text).toContain('工单状态: 待处理');
     expect(alert?.body.text).toContain('评论: 服务太慢');
+  });
+
+  it('says a closed or unknown survey link in the browser’s language', async () => {
+    const key = await tokenKey();
+    const expired = signSurveyToken(
+      key,
+      deriveInviteId(key, 'gone', 'run', 'c1'),
+      new Date(Date.now() - 60_000),
+    );
+    const page = async (token: string, language?: string) => {
+      const res = await fetch(`${stack().url}/s/${token}?score=9`, {
+        headers: language ? { 'accept-language': language } : {},
+      });
+      return { status: res.status, html: await res.text() };
+    };
+    const closed = await page(expired, 'zh-CN,zh;q=0.9,en;q=0.5');
+    expect(closed.status).toBe(410);
+    expect(closed.html).toContain(CATALOGS['zh-CN']?.closed);
+    expect(closed.html).toContain('lang="zh-CN"');
+    const unknown = await page('not-a-survey-token', 'zh-TW');
+    expect(unknown.status).toBe(404);
+    expect(unknown.html).toContain(CATALOGS['zh-TW']?.invalid);
+    expect((await page(expired)).html).toContain(CATALOGS.en?.closed);
+    const unsubscribe = await fetch(`${stack().url}/u/not-a-token`, {
+      headers: { 'accept-language': 'de-DE' },
+    });
+    expect(await unsubscribe.text()).toContain(CATALOGS.de?.invalid);
   });
 
   it('refuses a locale that is not a language tag', async () => {

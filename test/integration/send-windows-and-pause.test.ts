@@ -3,17 +3,11 @@ import { invoke } from '../../local/lambda.ts';
 import { tokenKey } from '../../shared/secrets.ts';
 import { verifySurveyToken } from '../../shared/tokens/survey-token.ts';
 import { adminFetch, sendDue, sesEmails, tokenOf, useLocalStack } from '../support/local-stack.ts';
+import { zoneWhereItIs } from '../support/time-zones.ts';
 
 const sns = (message: unknown) => ({
   Records: [{ EventSource: 'aws:sns', Sns: { Message: JSON.stringify(message), Type: 'Notification' } }],
 });
-
-/** A fixed-offset zone whose clock reads `localHour` now (Etc/GMT-N is N hours ahead of UTC). */
-const zoneAt = (localHour: number): string => {
-  let ahead = (((localHour - new Date().getUTCHours()) % 24) + 24) % 24;
-  if (ahead > 14) ahead -= 24;
-  return ahead === 0 ? 'Etc/GMT' : ahead > 0 ? `Etc/GMT-${ahead}` : `Etc/GMT+${-ahead}`;
-};
 
 type RunBody = { progress: Record<string, unknown>; pausedReason?: string };
 
@@ -23,8 +17,8 @@ describe('send windows in each recipient’s local time', () => {
   it('sends now to whoever is inside the window and defers the others to its opening', async () => {
     // The window is 11:00–14:00 every day; it is about noon for `near` and midnight for `far`.
     await adminFetch(stack(), 'POST', '/api/customers', [
-      { id: 'near', email: 'near@example.com', attributes: { timezone: zoneAt(12) } },
-      { id: 'far', email: 'far@example.com', attributes: { timezone: zoneAt(0) } },
+      { id: 'near', email: 'near@example.com', attributes: { timezone: zoneWhereItIs(12) } },
+      { id: 'far', email: 'far@example.com', attributes: { timezone: zoneWhereItIs(0) } },
     ]);
     const campaign = await adminFetch(stack(), 'POST', '/api/campaigns', {
       id: 'daytime',
