@@ -91,7 +91,7 @@ const seed = async (customers: Customer[]) => {
 
 /**
  * Waits until the run has settled (nobody queued or deferred); returns when it was seen settled,
- * and the highest resident memory of this process sampled meanwhile (every 100 ms): the dispatcher,
+ * and the highest resident memory of this process sampled meanwhile (every 250 ms): the dispatcher,
  * the sender and the local runtime around them, not the seeding before.
  */
 const waitForRun = async (stack: LocalStack, campaignId: string, runId: string) => {
@@ -110,7 +110,7 @@ const waitForRun = async (stack: LocalStack, campaignId: string, runId: string) 
       );
     }
     last = run.progress.sent;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 250));
   }
 };
 

@@ -33,7 +33,5 @@ const submit = async (event: HttpEvent) => {
 
 export const handler = httpHandler(submit, {
   renderErrorPage: (event, error) =>
-    wantsHtml(event)
-      ? html(error.status, linkErrorPage(error, event.headers['accept-language']))
-      : undefined,
+    wantsHtml(event) ? html(error.status, linkErrorPage(error, event.headers['accept-language'])) : undefined,
 });

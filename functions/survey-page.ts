@@ -22,5 +22,6 @@ const showSurvey = async (event: HttpEvent) => {
 };
 
 export const handler = httpHandler(showSurvey, {
-  renderErrorPage: (event, error) => html(error.status, linkErrorPage(error, event.headers['accept-language'])),
+  renderErrorPage: (event, error) =>
+    html(error.status, linkErrorPage(error, event.headers['accept-language'])),
 });

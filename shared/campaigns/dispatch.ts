@@ -77,10 +77,17 @@ export const dispatchRun = async (
       suppressedEmails(audience.map((c) => c.email)),
       getSurveySlots(audience.map((c) => c.id)),
     ]);
-    // Each worker adds to counters of its own (see inCounterLane): its writes never collide.
-    const outcomes = await mapLimit(audience, WRITE_CONCURRENCY, (c, worker) =>
-      inCounterLane(`${lanes}-${worker}`, () => decide(c, suppressed, slots)),
-    );
+    // Each worker adds to counters of its own (see inCounterLane): its writes never collide. The
+    // sender starts with the page's first invite, not after the page: it has work at once.
+    let senderStarted = false;
+    const outcomes = await mapLimit(audience, WRITE_CONCURRENCY, async (c, worker) => {
+      const outcome = await inCounterLane(`${lanes}-${worker}`, () => decide(c, suppressed, slots));
+      if (outcome === 'invited' && !senderStarted) {
+        senderStarted = true;
+        await invokeSender();
+      }
+      return outcome;
+    });
     for (const outcome of outcomes) totals[outcome]++;
     const last = page.at(-1);
     if (last) await saveRunPosition(campaignId, runId, last.id);

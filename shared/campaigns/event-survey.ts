@@ -58,7 +58,9 @@ export const requestSurvey = async (
 
   // After the delay, and inside the campaign's send window in the customer's own time.
   const timeZone = recipientTimeZone(customer.attributes, campaign.schedule?.timezone ?? config().TIME_ZONE);
-  const opening = campaign.sendWindow ? nextWindowOpening(campaign.sendWindow, timeZone, sendAfter) : undefined;
+  const opening = campaign.sendWindow
+    ? nextWindowOpening(campaign.sendWindow, timeZone, sendAfter)
+    : undefined;
   const goesAt = opening ?? sendAfter;
   const written = await putInviteOnce({
     ...inviteFor(

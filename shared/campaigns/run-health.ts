@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { config } from '../config.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { count, logger } from '../observability.ts';
 import { getRun, pauseRun, resumeRun } from '../store/campaigns.ts';
 import { getInvite, heldInvitesAfter, noteInviteFeedback, releaseHeldInvite } from '../store/invites.ts';
 import { inviteModel, isCampaignRun } from '../store/model.ts';
-import { runCounterAdd, runCounterItems } from '../store/run-progress.ts';
+import { inCounterLane, runCounterAdd, runCounterItems } from '../store/run-progress.ts';
 import type { Invite } from '../store/schemas.ts';
 import { countsOf, type Feedback, feedbackCounts, pauseReason, progressFrom } from './run-progress.ts';
 import { invokeSender } from './start-run.ts';
@@ -60,7 +61,11 @@ const RELEASE_PAGE = 100;
  * (epoch ms). Runs still paused are stepped over. Returns how many were released; the rest, if
  * any, go with the next call.
  */
-export const releaseHeldInvites = async (until: number, now = new Date()): Promise<number> => {
+export const releaseHeldInvites = (until: number, now = new Date()): Promise<number> =>
+  // A lane of its own: a resume request and a sender may release at the same time.
+  inCounterLane(`r${randomBytes(3).toString('hex')}`, () => releaseUntil(until, now));
+
+const releaseUntil = async (until: number, now: Date): Promise<number> => {
   let released = 0;
   let after: string | undefined;
   const paused = new Map<string, boolean>();

@@ -167,8 +167,11 @@ export const sendInvite = async (
       },
     );
   } catch (err: unknown) {
-    if (err instanceof EmailNotSentError && err.certain) await recordSendFailure(invite, err, now);
-    else await skipInvite(invite, 'outcome unknown', now, failureText(err));
+    // Anything else failed before SES was asked (the send rate, the lease): tried again later.
+    if (err instanceof EmailNotSentError) {
+      if (err.certain) await recordSendFailure(invite, err, now);
+      else await skipInvite(invite, 'outcome unknown', now, failureText(err));
+    }
     throw err;
   }
   if (messageId === undefined) return undefined;

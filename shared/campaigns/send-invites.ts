@@ -25,11 +25,11 @@ export interface SendTotals {
 }
 
 /**
- * Sends in flight at once: enough to keep the account's rate busy while each send waits on SES and
- * the table (a turn every 1/rate s, a send taking tens of ms), few enough to stay light.
+ * Sends in flight at once: a second's worth of the rate, so that the rate stays busy even while
+ * each send waits up to a second on SES and the table (a send takes tens of ms when all is well);
+ * at most 64, to stay light.
  */
-export const senderConcurrency = (perSecond: number): number =>
-  Math.min(64, Math.max(4, Math.ceil(perSecond / 4)));
+export const senderConcurrency = (perSecond: number): number => Math.min(64, Math.max(4, perSecond));
 
 /** How many due invites one listing read asks for, beyond those already in flight. */
 const PAGE = 100;

@@ -12,7 +12,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * only as long as a send takes as long as assumed.
  *
  * Each process asks for as many turns as it has senders waiting (at most the whole second), so one
- * table write serves a burst of sends. Each turn has its place in the second's order, across every
+ * table write serves a burst of sends, and asks for the second its answer will arrive in (when the
+ * table is slow, the next one), so that turns do not come back after their second has passed. Each turn has its place in the second's order, across every
  * sender, and is not used before its share of the second (place / rate): the emails go out evenly
  * through the second instead of in a burst at its start, so they also reach SES at the rate.
  * Turns left unused when their second ends are lost, as SES's own are. After SES throttles, every
@@ -23,6 +24,8 @@ export class SendRate {
   private waiting = 0;
   private filling: Promise<void> | undefined;
   private pausedUntil = 0;
+  /** How long the table takes to answer an ask for turns (a moving average). */
+  private latencyMs = 20;
   private readonly perSecond: () => number;
 
   constructor(perSecond: () => number) {
@@ -40,13 +43,16 @@ export class SendRate {
           continue;
         }
         const second = Math.floor(now / 1000);
-        if (this.pool.second === second && this.pool.next < this.pool.end) {
+        if (this.pool.second >= second && this.pool.next < this.pool.end) {
           const place = this.pool.next++;
-          const at = second * 1000 + (place * 1000) / this.perSecond();
+          const at = this.pool.second * 1000 + (place * 1000) / this.perSecond();
           if (at > now) await sleep(at - now);
           return;
         }
-        this.filling ??= this.fill(second).finally(() => {
+        // Ask for the second the answer will arrive in: when the table is slow to answer, turns
+        // asked for the current second would come back after it ended, and be lost.
+        const target = Math.max(second, Math.floor((now + 2 * this.latencyMs) / 1000));
+        this.filling ??= this.fill(target).finally(() => {
           this.filling = undefined;
         });
         await this.filling;
@@ -64,18 +70,17 @@ export class SendRate {
 
   private async fill(second: number): Promise<void> {
     const limit = this.perSecond();
-    const { from, taken } = await takeSendsOfSecond(
-      second,
-      Math.max(1, Math.min(this.waiting, limit)),
-      limit,
-    );
+    const asked = Date.now();
+    const wanted = Math.max(1, Math.min(this.waiting, limit));
+    const { from, taken } = await takeSendsOfSecond(second, wanted, limit);
+    this.latencyMs = 0.8 * this.latencyMs + 0.2 * (Date.now() - asked);
     if (taken > 0) {
       this.pool = { second, next: from, end: from + taken };
       return;
     }
-    // This second is spent, by us or by other senders: wait for the next one (a little jitter, so
-    // the senders of several processes do not all ask in the same millisecond).
-    await sleep(Math.max(0, (second + 1) * 1000 - Date.now()) + Math.random() * 10);
+    // That second is spent, by us or by other senders: wait for the next one, less the time an ask
+    // takes (a little jitter, so the senders of several processes do not all ask at once).
+    await sleep(Math.max(0, (second + 1) * 1000 - Date.now() - this.latencyMs) + Math.random() * 10);
   }
 }
 
