@@ -31,12 +31,18 @@ export const certainlyNotSent = (err: unknown): boolean => {
   return typeof code === 'string' && UNREACHED.has(code);
 };
 
-/** An email SES did not take, and why; `certain` when it surely has not been sent. */
+/**
+ * An email SES did not take: SES's own error, as it came (its name, its already redacted message,
+ * its metadata), marked `certain` when the email surely has not been sent.
+ */
 export class EmailNotSentError extends Error {
   readonly certain: boolean;
+  readonly $metadata: unknown;
   constructor(err: unknown) {
-    super(err instanceof Error ? `${err.name}: ${err.message}` : String(err), { cause: err });
-    this.name = 'EmailNotSentError';
+    super(err instanceof Error ? err.message : String(err));
+    this.name = err instanceof Error ? err.name : 'Error';
+    if (err instanceof Error && err.stack) this.stack = err.stack;
+    this.$metadata = (err as { $metadata?: unknown } | null)?.$metadata;
     this.certain = certainlyNotSent(err);
   }
 }

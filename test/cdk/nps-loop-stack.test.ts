@@ -16,6 +16,7 @@ import {
   QUEUE_CONSUMERS,
   ROUTES,
   SCHEDULED_FUNCTIONS,
+  SENDER_FUNCTION,
   STREAM_CONSUMERS,
   type StreamFunctionName,
 } from '../../functions/routes.ts';
@@ -117,7 +118,11 @@ describe('functions', () => {
     template.resourceCountIs('AWS::Lambda::Function', ALL_FUNCTIONS.length);
     for (const name of ALL_FUNCTIONS) {
       template.hasResourceProperties('AWS::Lambda::Function', {
-        FunctionName: name === DISPATCH_FUNCTION ? `${stack.stackName}-${DISPATCH_FUNCTION}` : Match.absent(),
+        // The functions that start themselves again have fixed names (see the stack).
+        FunctionName:
+          name === DISPATCH_FUNCTION || name === SENDER_FUNCTION
+            ? `${stack.stackName}-${name}`
+            : Match.absent(),
         Role: { 'Fn::GetAtt': [logicalIdOf(stack, stack.functions[name].role), 'Arn'] },
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
@@ -177,10 +182,11 @@ describe('functions', () => {
     }
   });
 
-  it('gives HTTP functions 10 s, stream consumers and minute ticks 60 s, the dispatch 15 min', () => {
+  it('gives HTTP functions 10 s, stream consumers and minute ticks 60 s, the sender 5 min, the dispatch 15 min', () => {
     for (const name of HTTP_FUNCTIONS) expect(fnProps(name).Timeout, name).toBe(10);
-    for (const name of [...STREAM_NAMES, ...SCHEDULED_FUNCTIONS])
+    for (const name of [...STREAM_NAMES, ...SCHEDULED_FUNCTIONS].filter((n) => n !== SENDER_FUNCTION))
       expect(fnProps(name).Timeout, name).toBe(60);
+    expect(fnProps(SENDER_FUNCTION).Timeout).toBe(300);
     expect(fnProps(DISPATCH_FUNCTION).Timeout).toBe(900);
   });
 
@@ -255,6 +261,7 @@ describe('secrets', () => {
         'admin-api',
         'dispatch-campaign',
         'record-scan',
+        'send-invites',
         'submit-response',
         'survey-page',
         'sweep-outbox',
@@ -269,12 +276,13 @@ describe('secrets', () => {
     const readers = ALL_FUNCTIONS.filter((name) =>
       actionsOn(name, suppressionKey).includes('secretsmanager:GetSecretValue'),
     );
-    // dispatch (audience pages), the sweep (stale invites, reminders), the admin API (case
-    // follow-ups), unsubscribe and SES feedback (the writers).
+    // dispatch (audience pages), the sender (pages of invites), the sweep (reminders), the admin
+    // API (case follow-ups), unsubscribe and SES feedback (the writers).
     expect(readers.sort()).toEqual([
       'admin-api',
       'dispatch-campaign',
       'record-ses-events',
+      'send-invites',
       'sweep-outbox',
       'unsubscribe',
     ]);
@@ -470,8 +478,9 @@ describe('HTTP API', () => {
 describe('sending', () => {
   it('lets only the senders call ses:SendEmail, scoped to the sender identity, never *', () => {
     const senders = ALL_FUNCTIONS.filter((n) => FUNCTION_SPECS[n].sendsEmail);
-    // Surveys (dispatch, sweep), alert emails to owners (deliver-alerts, sweep), case follow-ups (admin-api).
-    expect(senders.sort()).toEqual(['admin-api', 'deliver-alerts', 'dispatch-campaign', 'sweep-outbox']);
+    // Surveys (the sender), reminders and alert emails to owners (sweep, deliver-alerts), case
+    // follow-ups and event-triggered surveys (admin-api). The dispatch only writes invites.
+    expect(senders.sort()).toEqual(['admin-api', 'deliver-alerts', 'send-invites', 'sweep-outbox']);
     for (const name of ALL_FUNCTIONS) {
       const ses = statementsOf(name).filter((s) => asList(s.Action).includes('ses:SendEmail'));
       if (!senders.includes(name)) {
@@ -495,24 +504,51 @@ describe('sending', () => {
     }
   });
 
-  it('lets only the run starters invoke the dispatch function, and nothing else', () => {
-    const dispatchArn = { 'Fn::GetAtt': [fnId(DISPATCH_FUNCTION), 'Arn'] };
+  it('lets only the run starters invoke the dispatch, the sender starters the sender, and nothing else', () => {
+    // Each is named by ARN; a function starting itself by its fixed name (a GetAtt of its own ARN
+    // in its own policy would be a cycle).
+    const arnOf = (target: typeof DISPATCH_FUNCTION | typeof SENDER_FUNCTION, caller: string) =>
+      caller === target
+        ? {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':lambda:',
+                { Ref: 'AWS::Region' },
+                ':',
+                { Ref: 'AWS::AccountId' },
+                `:function:${stack.stackName}-${target}`,
+              ],
+            ],
+          }
+        : { 'Fn::GetAtt': [fnId(target), 'Arn'] };
     for (const name of ALL_FUNCTIONS) {
-      const invoke = statementsOf(name).filter((s) => asList(s.Action).includes('lambda:InvokeFunction'));
-      if (FUNCTION_SPECS[name].startsRuns) {
-        expect(
-          invoke.map((s) => s.Resource),
-          name,
-        ).toEqual([dispatchArn]);
-      } else {
-        expect(invoke, name).toEqual([]);
-      }
+      const invoked = statementsOf(name)
+        .filter((s) => asList(s.Action).includes('lambda:InvokeFunction'))
+        .flatMap((s) => asList(s.Resource));
+      const expected = [
+        ...(FUNCTION_SPECS[name].startsRuns ? [arnOf(DISPATCH_FUNCTION, name)] : []),
+        ...(FUNCTION_SPECS[name].startsSender ? [arnOf(SENDER_FUNCTION, name)] : []),
+      ];
+      expect(invoked, name).toHaveLength(expected.length);
+      expect(invoked, name).toEqual(expect.arrayContaining(expected));
     }
-    // The sweep restarts runs whose dispatch never started or died.
+    // The sweep restarts runs whose dispatch never started or died; a dispatch out of time goes on
+    // in a new invocation of itself.
     expect(ALL_FUNCTIONS.filter((n) => FUNCTION_SPECS[n].startsRuns).sort()).toEqual([
       'admin-api',
+      'dispatch-campaign',
       'run-schedules',
       'sweep-outbox',
+    ]);
+    // A dispatch starts the sender for its invites, the admin API for a resumed run's, and the sender
+    // itself when its time is up.
+    expect(ALL_FUNCTIONS.filter((n) => FUNCTION_SPECS[n].startsSender).sort()).toEqual([
+      'admin-api',
+      'dispatch-campaign',
+      'send-invites',
     ]);
   });
 });

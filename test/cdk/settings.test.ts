@@ -16,6 +16,7 @@ describe('settings from context', () => {
       timeZone: 'UTC',
       defaultOwnerId: undefined,
       tokenTtlDays: 30,
+      sesMaxSendRate: 14,
       alarmEmail: undefined,
       throttle: {
         survey: { rateLimit: 200, burstLimit: 400 },
@@ -135,6 +136,7 @@ describe('stack settings', () => {
         sesConfigurationSet: 'nps-events',
         defaultOwnerId: 'owner-1',
         alarmEmail: 'oncall@acme.test',
+        sesMaxSendRate: '50',
       },
     });
     const template = Template.fromStack(stack);
@@ -146,13 +148,13 @@ describe('stack settings', () => {
           SENDER_EMAIL: 'nps@acme.test',
           SES_CONFIGURATION_SET: 'nps-events',
           DEFAULT_OWNER_ID: 'owner-1',
+          SES_MAX_SEND_RATE: '50',
         }),
       },
     });
-    const ses = roleStatements(
-      template,
-      logicalIdOf(stack, stack.functions['dispatch-campaign'].role),
-    ).filter((statement) => statement.Action === 'ses:SendEmail');
+    const ses = roleStatements(template, logicalIdOf(stack, stack.functions['send-invites'].role)).filter(
+      (statement) => statement.Action === 'ses:SendEmail',
+    );
     expect(ses).toHaveLength(1);
     const sesResources = ((ses[0]?.Resource ?? []) as Array<{ 'Fn::Join': [string, unknown[]] }>).map((arn) =>
       String(arn['Fn::Join'][1].at(-1)),

@@ -241,8 +241,11 @@ describe('who may touch what (the hardening issue, point 3)', () => {
     expect(writable('submit-response')).toEqual(['INVITE#*']);
     expect(writable('unsubscribe')).toEqual(['INVITE#*', 'SUPPRESSION#*']);
     expect(partitionsFor('unsubscribe', 'dynamodb:PutItem')).toEqual(['SUPPRESSION#*']);
-    expect(writable('record-ses-events')).toEqual(['SUPPRESSION#*']);
-    expect(partitionsFor('record-ses-events', 'dynamodb:GetItem')).toEqual([]);
+    // SES feedback suppresses the address; on a survey email it also notes the invite and counts
+    // against its run (which it may pause): its campaign partition.
+    expect(writable('record-ses-events')).toEqual(['CAMPAIGN#*', 'INVITE#*', 'SUPPRESSION#*']);
+    expect(partitionsFor('record-ses-events', 'dynamodb:PutItem')).toEqual(['SUPPRESSION#*']);
+    expect(partitionsFor('record-ses-events', 'dynamodb:GetItem').sort()).toEqual(['CAMPAIGN#*', 'INVITE#*']);
     // The honeypot link notes a scanner on the invite, one UpdateItem, and reads nothing.
     expect(writable('record-scan')).toEqual(['INVITE#*']);
     expect(partitionsFor('record-scan', 'dynamodb:UpdateItem')).toEqual(['INVITE#*']);
@@ -272,7 +275,7 @@ describe('who may touch what (the hardening issue, point 3)', () => {
           ...whoMay('dynamodb:BatchGetItem', 'SUPPRESSION#*'),
         ]),
       ].sort(),
-    ).toEqual(['admin-api', 'dispatch-campaign', 'sweep-outbox']);
+    ).toEqual(['admin-api', 'dispatch-campaign', 'send-invites', 'sweep-outbox']);
   });
 
   it('lets the writers of a customer’s invites, slots, answers and cases check the erasure tombstone in their transactions', () => {
