@@ -141,7 +141,8 @@ export const inviteItem = z.object({
 });
 export type Invite = z.infer<typeof inviteItem>;
 
-export const responseItem = z.object({
+/** What an answer holds, recorded or held: the invite, the customer's snapshot, the score. */
+const answerFields = z.object({
   inviteId: z.string(),
   campaignId: z.string(),
   customerId: z.string(),
@@ -153,6 +154,9 @@ export const responseItem = z.object({
   attributes: attributes.default({}),
   score: z.number().int().min(0).max(10),
   comment: z.string().optional(),
+});
+
+export const responseItem = answerFields.extend({
   firstAnsweredAt: z.string(),
   respondedAt: z.string(),
   /** Counts news only (a new score class or comment): alerts and case notes key on it. */
@@ -169,17 +173,7 @@ export type EditCount = NonNullable<Response['edits']>;
  * A provisional answer: a submission in a mail scanner's pattern (shared/survey/scanner.ts), held
  * apart from the invite's response until a person's submission confirms the invite.
  */
-export const provisionalItem = z.object({
-  inviteId: z.string(),
-  campaignId: z.string(),
-  customerId: z.string(),
-  ownerId: z
-    .string()
-    .transform((v) => v || undefined)
-    .optional(),
-  attributes: attributes.default({}),
-  score: z.number().int().min(0).max(10),
-  comment: z.string().optional(),
+export const provisionalItem = answerFields.extend({
   /** Why it is held: the invite's honeypot was fetched, or several scores came within seconds. */
   reason: z.enum(['honeypot', 'burst']),
   status: z.enum(['held', 'confirmed']),

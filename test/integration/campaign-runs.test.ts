@@ -6,11 +6,7 @@ import { restartStalledRuns } from '../../shared/campaigns/dispatch.ts';
 import { createRun } from '../../shared/store/campaigns.ts';
 import { runCounterItems } from '../../shared/store/run-progress.ts';
 import { suppressAddress } from '../../shared/store/suppressions.ts';
-import { adminFetch, sesEmails, useLocalStack } from '../support/local-stack.ts';
-
-const sns = (message: unknown) => ({
-  Records: [{ EventSource: 'aws:sns', Sns: { Message: JSON.stringify(message), Type: 'Notification' } }],
-});
+import { adminFetch, sesEmails, snsEvent, useLocalStack } from '../support/local-stack.ts';
 
 const customers = (ids: string[], attributes: Record<string, string> = {}) =>
   ids.map((id) => ({ id, email: `${id}@example.com`, attributes }));
@@ -35,10 +31,10 @@ describe('campaign runs: progress, skip reasons, and one email per person per ru
       eventType: 'Bounce',
       bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'bob@example.com' }] },
     };
-    await invoke('record-ses-events', sns(bounce));
+    await invoke('record-ses-events', snsEvent(bounce));
     await invoke(
       'record-ses-events',
-      sns({
+      snsEvent({
         eventType: 'Complaint',
         complaint: { complainedRecipients: [{ emailAddress: 'cat@example.com' }] },
       }),

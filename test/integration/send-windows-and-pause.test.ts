@@ -2,12 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { invoke } from '../../local/lambda.ts';
 import { tokenKey } from '../../shared/secrets.ts';
 import { verifySurveyToken } from '../../shared/tokens/survey-token.ts';
-import { adminFetch, sendDue, sesEmails, tokenOf, useLocalStack } from '../support/local-stack.ts';
+import { adminFetch, sendDue, sesEmails, snsEvent, tokenOf, useLocalStack } from '../support/local-stack.ts';
 import { zoneWhereItIs } from '../support/time-zones.ts';
-
-const sns = (message: unknown) => ({
-  Records: [{ EventSource: 'aws:sns', Sns: { Message: JSON.stringify(message), Type: 'Notification' } }],
-});
 
 type RunBody = { progress: Record<string, unknown>; pausedReason?: string };
 
@@ -85,8 +81,8 @@ describe('a run that pauses itself on complaints', () => {
       mail: { messageId: first.messageId, tags: { campaign: ['news'], invite: [inviteId] } },
       complaint: { complainedRecipients: [{ emailAddress: first.destination.to[0] }] },
     };
-    await invoke('record-ses-events', sns(complaint));
-    await invoke('record-ses-events', sns(complaint)); // SNS may deliver it again: counted once
+    await invoke('record-ses-events', snsEvent(complaint));
+    await invoke('record-ses-events', snsEvent(complaint)); // SNS may deliver it again: counted once
     await stack().settle();
 
     const paused = (await adminFetch(stack(), 'GET', `/api/campaigns/news/runs/${runId}`)).body as RunBody;

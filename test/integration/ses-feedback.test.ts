@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { invoke } from '../../local/lambda.ts';
-import { adminFetch, useLocalStack } from '../support/local-stack.ts';
-
-const sns = (message: unknown) => ({
-  Records: [{ EventSource: 'aws:sns', Sns: { Message: JSON.stringify(message), Type: 'Notification' } }],
-});
+import { adminFetch, snsEvent, useLocalStack } from '../support/local-stack.ts';
 
 describe('SES feedback: hard bounces and complaints are never surveyed again', () => {
   const stack = useLocalStack();
@@ -17,22 +13,24 @@ describe('SES feedback: hard bounces and complaints are never surveyed again', (
       mail: { destination: [address] },
       bounce: { bounceType: type, bouncedRecipients: [{ emailAddress: address }] },
     });
-    expect(await invoke('record-ses-events', sns(bounce('Permanent', 'HARD@example.com')))).toEqual({
+    expect(await invoke('record-ses-events', snsEvent(bounce('Permanent', 'HARD@example.com')))).toEqual({
       suppressed: 1,
     });
-    expect(await invoke('record-ses-events', sns(bounce('Transient', 'soft@example.com')))).toEqual({
+    expect(await invoke('record-ses-events', snsEvent(bounce('Transient', 'soft@example.com')))).toEqual({
       suppressed: 0,
     });
     const complaint = {
       eventType: 'Complaint',
       complaint: { complainedRecipients: [{ emailAddress: 'angry@example.com' }] },
     };
-    expect(await invoke('record-ses-events', sns(complaint))).toEqual({ suppressed: 1 });
-    expect(await invoke('record-ses-events', sns(complaint))).toEqual({ suppressed: 1 }); // idempotent
-    expect(await invoke('record-ses-events', sns({ eventType: 'Delivery', delivery: {} }))).toEqual({
+    expect(await invoke('record-ses-events', snsEvent(complaint))).toEqual({ suppressed: 1 });
+    expect(await invoke('record-ses-events', snsEvent(complaint))).toEqual({ suppressed: 1 }); // idempotent
+    expect(await invoke('record-ses-events', snsEvent({ eventType: 'Delivery', delivery: {} }))).toEqual({
       suppressed: 0,
     });
-    await expect(invoke('record-ses-events', sns({ eventType: 'Bounce', bounce: {} }))).rejects.toThrow();
+    await expect(
+      invoke('record-ses-events', snsEvent({ eventType: 'Bounce', bounce: {} })),
+    ).rejects.toThrow();
 
     await adminFetch(stack(), 'POST', '/api/campaigns', {
       id: 'after',

@@ -52,6 +52,11 @@ export const useLocalStack = (
 
 export type { StoredEmail } from '../../local/client.ts';
 
+/** An SNS notification carrying one message, as SES event publishing delivers it to record-ses-events. */
+export const snsEvent = (message: unknown) => ({
+  Records: [{ EventSource: 'aws:sns', Sns: { Message: JSON.stringify(message), Type: 'Notification' } }],
+});
+
 /** Runs the invite sender once, as its schedule does, pretending it is `now`: how many it sent. */
 export const sendDue = async (now?: Date): Promise<number> =>
   (await sendDueInvites({ until: Date.now() + 60_000, now })).sent;
