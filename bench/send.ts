@@ -96,6 +96,7 @@ const seed = async (customers: Customer[]) => {
  */
 const waitForRun = async (stack: LocalStack, campaignId: string, runId: string) => {
   const api = adminApi(stack);
+  const startedAt = performance.now();
   let peakRss = 0;
   for (let last = -1; ; ) {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -103,10 +104,11 @@ const waitForRun = async (stack: LocalStack, campaignId: string, runId: string) 
       progress: { sent: number; queued: number; settled: boolean };
     };
     if (run.progress.settled) return { at: performance.now(), progress: run.progress, peakRss };
-    if (run.progress.sent !== last && run.progress.sent % 1000 < 100) {
+    if (Math.floor(run.progress.sent / 1000) !== Math.floor(last / 1000)) {
       const m = process.memoryUsage();
+      const seconds = (performance.now() - startedAt) / 1000;
       log(
-        `${run.progress.sent} sent; heap ${Math.round(m.heapUsed / 2 ** 20)} MB of ${Math.round(m.heapTotal / 2 ** 20)} MB, rss ${Math.round(m.rss / 2 ** 20)} MB`,
+        `${run.progress.sent} sent in ${seconds.toFixed(0)} s (${(run.progress.sent / seconds).toFixed(1)}/s); rss ${Math.round(m.rss / 2 ** 20)} MB, peak ${Math.round(peakRss / 2 ** 20)} MB`,
       );
     }
     last = run.progress.sent;
