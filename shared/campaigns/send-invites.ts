@@ -49,6 +49,15 @@ export const sendDueInvites = async (options: { until: number; now?: Date }): Pr
   const holder = randomUUID();
   const leaseUntil = new Date(options.until + 60_000);
   if (!(await takeSenderLease(holder, leaseUntil, new Date()))) return { ...totals, busy: true };
+  try {
+    return await drain(options, totals);
+  } finally {
+    await releaseSenderLease(holder);
+  }
+};
+
+/** The sender's work under its lease: what sendDueInvites describes. */
+const drain = async (options: { until: number; now?: Date }, totals: SendTotals): Promise<SendTotals> => {
   const key = await tokenKey();
   // A resumed run's invites that its resume request did not get to.
   await releaseHeldInvites(Math.min(options.until, Date.now() + RELEASE_BUDGET_MS));
@@ -56,7 +65,7 @@ export const sendDueInvites = async (options: { until: number; now?: Date }): Pr
   const seen = new Set<string>();
   const inFlight = new Set<Promise<void>>();
   const places = new Places();
-  const lanes = `s${holder.slice(0, 6)}`;
+  const lanes = `s${randomUUID().slice(0, 6)}`;
 
   // Whether a run is paused, read at most once a second per run.
   const pausedRuns = new Map<string, { paused: boolean; readAt: number }>();
@@ -97,51 +106,47 @@ export const sendDueInvites = async (options: { until: number; now?: Date }): Pr
     return page.map((p) => p.invite).filter((i) => !seen.has(i.inviteId));
   };
 
-  try {
-    while (Date.now() < options.until) {
-      let due = await unseenDue();
-      if (due.length === 0 && from !== undefined) {
-        from = undefined;
-        due = await unseenDue();
-      }
-      if (due.length === 0) {
-        if (inFlight.size === 0) break;
-        // Nothing new is due yet: look again when a send is done, and not more than twice a second.
-        const lookAgain = Date.now() + EMPTY_READ_PAUSE_MS;
-        await Promise.race(inFlight);
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, lookAgain - Date.now())));
-        continue;
-      }
-      // What each send must check, read for the page at once: erasures and suppressions.
-      const [erased, suppressed] = await Promise.all([
-        erasedAmong(due.map((i) => i.customerId)),
-        suppressedEmails(due.map((i) => i.email)),
-      ]);
-      for (const invite of due) {
-        while (inFlight.size >= concurrency) await Promise.race(inFlight);
-        if (Date.now() >= options.until) break;
-        seen.add(invite.inviteId);
-        const known = {
-          erased: erased.has(invite.customerId),
-          suppression: suppressed.get(invite.email.toLowerCase()),
-        };
-        // Each send in flight adds to counters of its own place (see inCounterLane).
-        const place = places.take();
-        const job: Promise<void> = inCounterLane(`${lanes}-${place}`, () => sendOne(invite, known)).finally(
-          () => {
-            places.give(place);
-            inFlight.delete(job);
-          },
-        );
-        inFlight.add(job);
-      }
+  while (Date.now() < options.until) {
+    let due = await unseenDue();
+    if (due.length === 0 && from !== undefined) {
+      from = undefined;
+      due = await unseenDue();
     }
-    await Promise.all(inFlight);
-  } finally {
-    await releaseSenderLease(holder);
+    if (due.length === 0) {
+      if (inFlight.size === 0) break;
+      // Nothing new is due yet: look again when a send is done, and not more than twice a second.
+      const lookAgain = Date.now() + EMPTY_READ_PAUSE_MS;
+      await Promise.race(inFlight);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, lookAgain - Date.now())));
+      continue;
+    }
+    // What each send must check, read for the page at once: erasures and suppressions.
+    const [erased, suppressed] = await Promise.all([
+      erasedAmong(due.map((i) => i.customerId)),
+      suppressedEmails(due.map((i) => i.email)),
+    ]);
+    for (const invite of due) {
+      while (inFlight.size >= concurrency) await Promise.race(inFlight);
+      if (Date.now() >= options.until) break;
+      seen.add(invite.inviteId);
+      const known = {
+        erased: erased.has(invite.customerId),
+        suppression: suppressed.get(invite.email.toLowerCase()),
+      };
+      // Each send in flight adds to counters of its own place (see inCounterLane).
+      const place = places.take();
+      const job: Promise<void> = inCounterLane(`${lanes}-${place}`, () => sendOne(invite, known)).finally(
+        () => {
+          places.give(place);
+          inFlight.delete(job);
+        },
+      );
+      inFlight.add(job);
+    }
   }
+  await Promise.all(inFlight);
   // Invites written while this sender was finishing found its lease taken: whoever started it
-  // for them went away. Look once more, now that the lease is free.
+  // for them went away. Look once more (the caller starts a new sender if any are due).
   from = undefined;
   totals.more = (await unseenDue()).length > 0;
   if (totals.sent + totals.skipped + totals.failed > 0) logger.info('invites sent', { ...totals });
