@@ -20,7 +20,7 @@ export type CounterAdds = Record<string, number>;
  * transactions that touch the same item at once collide (TransactionConflict) — a run's counters
  * would be the one item every writer touches. So each writer that works through a run — one worker
  * of a dispatch or of the sender, one at a time — adds to an item of its own (its lane), and the
- * progress adds the lanes up. Writers outside a lane (a feedback event, a release) spread by
+ * progress adds the lanes up. Writers outside a lane (an SES feedback event) spread by
  * customer over a few shared items, where a rare collision is retried.
  */
 const lanes = new AsyncLocalStorage<string>();
