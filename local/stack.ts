@@ -152,6 +152,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       aggregates: options.aggregatesTableName ?? 'nps-loop-aggregates',
     };
     const logLevel = (process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN').toUpperCase();
+    // The settings below are this stack's: put back as they were when it stops, so that a setting
+    // of one stack (say, strict mode) never reaches the next one started in the same process.
+    const earlierEnv = { ...process.env };
+    stops.push(async () => {
+      for (const name of Object.keys(process.env)) if (!(name in earlierEnv)) delete process.env[name];
+      Object.assign(process.env, earlierEnv);
+    });
     Object.assign(process.env, {
       TABLE_NAME: tables.main,
       AGGREGATES_TABLE_NAME: tables.aggregates,
