@@ -57,6 +57,8 @@ export const MAIN_PARTITIONS = {
   suppression: 'SUPPRESSION#*',
   /** The owner routing rules (one item). */
   routing: 'ROUTING',
+  /** The user-defined comment themes and their keywords (one item). */
+  themes: 'THEMES',
 } as const;
 export type MainPartition = (typeof MAIN_PARTITIONS)[keyof typeof MAIN_PARTITIONS];
 
@@ -133,8 +135,9 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
   },
   'submit-response': {
     main: {
-      // The invite, and the customer whose attributes become the answer's snapshot.
-      get: ['INVITE#*', 'CUSTOMER#*'],
+      // The invite, the customer whose attributes become the answer's snapshot, and the theme
+      // definitions a comment is tagged by.
+      get: ['INVITE#*', 'CUSTOMER#*', 'THEMES'],
       // The answer (`INVITE#<id>` / `RESPONSE`, a whole-item put conditional on the revision it
       // read), or the provisional answer of a mail scanner's pattern (`PROVISIONAL`, held or
       // confirmed), each in one transaction with the erasure check.
@@ -157,8 +160,8 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
   },
   'admin-api': {
     main: {
-      // Customers, owners, campaigns and runs, cases, alerts, routing; for a follow-up email the
-      // case's invite and whether its address is suppressed.
+      // Customers, owners, campaigns and runs, cases, alerts, routing, theme definitions; for a
+      // follow-up email the case's invite and whether its address is suppressed.
       get: [
         'CUSTOMER#*',
         'OWNER#*',
@@ -168,6 +171,7 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
         'ALERT#*',
         'SUPPRESSION#*',
         'ROUTING',
+        'THEMES',
       ],
       // Which customers of an upsert were erased (their tombstones), before any is written.
       batchGet: ['CUSTOMER#*'],
@@ -175,8 +179,9 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       // reads the customer's own partition (record, slot, marks).
       query: ['CAMPAIGN#*', 'RUNLOG#*', 'CUSTOMER#*'],
       // Owners (webhook secrets: only here), campaigns with their schedule marker and runs, routing
-      // rules, the erasure tombstone, and an event-triggered survey's invite (POST /api/surveys).
-      put: ['OWNER#*', 'CAMPAIGN#*', 'ROUTING', 'CUSTOMER#*', 'INVITE#*'],
+      // rules, theme definitions, the erasure tombstone, and an event-triggered survey's invite
+      // (POST /api/surveys).
+      put: ['OWNER#*', 'CAMPAIGN#*', 'ROUTING', 'THEMES', 'CUSTOMER#*', 'INVITE#*'],
       // Case moves and follow-up claims; a dead alert reset for redelivery; for an event-triggered
       // survey, as a campaign run does: the customer's survey slot and the invite's send lease; the
       // send rate's turns (follow-up and event survey emails); a paused run resumed, its held

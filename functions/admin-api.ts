@@ -13,6 +13,8 @@ import {
   pageRequestOf,
   routingInput,
   surveyRequestInput,
+  themeDefinitionsInput,
+  themesQueryInput,
 } from '#shared/api/inputs';
 import { requestSurvey } from '#shared/campaigns/event-survey';
 import { validateReminder } from '#shared/campaigns/remind';
@@ -44,6 +46,8 @@ import { listProvisional } from '#shared/store/provisional';
 import { listResponses } from '#shared/store/responses';
 import { getRoutingRules } from '#shared/store/routing';
 import { caseStatus } from '#shared/store/schemas';
+import { getThemeDefinitions, putThemeDefinitions } from '#shared/store/themes';
+import { themesReport } from '#shared/themes/report';
 
 type Route = (event: HttpEvent) => Promise<HttpResult>;
 
@@ -177,6 +181,23 @@ const handlers: Record<AdminRouteKey, Route> = {
   'GET /api/routing': async () => json(200, await getRoutingRules()),
   'PUT /api/routing': async (event) =>
     json(200, await saveRoutingRules(parseBody(routingInput, event.body).rules)),
+  'GET /api/themes': async (event) => {
+    const options = themesQueryInput.parse({
+      minCount: query(event, 'minCount'),
+      limit: query(event, 'limit'),
+    });
+    const report = await themesReport({
+      segment: parseSegment(query(event, 'segment')),
+      window: parseWindow(query(event, 'window')),
+      from: query(event, 'from'),
+      to: query(event, 'to'),
+      ...options,
+    });
+    return json(200, report);
+  },
+  'GET /api/themes/definitions': async () => json(200, await getThemeDefinitions()),
+  'PUT /api/themes/definitions': async (event) =>
+    json(200, await putThemeDefinitions(parseBody(themeDefinitionsInput, event.body).themes)),
   'GET /api/alerts/dead': async (event) => {
     const dead = await deadAlerts(pageOf(event));
     return json(200, { alerts: dead.items, cursor: dead.cursor ?? null });

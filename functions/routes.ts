@@ -53,6 +53,9 @@ export const ROUTES = [
   { routeKey: 'POST /api/cases/{id}/follow-up', fn: 'admin-api' },
   { routeKey: 'GET /api/routing', fn: 'admin-api' },
   { routeKey: 'PUT /api/routing', fn: 'admin-api' },
+  { routeKey: 'GET /api/themes', fn: 'admin-api' },
+  { routeKey: 'GET /api/themes/definitions', fn: 'admin-api' },
+  { routeKey: 'PUT /api/themes/definitions', fn: 'admin-api' },
   { routeKey: 'GET /api/alerts/dead', fn: 'admin-api' },
   { routeKey: 'POST /api/alerts/{id}/redeliver', fn: 'admin-api' },
 ] as const satisfies ReadonlyArray<{ routeKey: string; fn: HttpFunctionName }>;

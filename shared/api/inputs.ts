@@ -16,13 +16,13 @@ const id = z
   .max(100)
   .regex(/^[A-Za-z0-9._@-]+$/, 'use letters, digits and . _ @ - only');
 
-const RESERVED_ATTRIBUTES = new Set(['all', 'owner', 'campaign']);
+const RESERVED_ATTRIBUTES = new Set(['all', 'owner', 'campaign', 'theme']);
 const attributeName = z
   .string()
   .trim()
   .toLowerCase()
   .regex(/^[a-z0-9_-]{1,40}$/, 'attribute names are 1–40 of a-z 0-9 _ -')
-  .refine((n) => !RESERVED_ATTRIBUTES.has(n), 'all, owner and campaign are reserved segment names');
+  .refine((n) => !RESERVED_ATTRIBUTES.has(n), 'all, owner, campaign and theme are reserved segment names');
 
 const attributeValue = z
   .string()
@@ -228,6 +228,53 @@ export const routingInput = z.object({
     .max(100),
 });
 export type RoutingInput = z.infer<typeof routingInput>;
+
+/**
+ * `PUT /api/themes/definitions`: every theme with its keywords, replacing the saved ones. A name
+ * is its segment value (`theme:price`), so letters (any script), digits, _ and -, in lower case.
+ */
+export const themeDefinitionsInput = z.object({
+  themes: z
+    .array(
+      z.object({
+        name: z
+          .string()
+          .trim()
+          .transform((n) => n.normalize('NFKC').toLowerCase())
+          .pipe(z.string().regex(/^[\p{L}\p{N}_-]{1,40}$/u, 'a theme name is 1–40 letters, digits, _ or -')),
+        keywords: z
+          .array(
+            z
+              .string()
+              .trim()
+              .min(1)
+              .max(60, 'a keyword is at most 60 characters')
+              .regex(/[\p{L}\p{N}]/u, 'a keyword needs a letter or a digit'),
+          )
+          .min(1, 'a theme needs at least one keyword')
+          .max(100, 'at most 100 keywords per theme'),
+      }),
+    )
+    .max(50, 'at most 50 themes')
+    .refine(
+      (themes) => new Set(themes.map((t) => t.name)).size === themes.length,
+      'theme names must be unique',
+    ),
+});
+export type ThemeDefinitionsInput = z.infer<typeof themeDefinitionsInput>;
+
+const wholeNumber = (name: string, max: number) =>
+  z
+    .string()
+    .regex(/^[1-9]\d{0,3}$/, `${name} must be a whole number from 1 to ${max}`)
+    .transform(Number)
+    .refine((n) => n <= max, `${name} must be a whole number from 1 to ${max}`);
+
+/** `GET /api/themes`: how many detractor comments a term needs, and how many terms to return. */
+export const themesQueryInput = z.object({
+  minCount: wholeNumber('minCount', 1000).default(3),
+  limit: wholeNumber('limit', 100).default(20),
+});
 
 export const followUpInput = z.object({
   message: z.string().trim().min(1).max(2000).optional(),

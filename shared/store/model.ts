@@ -495,6 +495,15 @@ export const routingModel = {
   key: (): Key => ({ pk: 'ROUTING', sk: 'RULES' }),
 } as const;
 
+/**
+ * The user-defined comment themes (shared/themes/tagging.ts): one item holding every theme and its
+ * keywords, read by each answer with a comment and replaced whole by the admin.
+ */
+export const themeDefinitionsModel = {
+  kind: 'themes',
+  key: (): Key => ({ pk: 'THEMES', sk: 'DEFINITIONS' }),
+} as const;
+
 /** Which item type a main-table key belongs to, for reports over mixed key lists (erasure). */
 export const itemTypeOf = (key: Key): 'invite' | 'response' | 'provisional' | 'case' | 'alert' | 'other' => {
   if (key.sk === 'INVITE') return 'invite';

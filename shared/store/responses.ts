@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
-import { mainTable, type Page, type PageRequest, queryPage } from './db.ts';
+import { mainTable, type Page, type PageRequest, queryPage, queryUpTo } from './db.ts';
 import { writeUnlessErased } from './erasure.ts';
 import { responseModel } from './model.ts';
 import { type EditCount, type Invite, type Response, responseItem } from './schemas.ts';
@@ -33,12 +33,19 @@ export const writeAnswer = async (
   invite: Invite,
   snapshot: AnswerSnapshot,
   stored: Response | undefined,
-  change: { answer: Answer; news: boolean; edits: EditCount },
+  change: {
+    answer: Answer;
+    news: boolean;
+    edits: EditCount;
+    /** The themes of a new comment; without one, the stored answer's stay. */
+    themes?: string[] | undefined;
+  },
   now = new Date(),
 ): Promise<AnswerWriteResult> => {
   const at = now.toISOString();
   const firstAnsweredAt = stored?.firstAnsweredAt ?? at;
   const comment = change.answer.comment ?? stored?.comment;
+  const themes = change.themes ?? stored?.themes ?? [];
   const response: Response = {
     inviteId: invite.inviteId,
     campaignId: stored?.campaignId ?? invite.campaignId,
@@ -47,6 +54,7 @@ export const writeAnswer = async (
     attributes: stored?.attributes ?? snapshot.attributes,
     score: change.answer.score,
     ...(comment !== undefined ? { comment } : {}),
+    themes,
     firstAnsweredAt,
     respondedAt: at,
     version: (stored?.version ?? 0) + (stored && !change.news ? 0 : 1),
@@ -87,11 +95,15 @@ export const getResponse = async (inviteId: string): Promise<Response | undefine
   return out.Item ? responseItem.parse(out.Item) : undefined;
 };
 
-/** Which responses a listing keeps: by an attribute of the snapshot, the owner or the campaign. */
+/**
+ * Which responses a listing keeps: by an attribute of the snapshot, the owner, the campaign or a
+ * theme its comment was tagged with.
+ */
 export type ResponseFilter =
   | { attribute: string; value: string }
   | { ownerId: string }
-  | { campaignId: string };
+  | { campaignId: string }
+  | { theme: string };
 
 export interface ResponseQuery extends PageRequest {
   filter?: ResponseFilter | undefined;
@@ -108,6 +120,8 @@ export const filterExpression = (
   if ('ownerId' in filter) return { expr: 'ownerId = :v', names: {}, values: { ':v': filter.ownerId } };
   if ('campaignId' in filter)
     return { expr: 'campaignId = :v', names: {}, values: { ':v': filter.campaignId } };
+  if ('theme' in filter)
+    return { expr: 'contains(#themes, :v)', names: { '#themes': 'themes' }, values: { ':v': filter.theme } };
   return {
     expr: '#attributes.#name = :v',
     names: { '#attributes': 'attributes', '#name': filter.attribute },
@@ -115,22 +129,34 @@ export const filterExpression = (
   };
 };
 
-/** Newest first, filtered, a page at a time (see queryPage). */
-export const listResponses = async (q: ResponseQuery): Promise<Page<Response>> => {
+/** The listing's one query: response.answered in the range, with the filter. */
+const listingQuery = (q: Omit<ResponseQuery, keyof PageRequest>) => {
   const filter = filterExpression(q.filter);
   const pattern = responseModel.answered(q.since, q.until);
-  const page = await queryPage(
-    [
-      {
-        ...pattern,
-        FilterExpression: filter.expr,
-        ExpressionAttributeNames: { ...pattern.ExpressionAttributeNames, ...filter.names },
-        ExpressionAttributeValues: { ...pattern.ExpressionAttributeValues, ...filter.values },
-      },
-    ],
-    q,
-  );
+  return {
+    ...pattern,
+    FilterExpression: filter.expr,
+    ExpressionAttributeNames: { ...pattern.ExpressionAttributeNames, ...filter.names },
+    ExpressionAttributeValues: { ...pattern.ExpressionAttributeValues, ...filter.values },
+  };
+};
+
+/** Newest first, filtered, a page at a time (see queryPage). */
+export const listResponses = async (q: ResponseQuery): Promise<Page<Response>> => {
+  const page = await queryPage([listingQuery(q)], q);
   return { items: page.items.map((i) => responseItem.parse(i)), cursor: page.cursor };
+};
+
+/**
+ * The same listing as a whole, newest first, reading at most `maxRead` responses (before the
+ * filter): `complete` is false when older ones in the range were left unread.
+ */
+export const responsesUpTo = async (
+  q: Omit<ResponseQuery, keyof PageRequest>,
+  maxRead: number,
+): Promise<{ items: Response[]; complete: boolean }> => {
+  const { items, complete } = await queryUpTo([listingQuery(q)], maxRead);
+  return { items: items.map((i) => responseItem.parse(i)), complete };
 };
 
 /** A transaction item that holds only while the answer still exists (erasure has not taken it). */

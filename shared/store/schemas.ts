@@ -157,6 +157,11 @@ const answerFields = z.object({
 });
 
 export const responseItem = answerFields.extend({
+  /**
+   * The user-defined themes its comment matched when the comment was recorded (written on every
+   * answer, [] for none; absent on answers stored before themes). Names only, never comment text.
+   */
+  themes: z.array(z.string()).optional(),
   firstAnsweredAt: z.string(),
   respondedAt: z.string(),
   /** Counts news only (a new score class or comment): alerts and case notes key on it. */
@@ -237,6 +242,13 @@ export const routingItem = z.object({
   updatedAt: z.string(),
 });
 export type Routing = z.infer<typeof routingItem>;
+
+/** A theme's name is its segment value (`theme:<name>`): lower case letters, digits, _ and -. */
+export const themeDefinition = z.object({ name: z.string(), keywords: z.array(z.string()) });
+export const themeDefinitionsItem = z.object({
+  themes: z.array(themeDefinition).default([]),
+  updatedAt: z.string(),
+});
 
 const alertStatus = z.enum(['pending', 'delivered', 'dead']);
 const alertChannel = z.enum(['webhook', 'email']);

@@ -8,6 +8,8 @@ import { getInvite, suppressEmail } from '../store/invites.ts';
 import { confirmProvisional, getProvisional, holdProvisional } from '../store/provisional.ts';
 import { type Answer, type AnswerSnapshot, getResponse, writeAnswer } from '../store/responses.ts';
 import type { Invite, Provisional, Response } from '../store/schemas.ts';
+import { getThemeDefinitions } from '../store/themes.ts';
+import { type ThemeDefinition, themesOf } from '../themes/tagging.ts';
 import { verifySurveyToken } from '../tokens/survey-token.ts';
 import { decideAnswer } from './answer-change.ts';
 import { isPersonSign, judgeSubmission, type ProvisionalReason } from './scanner.ts';
@@ -95,13 +97,33 @@ const holdAnswer = async (
   return { kind: 'held', provisional: held.provisional };
 };
 
+/**
+ * The themes of a comment being recorded, by the definitions saved now. Only a new comment is
+ * tagged: a score edit keeps the tags its comment got, as it keeps the segment snapshot, and a
+ * definition saved later changes no past answer.
+ */
+const themesOfNewComment = (
+  answer: Answer,
+  stored: Response | undefined,
+  definitions: readonly ThemeDefinition[],
+): string[] | undefined => {
+  if (answer.comment === undefined || answer.comment === stored?.comment) return undefined;
+  return themesOf(answer.comment, definitions);
+};
+
 /** Records an answer to an invite already opened (submitAnswer; tools and tests). */
 export const recordAnswer = async (
   invite: Invite,
   snapshot: AnswerSnapshot,
   answer: Answer,
 ): Promise<Response> => {
-  let stored = await getResponse(invite.inviteId);
+  // Read once, alongside the stored answer, and only when there is a comment to tag.
+  const [themeDefinitions, firstRead] = await Promise.all([
+    answer.comment === undefined ? undefined : getThemeDefinitions(),
+    getResponse(invite.inviteId),
+  ]);
+  const definitions = themeDefinitions?.themes ?? [];
+  let stored = firstRead;
   for (let attempt = 0; attempt < MAX_ANSWER_ATTEMPTS; attempt++) {
     const now = new Date();
     const decision = decideAnswer(stored, answer, now, config().ANSWER_EDITS_PER_HOUR);
@@ -113,7 +135,8 @@ export const recordAnswer = async (
       );
     }
     if (decision.kind !== 'write') break;
-    const written = await writeAnswer(invite, snapshot, stored, { answer, ...decision }, now);
+    const themes = themesOfNewComment(answer, stored, definitions);
+    const written = await writeAnswer(invite, snapshot, stored, { answer, ...decision, themes }, now);
     if (written.kind === 'erased')
       throw new NotFoundError('This survey link is not valid.', 'unknown_invite');
     if (written.kind === 'written') {

@@ -30,6 +30,7 @@ import {
   sevenPlusMarkModel,
   suppressionModel,
   surveySlotModel,
+  themeDefinitionsModel,
 } from '../../shared/store/model.ts';
 import { caseStatus } from '../../shared/store/schemas.ts';
 import { allows, buildStack, logicalIdOf, type PolicyStatement, roleStatements } from './support.ts';
@@ -61,6 +62,7 @@ const TABLE_KEYS: Record<MainPartition, string[]> = {
   'ALERT#*': [alertModel.key('a-1').pk],
   'SUPPRESSION#*': [suppressionModel.key('hash-1').pk],
   ROUTING: [routingModel.key().pk],
+  THEMES: [themeDefinitionsModel.key().pk],
 };
 
 /** Index partition keys as the model lists items, and the index pattern of the access table that covers each. */
