@@ -101,6 +101,13 @@ const DEMO_ANSWERS: Record<string, { score: number; comment?: string }> = {
   'c-soylent': { score: 10 },
 };
 
+/** Comment themes, so the demo's answers are tagged and GET /api/themes has figures. */
+const DEMO_THEMES = [
+  { name: 'support', keywords: ['support', 'customer service', '客服'] },
+  { name: 'reliability', keywords: ['outage', 'outages', 'slow', 'down', '闪退', '卡顿'] },
+  { name: 'billing', keywords: ['billing', 'invoice', 'charged', '账单', '扣费'] },
+];
+
 interface DemoContext {
   /** Signing secrets per receiver path, chosen here and kept by the caller for verification. */
   secrets: Record<string, string>;
@@ -129,6 +136,7 @@ export const seedDemo = async (ctx: DemoContext) => {
     });
   }
   await api('POST', '/api/customers', DEMO_CUSTOMERS);
+  await api('PUT', '/api/themes/definitions', { themes: DEMO_THEMES });
   const { id } = await api('POST', '/api/campaigns', {
     id: 'q4-relationship',
     name: 'Q4 relationship survey',
