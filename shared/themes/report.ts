@@ -6,6 +6,7 @@ import { localDate, periodOfDate, type Window } from '../nps/windows.ts';
 import { type NpsPoint, npsSeries, periodRange } from '../rollup/read-nps.ts';
 import { responsesUpTo } from '../store/responses.ts';
 import { getThemeDefinitions } from '../store/themes.ts';
+import { mapLimit } from '../util/concurrency.ts';
 import { type ClassCounts, type LiftOptions, rankByLift, SMOOTHING, type TermLift } from './lift.ts';
 import { termsOf } from './terms.ts';
 
@@ -16,6 +17,8 @@ import { termsOf } from './terms.ts';
  * what detractors say now, where a partial sum of counts would not be.
  */
 export const MAX_THEME_ANSWERS = 5000;
+
+const THEME_QUERY_CONCURRENCY = 8;
 
 export interface ThemesQuery extends LiftOptions {
   segment: string;
@@ -104,12 +107,15 @@ export const themesReport = async (query: ThemesQuery, now = new Date()) => {
   };
 
   const rolledUp = dimensions.includes('theme');
-  const themes: ThemeFigures[] = await Promise.all(
-    definitions.themes.map(async ({ name, keywords }) => {
+  // One key-range query per theme (up to 50), a few at a time.
+  const themes: ThemeFigures[] = await mapLimit(
+    definitions.themes,
+    THEME_QUERY_CONCURRENCY,
+    async ({ name, keywords }) => {
       const segment = `theme:${name}`;
       const points = rolledUp ? await npsSeries(segment, query.window, periods) : [];
       return { name, keywords, segment, total: rolledUp ? npsFigures(sumTallies(points)) : null, points };
-    }),
+    },
   );
   return { segment: query.segment, window: query.window, ...dates, terms, themes };
 };
