@@ -81,13 +81,13 @@ const sumTallies = (points: readonly Tally[]): Tally =>
  * Nothing is stored: the terms are computed from the answers on each request, so an erased
  * customer's comment is gone from them with the answer.
  */
-export const themesReport = async (query: ThemesQuery, now = new Date()) => {
+export const themesReport = async (query: ThemesQuery, now = new Date(), maxAnswers = MAX_THEME_ANSWERS) => {
   const { TIME_ZONE: timeZone, SEGMENT_DIMENSIONS: dimensions } = config();
   const dates = dateRange(query.from, query.to, timeZone, now);
   const { since, until } = parseDayRange(dates, timeZone);
   const periods = periodRange(query.window, dates.from, dates.to, timeZone);
   const [read, definitions] = await Promise.all([
-    responsesUpTo({ filter: responseFilterOf(query.segment), since, until }, MAX_THEME_ANSWERS),
+    responsesUpTo({ filter: responseFilterOf(query.segment), since, until }, maxAnswers),
     getThemeDefinitions(),
   ]);
 

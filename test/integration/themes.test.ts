@@ -5,6 +5,7 @@ import { getClients } from '../../shared/clients.ts';
 import { config } from '../../shared/config.ts';
 import { rollupScopeOf } from '../../shared/rollup/counters.ts';
 import { reconcile } from '../../shared/rollup/reconcile.ts';
+import { themesReport } from '../../shared/themes/report.ts';
 import { adminFetch, postAnswer, sesEmails, tokenOf, useLocalStack } from '../support/local-stack.ts';
 
 const THEMES = [
@@ -177,6 +178,15 @@ describe('what detractors talk about, through the HTTP API', () => {
       'c2',
       'c4',
     ]);
+
+    // A range holding more answers than a request reads: the newest are read, and it says so.
+    const newest = (listed.body.responses as Array<{ respondedAt: string }>).map((r) => r.respondedAt);
+    const bounded = await themesReport(
+      { segment: 'all', window: 'all', minCount: 1, limit: 5 },
+      new Date(),
+      3,
+    );
+    expect(bounded.terms).toMatchObject({ answers: 3, complete: false, oldestRead: newest[2] });
 
     // The rollup's theme counters are exactly what the answers say, edit included.
     const report = await reconcile(rollupScopeOf(config()));
