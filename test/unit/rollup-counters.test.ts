@@ -43,7 +43,19 @@ describe('rollup counters', () => {
     const change = changeOf(before, after, SCOPE);
     const all = [...change.values()].find((c) => c.key.pk === 'all|day');
     expect(all?.key.sk).toBe('2026-11-23');
-    expect(all?.delta).toEqual({ h0: 0, h1: 0, h2: 0, h3: -1, h4: 0, h5: 0, h6: 0, h7: 0, h8: 0, h9: 1, h10: 0 });
+    expect(all?.delta).toEqual({
+      h0: 0,
+      h1: 0,
+      h2: 0,
+      h3: -1,
+      h4: 0,
+      h5: 0,
+      h6: 0,
+      h7: 0,
+      h8: 0,
+      h9: 1,
+      h10: 0,
+    });
   });
 
   it('changes nothing for a late comment', () => {
