@@ -92,25 +92,28 @@ const rest = (all: Tally, segment: Tally): Tally => ({
   detractors: Math.max(0, all.detractors - segment.detractors),
 });
 
-const figure = (x: number | null) => (x === null ? 'no NPS' : `NPS ${x.toFixed(1)}`);
+const figure = ({ nps, responses }: NpsFigures) =>
+  `${nps === null ? 'no NPS' : `NPS ${nps.toFixed(1)}`} on ${responses} answer${responses === 1 ? '' : 's'}`;
 
-const sentence = (result: Omit<NpsComparisonResult, 'summary'>): string => {
-  const { subject, baseline, difference, against } = result;
+/** The comparison as a manager would say it: both figures, the difference, and whether it is real. */
+const sentence = ({
+  subject,
+  baseline,
+  difference,
+  against,
+}: Omit<NpsComparisonResult, 'summary'>): string => {
   const other =
-    against === 'previous'
-      ? `${baseline.from} to ${baseline.to}`
-      : `the rest of the answers (${baseline.responses})`;
-  const head = `${subject.segment} from ${subject.from} to ${subject.to}: ${figure(subject.nps)} on ${subject.responses} answers, against ${figure(baseline.nps)} for ${other}`;
+    against === 'previous' ? `${baseline.from} to ${baseline.to}` : 'everyone else over the same days';
+  const head = `${subject.segment} from ${subject.from} to ${subject.to}: ${figure(subject)}; ${other}: ${figure(baseline)}.`;
   if (difference.nps === null || difference.interval === null || difference.pValue === null) {
-    return `${head}; with no answers on one side there is nothing to compare.`;
+    return `${head} With no answers on one side there is nothing to compare.`;
   }
   const { low, high } = difference.interval;
-  const change = `a difference of ${difference.nps.toFixed(1)} points (95 % interval ${low.toFixed(1)} to ${high.toFixed(1)}, p = ${difference.pValue})`;
   const verdict = difference.significant
     ? 'more than chance would explain at the 5 % level'
-    : 'within what chance alone would give at the 5 % level';
-  const few = subject.lowN || baseline.lowN ? '; fewer than 30 answers on a side: too few to read' : '';
-  return `${head}: ${change}, ${verdict}${few}.`;
+    : 'no more than chance could explain at the 5 % level';
+  const few = subject.lowN || baseline.lowN ? ' Fewer than 30 answers on a side are too few to read.' : '';
+  return `${head} A difference of ${difference.nps.toFixed(1)} points (95 % interval ${low.toFixed(1)} to ${high.toFixed(1)}, p = ${difference.pValue}): ${verdict}.${few}`;
 };
 
 /**

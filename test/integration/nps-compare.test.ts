@@ -133,7 +133,8 @@ describe('GET /api/nps/compare: is a difference in NPS real?', () => {
     });
     expect(body.baseline.excluding).toBeUndefined();
     expect(body.summary).toBe(
-      'tier:key from 2025-03-01 to 2025-03-31: NPS 45.0 on 100 answers, against NPS 15.0 for 2025-01-29 to 2025-02-28: a difference of 30.0 points (95 % interval 7.3 to 50.9, p = 0.008804), more than chance would explain at the 5 % level.',
+      'tier:key from 2025-03-01 to 2025-03-31: NPS 45.0 on 100 answers; 2025-01-29 to 2025-02-28: NPS 15.0 on 100 answers. ' +
+        'A difference of 30.0 points (95 % interval 7.3 to 50.9, p = 0.008804): more than chance would explain at the 5 % level.',
     );
   });
 
@@ -173,7 +174,8 @@ describe('GET /api/nps/compare: is a difference in NPS real?', () => {
       pValue: 0.1751,
       significant: false,
     });
-    expect(body.summary).toContain('too few to read');
+    expect(body.summary).toContain('no more than chance could explain');
+    expect(body.summary).toContain('Fewer than 30 answers on a side are too few to read.');
   });
 
   it('holds a segment against every answer outside it over the same days', async () => {
@@ -196,11 +198,13 @@ describe('GET /api/nps/compare: is a difference in NPS real?', () => {
       },
       difference: { nps: 30, interval: { low: 7.3, high: 50.9 }, pValue: 0.008804, significant: true },
     });
+    expect(body.summary).toContain('; everyone else over the same days: NPS 15.0 on 100 answers.');
   });
 
   it('has nothing to compare where a side has no answers', async () => {
     const body = await compare('segment=tier:key&from=2024-06-01&to=2024-06-30&against=previous');
     expect(body.subject).toMatchObject({ responses: 0, nps: null, interval: null, lowN: true });
+    expect(body.summary).toContain('nothing to compare');
     expect(body.difference).toEqual({
       nps: null,
       marginOfError: null,
