@@ -46,6 +46,7 @@ export const ROUTES = [
   { routeKey: 'POST /api/surveys', fn: 'admin-api' },
   { routeKey: 'GET /api/nps', fn: 'admin-api' },
   { routeKey: 'GET /api/nps/segments', fn: 'admin-api' },
+  { routeKey: 'GET /api/nps/compare', fn: 'admin-api' },
   { routeKey: 'GET /api/responses', fn: 'admin-api' },
   { routeKey: 'GET /api/cases', fn: 'admin-api' },
   { routeKey: 'PATCH /api/cases/{id}', fn: 'admin-api' },
