@@ -1,3 +1,4 @@
+import { Z_95 } from '../util/stats.ts';
 import {
   adjustedEstimate,
   type Interval,
@@ -5,7 +6,6 @@ import {
   npsFigures,
   oneDecimal,
   type Tally,
-  Z_95,
 } from './score.ts';
 
 /** The level at which a difference is called significant (two-sided). */

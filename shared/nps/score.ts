@@ -1,3 +1,5 @@
+import { Z_95 } from '../util/stats.ts';
+
 export type ScoreClass = 'promoter' | 'passive' | 'detractor';
 
 export const MIN_SCORE = 0;
@@ -30,9 +32,6 @@ export interface Interval {
 
 /** Below this many answers a figure is flagged `lowN`: too few to read (DESIGN.md). */
 export const MIN_READABLE_RESPONSES = 30;
-
-/** The normal quantile of a two-sided 95 % interval. */
-export const Z_95 = 1.96;
 
 export interface NpsFigures extends Tally {
   responses: number;

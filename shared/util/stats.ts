@@ -9,14 +9,14 @@ export const percentile = (values: readonly number[], p: number): number | null 
   return sorted[rank - 1] ?? null;
 };
 
-/** The normal quantile of a 95 % two-sided interval. */
-export const Z95 = 1.959963984540054;
+/** The normal quantile of a two-sided 95 % interval, as the published formulas round it. */
+export const Z_95 = 1.96;
 
 /**
  * Wilson score interval of a proportion x/n (95 %): unlike p ± z·sqrt(p(1−p)/n) it stays inside
  * 0..1 and is not zero-width at 0 or n successes. Null when n = 0.
  */
-export const wilsonInterval = (x: number, n: number, z = Z95): { low: number; high: number } | null => {
+export const wilsonInterval = (x: number, n: number, z = Z_95): { low: number; high: number } | null => {
   if (n === 0) return null;
   const p = x / n;
   const z2 = z * z;
@@ -58,7 +58,7 @@ export const relativeRisk = (
   n1: number,
   x2: number,
   n2: number,
-  z = Z95,
+  z = Z_95,
 ): { ratio: number; low: number; high: number } | null => {
   if (x1 === 0 || x2 === 0 || n1 === 0 || n2 === 0) return null;
   const ratio = x1 / n1 / (x2 / n2);
