@@ -1,5 +1,5 @@
 /**
- * npm run bench:rollup [-- --n 20000] [-- --naive-n 2000] [-- --rate 200] [-- --warmup 8000]
+ * npm run bench:rollup [-- --n 20000] [-- --naive-n 2000] [-- --rate 200] [-- --warmup 8000] [-- --quiet 40]
  *
  * Pushes N answers through the real DynamoDB Streams pipeline on the local stack and measures the
  * rollup: answers/s, counter write units per answer and answer→aggregate-visible latency — for
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { STREAM_CONSUMERS } from '../functions/routes.ts';
 import { memoryCheckpoints } from '../local/checkpoints.ts';
@@ -22,12 +22,13 @@ import { invoke } from '../local/lambda.ts';
 import { type LocalStack, startLocalStack } from '../local/stack.ts';
 import { StreamPoller } from '../local/stream-poller.ts';
 import { type Clients, getClients, setClientsForTests } from '../shared/clients.ts';
-import { DEFAULT_SEGMENT_DIMENSIONS } from '../shared/nps/segments.ts';
-import { changeOf } from '../shared/rollup/counters.ts';
-import { counterModel } from '../shared/store/model.ts';
+import { classify } from '../shared/nps/score.ts';
+import { DEFAULT_SEGMENT_DIMENSIONS, segmentsOf } from '../shared/nps/segments.ts';
+import { localDate, periodOfDate, WINDOWS } from '../shared/nps/windows.ts';
 import { responseItem } from '../shared/store/schemas.ts';
 import { parseImage } from '../shared/stream/records.ts';
 import { mapLimit } from '../shared/util/concurrency.ts';
+import { answerItem, CARDINALITIES } from './answers.ts';
 import { percentile } from './support.ts';
 
 const { values } = parseArgs({
@@ -36,12 +37,14 @@ const { values } = parseArgs({
     'naive-n': { type: 'string' },
     rate: { type: 'string', default: '200' },
     warmup: { type: 'string', default: '8000' },
+    quiet: { type: 'string', default: '40' },
   },
 });
 const N = Number(values.n);
 const NAIVE_N = Number(values['naive-n'] ?? Math.min(N, 2000));
 const RATE = Number(values.rate);
 const WARMUP = Number(values.warmup);
+const QUIET = Number(values.quiet);
 // The naive design applies ~15 answers/s here: a quarter of its run warms the emulator as long.
 const NAIVE_WARMUP = Math.min(WARMUP, Math.ceil(NAIVE_N / 4));
 for (const [name, v] of [
@@ -49,6 +52,7 @@ for (const [name, v] of [
   ['naive-n', NAIVE_N],
   ['rate', RATE],
   ['warmup', WARMUP + 1],
+  ['quiet', QUIET],
 ] as const) {
   if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer`);
 }
@@ -69,35 +73,49 @@ const counting = (real: Clients) => {
   return { clients: { ...real, ddb: ddb as unknown as Clients['ddb'] }, writes };
 };
 
-/** The obvious design: every record, every counter item, one UpdateItem; no batching, no idempotency. */
+/**
+ * The obvious design: a counter item per segment × window period (day, week, month, quarter, all),
+ * and every record adds to each of its items with its own UpdateItem; no batching, no idempotency.
+ * The bench writes only new answers, so a record's new image is all it counts.
+ */
 const naiveRollup = async (records: DynamoDBRecord[], table: string) => {
   const { ddb } = getClients();
   for (const record of records) {
-    const change = changeOf(
-      parseImage(responseItem, record.dynamodb?.OldImage),
-      parseImage(responseItem, record.dynamodb?.NewImage),
-      { timeZone: 'UTC', dimensions: DEFAULT_SEGMENT_DIMENSIONS },
+    const answer = parseImage(responseItem, record.dynamodb?.NewImage);
+    if (!answer) continue;
+    const date = localDate(new Date(answer.firstAnsweredAt), 'UTC');
+    const scoreClass = `${classify(answer.score)}s`;
+    const items = segmentsOf(answer, DEFAULT_SEGMENT_DIMENSIONS).flatMap((segment) =>
+      WINDOWS.map((window) => ({
+        pk: `${segment}|${window}`,
+        sk: periodOfDate(window, date),
+        segment,
+        window,
+      })),
     );
-    await mapLimit([...change.values()], 16, ({ key, delta }) => {
-      const fields = Object.entries(delta).filter(([, v]) => v !== 0);
-      return ddb.send(
+    await mapLimit(items, 16, ({ pk, sk, segment, window }) =>
+      ddb.send(
         new UpdateCommand({
           TableName: table,
-          Key: { pk: key.pk, sk: key.sk },
-          UpdateExpression: `SET #segment = :segment, #periodKey = :periodKey ADD ${fields.map(([f]) => `#${f} :${f}`).join(', ')}`,
+          Key: { pk, sk },
+          UpdateExpression: `SET #segment = :segment, #periodKey = :periodKey ADD #responses :one, #class :one, #scoreSum :score, #h :one`,
           ExpressionAttributeNames: {
             '#segment': 'segment',
             '#periodKey': 'periodKey',
-            ...Object.fromEntries(fields.map(([f]) => [`#${f}`, f])),
+            '#responses': 'responses',
+            '#class': scoreClass,
+            '#scoreSum': 'scoreSum',
+            '#h': `h${answer.score}`,
           },
           ExpressionAttributeValues: {
-            ':segment': key.segment,
-            ':periodKey': counterModel.periodKey(key.window, key.period),
-            ...Object.fromEntries(fields.map(([f, v]) => [`:${f}`, v])),
+            ':segment': segment,
+            ':periodKey': `${window}|${sk}`,
+            ':one': 1,
+            ':score': answer.score,
           },
         }),
-      );
-    });
+      ),
+    );
   }
   return { batchItemFailures: [] };
 };
@@ -139,7 +157,10 @@ const withStack = async <T>(run: (stack: LocalStack, counter: ReturnType<typeof 
   }
 };
 
-const runDesign = (design: DesignResult['design'], counts: { warmup: number; answers: number }) =>
+const runDesign = (
+  design: DesignResult['design'],
+  counts: { warmup: number; answers: number; quiet: number },
+) =>
   withStack(async (stack, counter) => {
     const { tables, streamArn } = stack;
     const streams = localStreamsClient(stack.dynamoEndpoint);
@@ -169,7 +190,7 @@ class Phase {
 
 const measure = async (
   design: DesignResult['design'],
-  counts: { warmup: number; answers: number },
+  counts: { warmup: number; answers: number; quiet: number },
   {
     stack,
     counter,
@@ -183,7 +204,7 @@ const measure = async (
     streamArn: string;
     streams: DynamoDBStreamsClient;
   },
-): Promise<{ warmup: DesignResult; measured: DesignResult }> => {
+): Promise<{ warmup: DesignResult; measured: DesignResult; quiet: DesignResult }> => {
   const writes = () => counter.writes.get(tables.aggregates) ?? 0;
   let phase = new Phase(writes());
   const poller = new StreamPoller({
@@ -259,7 +280,18 @@ const measure = async (
     // Every warm-up answer is applied before the measured ones start, so no batch mixes the two.
     phase = new Phase(writes());
     const measured = await run(counts.answers, `${design.slice(0, 2)}m`);
-    return { warmup, measured };
+    // Quiet hours: one answer at a time, each applied before the next is written, so every batch
+    // holds a single answer and nothing is shared between answers.
+    phase = new Phase(writes());
+    const { ddb } = getClients();
+    for (let i = 0; i < counts.quiet; i++) {
+      const item = answerItem(i, `${design.slice(0, 2)}q`);
+      phase.recordedAt.set(item.inviteId, Date.now());
+      await ddb.send(new PutCommand({ TableName: tables.main, Item: item }));
+      while (phase.applied < i + 1) await new Promise((r) => setTimeout(r, 5));
+    }
+    const quiet = summarize(design, counts.quiet, phase, writes() - phase.writesBefore);
+    return { warmup, measured, quiet };
   } finally {
     await poller.stop();
   }
@@ -297,18 +329,22 @@ const summarize = (
 
 try {
   const brief = ({ timeline: _, ...r }: DesignResult) => JSON.stringify(r);
-  const { warmup: oursWarmup, measured: ours } = await runDesign('batched-exactly-once', {
-    warmup: WARMUP,
-    answers: N,
-  });
+  const {
+    warmup: oursWarmup,
+    measured: ours,
+    quiet: oursQuiet,
+  } = await runDesign('batched-exactly-once', { warmup: WARMUP, answers: N, quiet: QUIET });
   console.log(`this design, warm-up (not measured): ${brief(oursWarmup)}`);
   console.log(`this design: ${brief(ours)}`);
-  const { warmup: naiveWarmup, measured: naive } = await runDesign('naive', {
-    warmup: NAIVE_WARMUP,
-    answers: NAIVE_N,
-  });
+  console.log(`this design, quiet hours (one answer per batch): ${brief(oursQuiet)}`);
+  const {
+    warmup: naiveWarmup,
+    measured: naive,
+    quiet: naiveQuiet,
+  } = await runDesign('naive', { warmup: NAIVE_WARMUP, answers: NAIVE_N, quiet: QUIET });
   console.log(`naive design, warm-up (not measured): ${brief(naiveWarmup)}`);
   console.log(`naive design: ${brief(naive)}`);
+  console.log(`naive design, quiet hours: ${brief(naiveQuiet)}`);
   const ratio = naive.writesPerResponse / ours.writesPerResponse;
   const result = {
     date: new Date().toISOString(),
@@ -321,9 +357,10 @@ try {
       batchSize: ROLLUP.batchSize,
       batchingWindowMs: ROLLUP.localBatchingWindowMs,
     },
-    cardinalities: { tiers: 3, regions: 6, plans: 4, owners: 40, campaigns: 2, windows: 5 },
+    cardinalities: { ...CARDINALITIES, segmentsPerAnswer: 1 + DEFAULT_SEGMENT_DIMENSIONS.length },
     ours,
     naive,
+    quiet: { ours: oursQuiet, naive: naiveQuiet },
     ratio,
     warmup: { ours: oursWarmup, naive: naiveWarmup },
   };
@@ -333,7 +370,7 @@ try {
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   console.log(`results: ${file}`);
   console.log(
-    `rollup: ${ours.writesPerResponse.toFixed(2)} writes/response vs naive ${naive.writesPerResponse.toFixed(2)} (${ratio.toFixed(1)}x fewer); p99 visible ${Math.round(ours.latencyMs.p99)} ms`,
+    `rollup: ${ours.writesPerResponse.toFixed(2)} writes/response vs naive ${naive.writesPerResponse.toFixed(2)} (${ratio.toFixed(1)}x fewer); p99 visible ${Math.round(ours.latencyMs.p99 ?? 0)} ms; quiet hours ${oursQuiet.writesPerResponse.toFixed(1)} counter writes/answer (naive ${naiveQuiet.writesPerResponse.toFixed(1)})`,
   );
 } catch (err: unknown) {
   console.error(err);

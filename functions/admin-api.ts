@@ -35,6 +35,7 @@ import { type HttpEvent, httpHandler, parseBody, pathParam } from '#shared/http/
 import { type HttpResult, json } from '#shared/http/responses';
 import { responseFilterOf } from '#shared/nps/segments';
 import { publicOwner, saveOwner } from '#shared/owners/save-owner';
+import { compareSegment, parseAgainst } from '#shared/rollup/compare-nps';
 import { npsBySegment, npsSeries, parseSegment, parseWindow, periodRange } from '#shared/rollup/read-nps';
 import { deadAlerts, getAlert, resetAlertForRedelivery } from '#shared/store/alerts';
 import { getCampaign } from '#shared/store/campaigns';
@@ -140,6 +141,12 @@ const handlers: Record<AdminRouteKey, Route> = {
     const period = window === 'all' ? 'all' : periodRange(window, date, date, config().TIME_ZONE).to;
     const segments = await npsBySegment(window, period, pageOf(event));
     return json(200, { window, period, segments: segments.items, cursor: segments.cursor ?? null });
+  },
+  'GET /api/nps/compare': async (event) => {
+    const segment = parseSegment(query(event, 'segment'));
+    const against = parseAgainst(query(event, 'against'));
+    const dates = { from: query(event, 'from'), to: query(event, 'to') };
+    return json(200, await compareSegment(segment, against, dates, config().TIME_ZONE));
   },
   'GET /api/responses': async (event) => {
     const page = pageOf(event);

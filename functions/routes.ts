@@ -46,6 +46,7 @@ export const ROUTES = [
   { routeKey: 'POST /api/surveys', fn: 'admin-api' },
   { routeKey: 'GET /api/nps', fn: 'admin-api' },
   { routeKey: 'GET /api/nps/segments', fn: 'admin-api' },
+  { routeKey: 'GET /api/nps/compare', fn: 'admin-api' },
   { routeKey: 'GET /api/responses', fn: 'admin-api' },
   { routeKey: 'GET /api/cases', fn: 'admin-api' },
   { routeKey: 'PATCH /api/cases/{id}', fn: 'admin-api' },
@@ -64,12 +65,10 @@ export type AdminRouteKey = Extract<(typeof ROUTES)[number], { fn: 'admin-api' }
 
 /** Stream consumers and their event filters (the ESM FilterCriteria pattern on the AWS side). */
 export const STREAM_CONSUMERS = {
-  // Large batches are what make the rollup cheap: one write per counter item per batch, so a batch
-  // that waits to fill trades a little latency for far fewer writes. On AWS the (whole-second)
-  // window is 1 s and DynamoDB writes a batch's ~280 counter items in tens of ms: answers show
-  // within ~1.3 s. DynamoDB Local needs ~0.4 s for those writes, and the next window only opens
-  // when a batch is done, so locally half a second fills batches as well (~200 answers at 200/s,
-  // measured by bench:rollup) and keeps answers visible within ~1.5 s.
+  // Large batches are what make the rollup cheap: one write per counter item (segment × day) per
+  // batch, so a batch that waits to fill trades a little latency for far fewer writes. On AWS the
+  // (whole-second) window is 1 s and a busy batch's ~65 counter items take DynamoDB tens of ms.
+  // Locally half a second fills batches as well (measured by bench:rollup).
   'rollup-responses': {
     sortKey: RESPONSE_SORT_KEY,
     batchSize: 1000,

@@ -39,6 +39,7 @@ try {
   console.log(
     `reconcile: ${report.responses} responses, ${report.items} counter items, drift ${report.totalDrift}` +
       (report.undeclared ? `, ${report.undeclared} items of undeclared dimensions` : '') +
+      (report.obsolete ? `, ${report.obsolete} items of windows now summed from days` : '') +
       (values.fix ? `, fixed ${report.fixed} items` : ''),
   );
   process.exitCode = report.totalDrift === 0 || values.fix ? 0 : 1;

@@ -13,12 +13,17 @@ export interface SegmentSource {
   themes?: readonly string[] | undefined;
 }
 
-/** What NPS is rolled up by unless config SEGMENT_DIMENSIONS says otherwise. */
+/**
+ * What NPS is rolled up by unless config SEGMENT_DIMENSIONS says otherwise: `value` and `loyalty`
+ * are the attributes the value tiering writes on each customer, `theme` the comment's themes.
+ */
 export const DEFAULT_SEGMENT_DIMENSIONS = [
   'tier',
   'region',
   'plan',
   'locale',
+  'value',
+  'loyalty',
   'owner',
   'campaign',
   'theme',

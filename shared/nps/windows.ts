@@ -130,3 +130,41 @@ export const periodOfDate = (window: Window, date: LocalDate): string => {
 
 export const periodOf = (window: Window, instant: Date, timeZone: string): string =>
   periodOfDate(window, localDate(instant, timeZone));
+
+/** The ISO week's Monday: week 1 is the week holding 4 January. */
+const mondayOfIsoWeek = (weekYear: number, week: number): Date => {
+  const jan4 = new Date(Date.UTC(weekYear, 0, 4));
+  const weekday = jan4.getUTCDay() || 7;
+  return new Date(Date.UTC(weekYear, 0, 4 - (weekday - 1) + (week - 1) * 7));
+};
+
+const dayKey = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+
+/**
+ * The first and last day keys of a period: what to read of the day counters to sum it. Months and
+ * quarters end on day 31 whatever their length — a key range, so a day that does not exist is
+ * simply never there. `all` spans every day a key can name.
+ */
+export const daysOfPeriod = (window: Window, period: string): { from: string; to: string } => {
+  switch (window) {
+    case 'day':
+      return { from: period, to: period };
+    case 'week': {
+      const m = /^(\d{4})-W(\d{2})$/.exec(period);
+      if (!m) throw new RangeError(`not a week key: ${period}`);
+      const monday = mondayOfIsoWeek(Number(m[1]), Number(m[2]));
+      const sunday = new Date(monday.getTime() + 6 * 86_400_000);
+      return { from: dayKey(monday), to: dayKey(sunday) };
+    }
+    case 'month':
+      return { from: `${period}-01`, to: `${period}-31` };
+    case 'quarter': {
+      const m = /^(\d{4})-Q([1-4])$/.exec(period);
+      if (!m) throw new RangeError(`not a quarter key: ${period}`);
+      const last = Number(m[2]) * 3;
+      return { from: `${m[1]}-${pad(last - 2)}-01`, to: `${m[1]}-${pad(last)}-31` };
+    }
+    case 'all':
+      return { from: '0000-01-01', to: '9999-12-31' };
+  }
+};

@@ -29,13 +29,21 @@ export const dashboardPage = (): Page => {
 <section id="app" hidden>${panel(
     'segments',
     `NPS by segment ${windowSelect}`,
-    table('segments', ['Segment', 'NPS', '±', 'Responses', 'Promoters', 'Passives', 'Detractors']),
+    table('segments', [
+      'Segment',
+      'NPS',
+      '95 % interval',
+      'Responses',
+      'Promoters',
+      'Passives',
+      'Detractors',
+    ]),
     'More segments',
   )}${panel(
     'trend',
     'Monthly NPS (all customers)',
-    `<div id="trendChart" role="img" aria-label="Monthly NPS with its 95 % margin of error"></div>
-    ${table('trend', ['Month', 'NPS', '±', 'Responses'])}`,
+    `<div id="trendChart" role="img" aria-label="Monthly NPS with its 95 % interval"></div>
+    ${table('trend', ['Month', 'NPS', '95 % interval', 'Responses'])}`,
   )}${panel(
     'cases',
     'Detractor cases',

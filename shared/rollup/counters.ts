@@ -1,6 +1,6 @@
-import { classify } from '../nps/score.ts';
+import { MAX_SCORE, MIN_SCORE } from '../nps/score.ts';
 import { segmentsOf } from '../nps/segments.ts';
-import { localDate, periodOfDate, WINDOWS } from '../nps/windows.ts';
+import { localDate, periodOfDate } from '../nps/windows.ts';
 import { COUNTER_FIELDS, type CounterField, type CounterKey, counterModel } from '../store/model.ts';
 import type { Response } from '../store/schemas.ts';
 
@@ -19,16 +19,21 @@ const isZero = (d: Delta): boolean => COUNTER_FIELDS.every((f) => d[f] === 0);
 
 export const counterId = (k: { pk: string; sk: string }) => `${k.pk}\u0000${k.sk}`;
 
+const histogramField = (score: number): CounterField => {
+  if (!Number.isInteger(score) || score < MIN_SCORE || score > MAX_SCORE) {
+    throw new RangeError(`score must be an integer 0..10, got ${score}`);
+  }
+  return `h${score}` as CounterField;
+};
+
 /**
- * What one answer adds (sign 1) or takes away (sign -1) in each counter item it counts in. A batch
- * holds hundreds of answers × ~280 items each, so the one frozen object is shared by all of them.
+ * What one answer adds (sign 1) or takes away (sign -1) in each counter item it counts in: one
+ * answer more (or less) of its score. A batch holds hundreds of answers × ~10 items each, so the
+ * one frozen object is shared by all of them.
  */
 const deltaOfScore = (score: number, sign: 1 | -1): Readonly<Delta> => {
   const d = emptyDelta();
-  d.responses = sign;
-  d[`${classify(score)}s`] = sign;
-  d.scoreSum = sign * score;
-  d[`h${score}` as CounterField] = sign;
+  d[histogramField(score)] = sign;
   return Object.freeze(d);
 };
 
@@ -47,17 +52,13 @@ export const rollupScopeOf = (c: {
 });
 
 /**
- * The counter items one response counts in: every segment of its snapshot, in the window periods
- * of its *first* answer (so an edit never moves it to another period).
+ * The counter items one response counts in: every segment of its snapshot, on the day of its
+ * *first* answer in the account's time zone (so an edit never moves it to another period). Weeks,
+ * months, quarters and all time are sums of days, read from these same items.
  */
 const counterKeysOf = (response: Response, scope: RollupScope): CounterKey[] => {
-  const date = localDate(new Date(response.firstAnsweredAt), scope.timeZone);
-  const periods = WINDOWS.map((w) => [w, periodOfDate(w, date)] as const);
-  const keys: CounterKey[] = [];
-  for (const segment of segmentsOf(response, scope.dimensions)) {
-    for (const [window, period] of periods) keys.push(counterModel.key(segment, window, period));
-  }
-  return keys;
+  const day = periodOfDate('day', localDate(new Date(response.firstAnsweredAt), scope.timeZone));
+  return segmentsOf(response, scope.dimensions).map((segment) => counterModel.key(segment, day));
 };
 
 /** What one response contributes, per counter item (the delta is shared and frozen). */

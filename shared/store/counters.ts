@@ -1,7 +1,7 @@
 import { DeleteCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
 import { isConditionFailure } from '../errors.ts';
-import { aggregatesTable, type Page, type PageRequest, queryAll, queryPage } from './db.ts';
+import { aggregatesTable, queryAll } from './db.ts';
 import { COUNTER_FIELDS, type CounterField, type CounterKey, counterModel } from './model.ts';
 
 export type Counters = Record<CounterField, number>;
@@ -29,9 +29,7 @@ export const addToCounter = async (input: {
   const fields = COUNTER_FIELDS.filter((f) => (input.adds[f] ?? 0) !== 0);
   const values: Item = {
     ':segment': key.segment,
-    ':window': key.window,
-    ':period': key.period,
-    ':periodKey': counterModel.periodKey(key.window, key.period),
+    ':periodKey': counterModel.periodKey(key.day),
     ':last': input.last,
     ':expected': input.expected.seq,
   };
@@ -43,7 +41,7 @@ export const addToCounter = async (input: {
         TableName: aggregatesTable(),
         Key: { pk: key.pk, sk: key.sk },
         UpdateExpression:
-          `SET #segment = :segment, #window = :window, #period = :period, #periodKey = :periodKey, #mark = :last` +
+          `SET #segment = :segment, #periodKey = :periodKey, #mark = :last` +
           (fields.length ? ` ADD ${fields.map((f) => `#${f} :${f}`).join(', ')}` : ''),
         ConditionExpression:
           input.expected.kind === 'before'
@@ -51,8 +49,6 @@ export const addToCounter = async (input: {
             : '#mark = :expected',
         ExpressionAttributeNames: {
           '#segment': 'segment',
-          '#window': 'window',
-          '#period': 'period',
           '#periodKey': 'periodKey',
           '#mark': markAttribute,
           ...Object.fromEntries(fields.map((f) => [`#${f}`, f])),
@@ -96,28 +92,12 @@ export const removeCounterMarks = async (key: CounterKey, marks: Record<string, 
   }
 };
 
-/** One segment's counter items from..to (period keys, inclusive) in one window. */
-export const counterSeries = (segment: string, window: string, from: string, to: string): Promise<Item[]> =>
-  queryAll(counterModel.series(segment, window, from, to));
+/** One segment's day items from..to (day keys, inclusive): one query, a year is ~365 small items. */
+export const counterSeries = (segment: string, fromDay: string, toDay: string): Promise<Item[]> =>
+  queryAll(counterModel.series(segment, fromDay, toDay));
 
-/**
- * The counter items of one window period that count any answer (a segment whose answers were all
- * erased or moved keeps a zero item), in segment order, a page at a time.
- */
-export const countersOfPeriod = (window: string, period: string, page: PageRequest): Promise<Page<Item>> => {
-  const pattern = counterModel.ofPeriod(window, period);
-  return queryPage(
-    [
-      {
-        ...pattern,
-        FilterExpression: '#responses > :none',
-        ExpressionAttributeNames: { ...pattern.ExpressionAttributeNames, '#responses': 'responses' },
-        ExpressionAttributeValues: { ...pattern.ExpressionAttributeValues, ':none': 0 },
-      },
-    ],
-    page,
-  );
-};
+/** Every segment's day items of one month (`2026-11`), in segment order. */
+export const countersOfMonth = (month: string): Promise<Item[]> => queryAll(counterModel.ofMonth(month));
 
 /** Every counter item, strongly consistent: reconcile's comparison (a maintenance job, not a request). */
 export async function* allCounterItems(): AsyncGenerator<Item[]> {
@@ -137,13 +117,8 @@ export const overwriteCounter = async (
   values: Counters,
 ) => {
   const labels =
-    key.segment !== undefined && key.window !== undefined && key.period !== undefined
-      ? {
-          segment: key.segment,
-          window: key.window,
-          period: key.period,
-          periodKey: counterModel.periodKey(key.window, key.period),
-        }
+    key.segment !== undefined && key.day !== undefined
+      ? { segment: key.segment, periodKey: counterModel.periodKey(key.day) }
       : {};
   const fields: Item = { ...labels, ...values };
   await getClients().ddb.send(

@@ -514,68 +514,64 @@ export const itemTypeOf = (key: Key): 'invite' | 'response' | 'provisional' | 'c
   return 'other';
 };
 
-/** The counters kept per segment × window period. NPS and margin of error are derived on read. */
-export const COUNTER_FIELDS = [
-  'responses',
-  'promoters',
-  'passives',
-  'detractors',
-  'scoreSum',
-  'h0',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'h7',
-  'h8',
-  'h9',
-  'h10',
-] as const;
+/**
+ * The counters kept per segment × day: how many answers gave each score. Everything else (NPS,
+ * its interval, classes, average) is derived on read, and so are the longer windows — a week,
+ * month, quarter or all time is the sum of its days. One item per segment a day is what keeps the
+ * rollup's writes per answer down to one per segment (five, when every window had its own item).
+ */
+export const COUNTER_FIELDS = ['h0', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'h7', 'h8', 'h9', 'h10'] as const;
 export type CounterField = (typeof COUNTER_FIELDS)[number];
 
-/** A counter item's identity: the segment × window partition, the period as sort key. */
+/** A counter item's identity: the segment's partition, the day (`2026-11-23`) as sort key. */
 export interface CounterKey extends Key {
   segment: string;
-  window: string;
-  period: string;
+  day: string;
 }
 
 /**
  * The aggregates' counter item. Besides its counters it holds, per stream shard, the sequence
  * number of the last record applied to it (`hw_<shardId>`): the exactly-once rollup's marks.
+ * Items written before windows were summed on read have a partition of another window
+ * (`all|month`): reconcile lists them as obsolete and `--fix` deletes them.
  */
-const counterPartition = (segment: string, window: string) => `${segment}|${window}`;
-const periodKey = (window: string, period: string) => `${window}|${period}`;
+const DAY_PARTITION_SUFFIX = '|day';
+const counterPartition = (segment: string) => `${segment}${DAY_PARTITION_SUFFIX}`;
+/** The byPeriod index lists a day's items under its month: a month of every segment in one query. */
+const monthOfDay = (day: string) => day.slice(0, 7);
 
 export const counterModel = {
-  key: (segment: string, window: string, period: string): CounterKey => ({
-    pk: counterPartition(segment, window),
-    sk: period,
+  key: (segment: string, day: string): CounterKey => ({
+    pk: counterPartition(segment),
+    sk: day,
     segment,
-    window,
-    period,
+    day,
   }),
-  /** Where the item is listed in the byPeriod index. */
-  periodKey,
+  /** Where the item is listed in the byPeriod index: its month, `2026-11`. */
+  periodKey: monthOfDay,
+  /** Whether an item's partition is one the rollup writes (a day partition). */
+  isDayItem: (pk: string) => pk.endsWith(DAY_PARTITION_SUFFIX),
   /** The high-water mark attribute of one stream shard. */
   markAttribute: (shardId: string) => `hw_${shardId}`,
   /** The shard id a mark attribute belongs to, or undefined for any other attribute. */
   shardOfMark: (attribute: string) => (attribute.startsWith('hw_') ? attribute.slice(3) : undefined),
-  /** counter.series — one segment's periods from..to (inclusive) in one window. */
-  series: (segment: string, window: string, from: string, to: string): QueryCommandInput => ({
+  /** counter.series — one segment's days from..to (day keys, inclusive): a year is one query. */
+  series: (segment: string, fromDay: string, toDay: string): QueryCommandInput => ({
     TableName: aggregatesTableName(),
     KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-    ExpressionAttributeValues: { ':pk': counterPartition(segment, window), ':from': from, ':to': to },
+    ExpressionAttributeValues: { ':pk': counterPartition(segment), ':from': fromDay, ':to': toDay },
     ProjectionExpression: ['sk', ...COUNTER_FIELDS].map((f) => `#${f}`).join(', '),
     ExpressionAttributeNames: Object.fromEntries(['sk', ...COUNTER_FIELDS].map((f) => [`#${f}`, f])),
   }),
-  /** counter.ofPeriod — every segment's counter item for one window period. */
-  ofPeriod: (window: string, period: string): QueryCommandInput => ({
+  /** counter.ofMonth — every segment's day items of one month, in segment order. */
+  ofMonth: (month: string): QueryCommandInput => ({
     TableName: aggregatesTableName(),
     IndexName: 'byPeriod',
     KeyConditionExpression: 'periodKey = :pk',
-    ExpressionAttributeValues: { ':pk': periodKey(window, period) },
+    ExpressionAttributeValues: { ':pk': month },
+    ProjectionExpression: ['segment', 'sk', ...COUNTER_FIELDS].map((f) => `#${f}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(
+      ['segment', 'sk', ...COUNTER_FIELDS].map((f) => [`#${f}`, f]),
+    ),
   }),
 } as const;

@@ -41,7 +41,7 @@ const alertEmails = async (stack: LocalStack) =>
   (await sesEmails(stack)).filter((e) => e.destination.to.includes('alice@nps-loop.example'));
 
 /** Runs the minute sweep until `done` holds, or fails after `ms` (the debounce is seconds here). */
-const tickUntil = async (stack: LocalStack, done: () => boolean, ms = 20_000) => {
+const tickUntil = async (stack: LocalStack, done: () => boolean, ms = 30_000) => {
   const deadline = Date.now() + ms;
   while (!done()) {
     if (Date.now() > deadline) throw new Error('condition not reached before the deadline');
@@ -54,7 +54,9 @@ const tickUntil = async (stack: LocalStack, done: () => boolean, ms = 20_000) =>
 describe('a replayed answer is not news', () => {
   const stack = useLocalStack({
     perTest: true,
-    extraEnv: { ALERT_DEBOUNCE_SECONDS: '2', ANSWER_EDITS_PER_HOUR: '5' },
+    // Long enough that the edits below land inside it on a loaded machine (each waits for the
+    // stream to settle), short enough that the test waits it out in real time.
+    extraEnv: { ALERT_DEBOUNCE_SECONDS: '10', ANSWER_EDITS_PER_HOUR: '5' },
   });
   const secret = newWebhookSecret();
   const receiver = useWebhookReceiver({ '/alice': secret });
@@ -94,7 +96,9 @@ describe('a replayed answer is not news', () => {
     expect(point?.histogram.slice(0, 4)).toEqual([0, 0, 0, 1]);
   });
 
-  it('debounces the changes after an alert into one update that carries the latest answer', async () => {
+  it('debounces the changes after an alert into one update that carries the latest answer', {
+    timeout: 60_000,
+  }, async () => {
     const token = await surveyOne(stack(), receiver(), secret);
     expect((await postAnswer(stack(), token, { score: 2 })).status).toBe(200);
     await stack().settle();

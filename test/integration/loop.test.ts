@@ -209,7 +209,16 @@ describe('the closed loop, end to end on the local stack', () => {
     ]);
     const key = await adminFetch(stack(), 'GET', '/api/nps?segment=tier:key&window=month');
     expect(key.body.points).toEqual([
-      expect.objectContaining({ responses: 2, promoters: 1, detractors: 1, nps: 0, marginOfError: 138.6 }),
+      // Adjusted Wald: n' = 5, p' = d' = 0.35 → 0 ± 1.96 × sqrt(0.7 / 5) × 100 = ±73.3 (plain Wald said ±138.6).
+      expect.objectContaining({
+        responses: 2,
+        promoters: 1,
+        detractors: 1,
+        nps: 0,
+        marginOfError: 73.3,
+        interval: { low: -73.3, high: 73.3 },
+        lowN: true,
+      }),
     ]);
     const segments = await adminFetch(stack(), 'GET', '/api/nps/segments?window=all');
     const bySegment = Object.fromEntries(

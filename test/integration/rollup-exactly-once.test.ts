@@ -148,8 +148,8 @@ describe('exactly-once rollup under retries, duplicates, crashes and erasure', (
   it('writes each counter item once per batch, however many answers touch it', async () => {
     const { stats, batchItemFailures } = await answerForty();
     expect(batchItemFailures).toEqual([]);
-    // all + 3 tiers + 3 regions + 4 owners + 2 campaigns = 13 segments × 5 windows (one day).
-    expect(stats.items).toBe(65);
+    // all + 3 tiers + 3 regions + 4 owners + 2 campaigns = 13 segments, one day item each.
+    expect(stats.items).toBe(13);
     expect(stats.writes).toBe(stats.items);
     expect(stats.records).toBe(40);
     await expectExact();
@@ -222,7 +222,7 @@ describe('exactly-once rollup under retries, duplicates, crashes and erasure', (
     const { shardId, records } = await newRecords();
     await rollupBatch(records, shardId, { ...TZ, dimensions: [...TZ.dimensions, 'contact'] });
     const found = await reconcile(TZ);
-    expect(found.undeclared).toBe(5); // one per window
+    expect(found.undeclared).toBe(1); // the one day's item of `contact:a@b.example`
     await reconcile(TZ, { fix: true });
     const after = await expectExact();
     expect(after.undeclared).toBe(0);

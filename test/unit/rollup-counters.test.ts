@@ -19,28 +19,42 @@ const response = (over: Partial<Response> = {}): Response => ({
 });
 
 describe('rollup counters', () => {
-  it('counts a response once in every segment × window of its snapshot', () => {
+  it('counts a response once in every segment of its snapshot, on the day of its first answer', () => {
     const keys = contributions(response(), SCOPE).map(([k]) => `${k.pk} ${k.sk}`);
-    // all, tier, region, owner, campaign × day, week, month, quarter, all
-    expect(keys).toHaveLength(25);
-    expect(keys).toContain('tier:key|month 2026-11');
-    expect(keys).toContain('owner:alice|all all');
-    expect(keys).toContain('campaign:q4|week 2026-W48');
+    // all, tier, region, owner, campaign: one day item each (weeks, months… are sums of days)
+    expect(keys.sort()).toEqual([
+      'all|day 2026-11-23',
+      'campaign:q4|day 2026-11-23',
+      'owner:alice|day 2026-11-23',
+      'region:emea|day 2026-11-23',
+      'tier:key|day 2026-11-23',
+    ]);
+  });
+
+  it('counts on the day of the account time zone', () => {
+    const late = response({ firstAnsweredAt: '2026-11-23T23:30:00.000Z' });
+    const days = contributions(late, { ...SCOPE, timeZone: 'Asia/Shanghai' }).map(([key]) => key.sk);
+    expect(new Set(days)).toEqual(new Set(['2026-11-24']));
   });
 
   it('moves a score edit from the old class to the new one, in the first answer window', () => {
     const before = response({ score: 3 });
     const after = response({ score: 9, respondedAt: '2026-12-05T10:00:00.000Z', version: 2 });
     const change = changeOf(before, after, SCOPE);
-    const month = [...change.values()].find((c) => c.key.pk === 'all|month');
-    expect(month?.key.sk).toBe('2026-11');
-    expect(month?.delta).toMatchObject({
-      responses: 0,
-      detractors: -1,
-      promoters: 1,
-      scoreSum: 6,
+    const all = [...change.values()].find((c) => c.key.pk === 'all|day');
+    expect(all?.key.sk).toBe('2026-11-23');
+    expect(all?.delta).toEqual({
+      h0: 0,
+      h1: 0,
+      h2: 0,
       h3: -1,
+      h4: 0,
+      h5: 0,
+      h6: 0,
+      h7: 0,
+      h8: 0,
       h9: 1,
+      h10: 0,
     });
   });
 
@@ -51,7 +65,7 @@ describe('rollup counters', () => {
 
   it('subtracts an erased response everywhere it counted', () => {
     const change = changeOf(response({ score: 10 }), undefined, SCOPE);
-    expect(change.size).toBe(25);
-    for (const { delta } of change.values()) expect(delta).toMatchObject({ responses: -1, promoters: -1 });
+    expect(change.size).toBe(5);
+    for (const { delta } of change.values()) expect(delta).toMatchObject({ h10: -1, h9: 0 });
   });
 });

@@ -38,20 +38,25 @@ describe('theme segments', () => {
     expect(segments).toEqual(['all', 'campaign:q4']);
   });
 
-  it('reach the rollup: every window of each theme, and a re-tagged comment moves between them', () => {
+  it('reach the rollup: one day item per theme, and a re-tagged comment moves between them', () => {
     const keys = contributions(response(), SCOPE).map(([k]) => `${k.pk} ${k.sk}`);
-    expect(keys).toContain('theme:price|month 2026-11');
-    expect(keys).toContain('theme:speed|all all');
-    // all, tier, campaign, 2 themes × 5 windows
-    expect(keys).toHaveLength(25);
+    expect(keys.sort()).toEqual([
+      'all|day 2026-11-23',
+      'campaign:q4|day 2026-11-23',
+      'theme:price|day 2026-11-23',
+      'theme:speed|day 2026-11-23',
+      'tier:key|day 2026-11-23',
+    ]);
 
     const edited = response({ themes: ['support'], comment: 'support never called', version: 2 });
     const change = changeOf(response(), edited, SCOPE);
-    const month = (segment: string) => change.get(`${segment}|month\u00002026-11`)?.delta;
-    expect(month('theme:price')).toMatchObject({ responses: -1, detractors: -1 });
-    expect(month('theme:support')).toMatchObject({ responses: 1, detractors: 1 });
+    const day = (segment: string) => change.get(`${segment}|day\u00002026-11-23`)?.delta;
+    // The counters are the score histogram: the 3 leaves the old themes' days, joins the new one's.
+    expect(day('theme:price')).toMatchObject({ h3: -1 });
+    expect(day('theme:speed')).toMatchObject({ h3: -1 });
+    expect(day('theme:support')).toMatchObject({ h3: 1 });
     // The answer stays where it was in every other segment: nothing to write there.
-    expect(month('all')).toBeUndefined();
+    expect(day('all')).toBeUndefined();
   });
 
   it('filter a listing by the tag', () => {

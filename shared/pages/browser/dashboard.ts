@@ -145,12 +145,17 @@ const row = (cells: Cell[]): HTMLTableRowElement => {
 };
 
 const fmt = (x: number | null | undefined) => (x == null ? '—' : x.toFixed(1));
+/** A figure's 95 % interval, and the API's lowN flag in words: below 30 answers NPS is too few to read. */
+const intervalOf = (p: NpsPoint) => {
+  const range = p.interval ? `${fmt(p.interval.low)} to ${fmt(p.interval.high)}` : '—';
+  return p.lowN ? `${range} · too few to read` : range;
+};
 const when = (iso: string | undefined) => (iso ? new Date(iso).toLocaleString() : '');
 const monthOf = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 7);
 
 let chart: uPlotType | undefined;
 
-/** NPS per month as a line, its margin of error as the band around it. */
+/** NPS per month as a line, its 95 % interval (as the API gives it, clipped) as the band around it. */
 const drawTrend = (points: NpsPoint[]) => {
   chart?.destroy();
   chart = undefined;
@@ -162,8 +167,8 @@ const drawTrend = (points: NpsPoint[]) => {
     Date.UTC(Number(p.period.slice(0, 4)), Number(p.period.slice(5, 7)) - 1, 1) / 1000;
   const x = shown.map(startOf);
   const nps = shown.map((p) => p.nps);
-  const low = shown.map((p) => Math.max(-100, p.nps - (p.marginOfError ?? 0)));
-  const high = shown.map((p) => Math.min(100, p.nps + (p.marginOfError ?? 0)));
+  const low = shown.map((p) => p.interval?.low ?? p.nps);
+  const high = shown.map((p) => p.interval?.high ?? p.nps);
   const target = element('trendChart');
   const halfMonth = 16 * 86_400;
   chart = new uPlot(
@@ -179,8 +184,8 @@ const drawTrend = (points: NpsPoint[]) => {
       series: [
         { value: (_u, t) => (t == null ? '' : monthOf(t)) },
         { label: 'NPS', stroke: '#0969da', width: 2, points: { show: true }, value: (_u, v) => fmt(v) },
-        { label: '−margin', stroke: '#8c959f', dash: [4, 4], value: (_u, v) => fmt(v) },
-        { label: '+margin', stroke: '#8c959f', dash: [4, 4], value: (_u, v) => fmt(v) },
+        { label: '95 % low', stroke: '#8c959f', dash: [4, 4], value: (_u, v) => fmt(v) },
+        { label: '95 % high', stroke: '#8c959f', dash: [4, 4], value: (_u, v) => fmt(v) },
       ],
       bands: [{ series: [3, 2], fill: 'rgba(9,105,218,0.08)' }],
       axes: [{ splits: () => x, values: (_u, ticks) => ticks.map(monthOf) }, {}],
@@ -282,7 +287,7 @@ const segmentsPanel = pagedPanel<SegmentFigures>({
   field: 'segments',
   render: (s, body) =>
     body.append(
-      row([s.segment, fmt(s.nps), fmt(s.marginOfError), s.responses, s.promoters, s.passives, s.detractors]),
+      row([s.segment, fmt(s.nps), intervalOf(s), s.responses, s.promoters, s.passives, s.detractors]),
     ),
 });
 
@@ -293,7 +298,7 @@ const trendPanel: Panel = {
       async () => {
         const trend = await api<{ points: NpsPoint[] }>('/api/nps?segment=all&window=month');
         tbody('trend').replaceChildren(
-          ...trend.points.map((p) => row([p.period, fmt(p.nps), fmt(p.marginOfError), p.responses])),
+          ...trend.points.map((p) => row([p.period, fmt(p.nps), intervalOf(p), p.responses])),
         );
         drawTrend(trend.points);
       },
