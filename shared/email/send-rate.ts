@@ -32,8 +32,8 @@ export class SendRate {
     this.perSecond = perSecond;
   }
 
-  /** Resolves when this sender may hand one email to SES. */
-  async take(): Promise<void> {
+  /** Resolves when this sender may hand one email to SES, with the instant its turn is for (ms). */
+  async take(): Promise<number> {
     this.waiting++;
     try {
       for (;;) {
@@ -47,7 +47,7 @@ export class SendRate {
           const place = this.pool.next++;
           const at = this.pool.second * 1000 + (place * 1000) / this.perSecond();
           if (at > now) await sleep(at - now);
-          return;
+          return at;
         }
         // Ask for the second the answer will arrive in: when the table is slow to answer, turns
         // asked for the current second would come back after it ended, and be lost.

@@ -25,8 +25,9 @@ describe('one send rate for the account', () => {
     await Promise.all(
       lambdas.flatMap((rate) =>
         Array.from({ length: 10 }, async () => {
-          await rate.take();
-          turns.push(Date.now());
+          // The turn's own instant: when the promise resolves is up to the event loop, which a
+          // loaded machine may hold past the end of the turn's second.
+          turns.push(await rate.take());
         }),
       ),
     );
@@ -64,10 +65,15 @@ describe('one send rate for the account', () => {
     await stack().settle();
     const emails = (await sesEmails(stack())) as Array<{ at?: number; destination: { to: string[] } }>;
     expect(emails).toHaveLength(12);
-    // The local SES stamps each email with its second.
-    const seconds = emails.map((e) => (e.at ?? Number.NaN) * 1000);
-    expect(Math.max(...perSecond(seconds))).toBeLessThanOrEqual(RATE);
-    expect(perSecond(seconds).length).toBeGreaterThanOrEqual(3);
+    // The local SES stamps each email with its second. An email sent late in its second may reach
+    // SES in the next one on a loaded machine, so any two seconds together hold at most two
+    // seconds' worth — all 12 at once (no shared rate) would not.
+    const counts = new Map<number, number>();
+    for (const e of emails) counts.set(e.at ?? Number.NaN, (counts.get(e.at ?? Number.NaN) ?? 0) + 1);
+    for (const [second, count] of counts) {
+      expect(count + (counts.get(second + 1) ?? 0)).toBeLessThanOrEqual(2 * RATE);
+    }
+    expect(counts.size).toBeGreaterThanOrEqual(3);
   });
 
   it('waits out SES throttling and sends the email once, without counting it as a failure', async () => {
