@@ -57,6 +57,10 @@ export const MAIN_PARTITIONS = {
   suppression: 'SUPPRESSION#*',
   /** The owner routing rules (one item). */
   routing: 'ROUTING',
+  /** A purchase, by its purchaseId. */
+  purchase: 'PURCHASE#*',
+  /** The value report and the value recompute's lease. */
+  value: 'VALUE',
 } as const;
 export type MainPartition = (typeof MAIN_PARTITIONS)[keyof typeof MAIN_PARTITIONS];
 
@@ -80,7 +84,9 @@ export interface MainIndexPartitions {
     | 'CASE#open'
     | 'ALERT#pending'
     | 'ALERT#dead'
-    | 'ERASED';
+    | 'ERASED'
+    | 'PURCHASE#*'
+    | 'VALUE#best-not-loyal';
   byCustomer: 'CUSTOMER#*';
 }
 export type MainIndexName = keyof typeof MAIN_TABLE.indexes;
@@ -168,9 +174,12 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
         'ALERT#*',
         'SUPPRESSION#*',
         'ROUTING',
+        // The value report.
+        'VALUE',
       ],
-      // Which customers of an upsert were erased (their tombstones), before any is written.
-      batchGet: ['CUSTOMER#*'],
+      // Which customers of an upsert or of purchases were erased (their tombstones), exist, and
+      // what the value recompute kept on them; which purchases are recorded already.
+      batchGet: ['CUSTOMER#*', 'PURCHASE#*'],
       // A campaign's runs and their progress counters, a run's log of skipped recipients; erasure
       // reads the customer's own partition (record, slot, marks).
       query: ['CAMPAIGN#*', 'RUNLOG#*', 'CUSTOMER#*'],
@@ -186,12 +195,20 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       check: ['CUSTOMER#*'],
       // A campaign's schedule marker once nothing is scheduled.
       delete: ['CAMPAIGN#*'],
-      // The customer upsert (puts) and erasure (deletes of the customer's partition, invites,
-      // responses, cases, alerts and run log entries).
-      batchWrite: ['CUSTOMER#*', 'INVITE#*', 'CASE#*', 'ALERT#*', 'RUNLOG#*'],
+      // The customer upsert and purchases (puts) and erasure (deletes of the customer's partition,
+      // invites, responses, purchases, cases, alerts and run log entries).
+      batchWrite: ['CUSTOMER#*', 'INVITE#*', 'CASE#*', 'ALERT#*', 'RUNLOG#*', 'PURCHASE#*'],
       indexes: {
-        // … and the held invites a resumed run releases.
-        byKind: ['OWNER', 'RESPONSE', 'PROVISIONAL', 'CASE#*', 'ALERT#dead', 'INVITE#held'],
+        // … and the held invites a resumed run releases; the best customers who are not loyal.
+        byKind: [
+          'OWNER',
+          'RESPONSE',
+          'PROVISIONAL',
+          'CASE#*',
+          'ALERT#dead',
+          'INVITE#held',
+          'VALUE#best-not-loyal',
+        ],
         // Erasure: every item that carries the customer's personal data.
         byCustomer: ['CUSTOMER#*'],
       },
@@ -264,7 +281,7 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       // after 410 Gone; erasure: the tombstone leaves its listing; the send rate's turns.
       update: ['CAMPAIGN#*', 'INVITE#*', 'ALERT#*', 'OWNER#*', 'CUSTOMER#*', 'SENDRATE#*'],
       // Erasure: the deletes of the follow-up pass.
-      batchWrite: ['CUSTOMER#*', 'INVITE#*', 'CASE#*', 'ALERT#*', 'RUNLOG#*'],
+      batchWrite: ['CUSTOMER#*', 'INVITE#*', 'CASE#*', 'ALERT#*', 'RUNLOG#*', 'PURCHASE#*'],
       indexes: {
         byKind: ['RUN#open', 'INVITE#remind', 'ALERT#pending', 'ERASED'],
         byCustomer: ['CUSTOMER#*'],
@@ -280,6 +297,21 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       update: ['CASE#*'],
       check: ['CUSTOMER#*'],
       indexes: { byKind: ['CASE#open'] },
+    },
+  },
+  'recompute-value': {
+    main: {
+      // What the last recompute kept on a customer (value, loyalty, F) where it changed, on a record
+      // that is there; a best-but-not-loyal entry (in the customer's partition, in a transaction
+      // with the erasure check) or its removal; the report; the lease (one recompute at a time).
+      update: ['CUSTOMER#*'],
+      put: ['CUSTOMER#*', 'VALUE'],
+      check: ['CUSTOMER#*'],
+      delete: ['CUSTOMER#*', 'VALUE'],
+      indexes: {
+        // A year of purchases by month, every customer, the answers of the year, the list as it was.
+        byKind: ['PURCHASE#*', 'CUSTOMER', 'RESPONSE', 'VALUE#best-not-loyal'],
+      },
     },
   },
   'dispatch-campaign': {

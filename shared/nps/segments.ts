@@ -11,8 +11,21 @@ export interface SegmentSource {
   campaignId: string;
 }
 
-/** What NPS is rolled up by unless config SEGMENT_DIMENSIONS says otherwise. */
-export const DEFAULT_SEGMENT_DIMENSIONS = ['tier', 'region', 'plan', 'locale', 'owner', 'campaign'] as const;
+/**
+ * What NPS is rolled up by unless config SEGMENT_DIMENSIONS says otherwise. `value` and `loyalty`
+ * are written by the value recompute (shared/value/recompute.ts); customers carry them only once
+ * one has run, so until then they add no segment.
+ */
+export const DEFAULT_SEGMENT_DIMENSIONS = [
+  'tier',
+  'region',
+  'plan',
+  'locale',
+  'value',
+  'loyalty',
+  'owner',
+  'campaign',
+] as const;
 
 /** `all` or `name:value`; values may hold inner spaces (`region:north america`), never `|`. */
 export const SEGMENT_PATTERN = /^(all|[a-z0-9_-]{1,40}:[^\s|](?:[^|]{0,98}[^\s|])?)$/;

@@ -81,6 +81,7 @@ const LISTING = {
   pendingAlert: 'ALERT#pending',
   deadAlert: 'ALERT#dead',
   recentErasure: 'ERASED',
+  bestNotLoyal: 'VALUE#best-not-loyal',
 } as const;
 
 /** Whether a run id names a campaign run (with a run item and its counters), not an event survey. */
@@ -162,7 +163,22 @@ export const customerModel = {
     kindQuery(LISTING.customer, afterId === undefined ? undefined : { gt: afterId }, {
       limit: AUDIENCE_PAGE,
     }),
-  /** customer.related — the customer's invites, responses, cases and alerts: erasure. */
+  /**
+   * customer.values — every customer, with only what the value recompute reads: the id, what it
+   * last kept (value, loyalty, F) and what a best-but-not-loyal entry shows (name, owner).
+   */
+  values: (): QueryCommandInput => ({
+    ...kindQuery(LISTING.customer),
+    ProjectionExpression: 'id, #name, ownerId, loyaltyIndex, #attributes.#value, #attributes.#loyalty',
+    ExpressionAttributeNames: {
+      ...kindQuery(LISTING.customer).ExpressionAttributeNames,
+      '#name': 'name',
+      '#attributes': 'attributes',
+      '#value': 'value',
+      '#loyalty': 'loyalty',
+    },
+  }),
+  /** customer.related — the customer's invites, responses, purchases, cases and alerts: erasure. */
   related: (customerId: string): QueryCommandInput => ({
     TableName: mainTableName(),
     IndexName: 'byCustomer',
@@ -495,9 +511,97 @@ export const routingModel = {
   key: (): Key => ({ pk: 'ROUTING', sk: 'RULES' }),
 } as const;
 
+/**
+ * A purchase, keyed by its purchaseId alone: the same purchaseId is one item whoever and whatever it
+ * names, so a replayed import can never count a purchase twice. Listed by month of its date, each
+ * month in PURCHASE_SHARDS partitions (by a hash of the purchaseId) so that an import of a busy
+ * month spreads its index writes and the value recompute reads a year in parallel queries; listed
+ * under its customer too, so erasure finds it.
+ */
+const PURCHASE_SHARDS = 4;
+/** FNV-1a of the id, for a stable shard that needs nothing but the id. */
+const purchaseShard = (purchaseId: string): number => {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < purchaseId.length; i++) {
+    hash ^= purchaseId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % PURCHASE_SHARDS;
+};
+const purchaseListing = (month: string, shard: number) => `PURCHASE#${month}#${shard}`;
+
+/** The months YYYY-MM from the month of `from` to the month of `to` (dates YYYY-MM-DD), in order. */
+const monthsBetween = (from: string, to: string): string[] => {
+  const months: string[] = [];
+  let [year, month] = from.split('-').map(Number) as [number, number];
+  for (let m = `${from.slice(0, 7)}`; m <= to.slice(0, 7); ) {
+    months.push(m);
+    month++;
+    if (month > 12) [year, month] = [year + 1, 1];
+    m = `${year}-${String(month).padStart(2, '0')}`;
+  }
+  return months;
+};
+
+export const purchaseModel = {
+  kind: 'purchase',
+  key: (purchaseId: string): Key => ({ pk: `PURCHASE#${purchaseId}`, sk: 'PURCHASE' }),
+  listed: (date: string, purchaseId: string): KindIndex => ({
+    gsi1pk: purchaseListing(date.slice(0, 7), purchaseShard(purchaseId)),
+    gsi1sk: `${date}#${purchaseId}`,
+  }),
+  ofCustomer: (customerId: string, date: string, purchaseId: string): CustomerIndex =>
+    customerIndex(customerId, `PURCHASE#${date}#${purchaseId}`),
+  /**
+   * purchase.dated — the purchases dated from..to (YYYY-MM-DD, inclusive): one query per month and
+   * shard, each reading only what the value recompute needs.
+   */
+  dated: (from: string, to: string): QueryCommandInput[] =>
+    monthsBetween(from, to).flatMap((month) =>
+      Array.from({ length: PURCHASE_SHARDS }, (_, shard) => ({
+        ...kindQuery(purchaseListing(month, shard), { between: [from, `${to}#~`] }),
+        ProjectionExpression: 'customerId, amount, quantity, productId',
+      })),
+    ),
+} as const;
+
+/** The latest value report (shared/value/report.ts): tiers and the value × loyalty matrix. One item. */
+export const valueReportModel = {
+  kind: 'value-report',
+  key: (): Key => ({ pk: 'VALUE', sk: 'REPORT' }),
+} as const;
+
+/** The value recompute's lease: one recompute at a time. */
+export const valueLeaseModel = {
+  key: (): Key => ({ pk: 'VALUE', sk: 'LEASE' }),
+} as const;
+
+/** Sorts revenue highest first as text: cents below 10^16, subtracted from it, zero-padded. */
+const REVENUE_KEY_CEILING = 10 ** 16 - 1;
+const revenueFirst = (revenueCents: number) =>
+  String(REVENUE_KEY_CEILING - Math.min(Math.max(0, revenueCents), REVENUE_KEY_CEILING)).padStart(16, '0');
+
+/**
+ * A best-but-not-loyal customer's entry (see shared/value/report.ts `bestButNotLoyal`): in the
+ * customer's own partition, so it goes with the customer's erasure; listed highest revenue first.
+ */
+export const valueWatchModel = {
+  kind: 'value-watch',
+  key: (customerId: string): Key => ({ pk: customerPartition(customerId), sk: 'VALUE#WATCH' }),
+  listed: (revenueCents: number, customerId: string): KindIndex => ({
+    gsi1pk: LISTING.bestNotLoyal,
+    gsi1sk: `${revenueFirst(revenueCents)}#${customerId}`,
+  }),
+  /** valueWatch.all — the best customers who are not loyal, highest revenue first. */
+  all: () => kindQuery(LISTING.bestNotLoyal),
+} as const;
+
 /** Which item type a main-table key belongs to, for reports over mixed key lists (erasure). */
-export const itemTypeOf = (key: Key): 'invite' | 'response' | 'provisional' | 'case' | 'alert' | 'other' => {
+export const itemTypeOf = (
+  key: Key,
+): 'invite' | 'response' | 'provisional' | 'purchase' | 'case' | 'alert' | 'other' => {
   if (key.sk === 'INVITE') return 'invite';
+  if (key.sk === 'PURCHASE') return 'purchase';
   if (key.sk === RESPONSE_SORT_KEY) return 'response';
   if (key.sk === PROVISIONAL_SORT_KEY) return 'provisional';
   if (key.sk === 'CASE') return 'case';

@@ -19,6 +19,7 @@ import {
   inviteModel,
   ownerModel,
   provisionalModel,
+  purchaseModel,
   responseModel,
   routingModel,
   runCounterModel,
@@ -30,6 +31,9 @@ import {
   sevenPlusMarkModel,
   suppressionModel,
   surveySlotModel,
+  valueLeaseModel,
+  valueReportModel,
+  valueWatchModel,
 } from '../../shared/store/model.ts';
 import { caseStatus } from '../../shared/store/schemas.ts';
 import { allows, buildStack, logicalIdOf, type PolicyStatement, roleStatements } from './support.ts';
@@ -45,6 +49,7 @@ const TABLE_KEYS: Record<MainPartition, string[]> = {
     surveySlotModel.key('c-1').pk,
     caseMarkModel.key('c-1', 'k-1').pk,
     sevenPlusMarkModel.key('c-1', 'i-1').pk,
+    valueWatchModel.key('c-1').pk,
   ],
   'OWNER#*': [ownerModel.key('o-1').pk],
   'CAMPAIGN#*': [
@@ -61,6 +66,8 @@ const TABLE_KEYS: Record<MainPartition, string[]> = {
   'ALERT#*': [alertModel.key('a-1').pk],
   'SUPPRESSION#*': [suppressionModel.key('hash-1').pk],
   ROUTING: [routingModel.key().pk],
+  'PURCHASE#*': [purchaseModel.key('p-1').pk],
+  VALUE: [valueReportModel.key().pk, valueLeaseModel.key().pk],
 };
 
 /** Index partition keys as the model lists items, and the index pattern of the access table that covers each. */
@@ -83,6 +90,8 @@ const INDEX_KEYS: Record<MainIndexName, Array<{ key: string; covers: (pattern: s
     alertModel.dead(AT, 'a-1').gsi1pk,
     // The erasure tombstones' listing (shared/store/model.ts `erasureModel.recent`).
     'ERASED',
+    purchaseModel.listed('2026-01-01', 'p-1').gsi1pk,
+    valueWatchModel.listed(100, 'c-1').gsi1pk,
   ].map((key) => ({
     key,
     covers: (pattern) => (pattern.endsWith('*') ? key.startsWith(pattern.slice(0, -1)) : key === pattern),
@@ -94,6 +103,7 @@ const INDEX_KEYS: Record<MainIndexName, Array<{ key: string; covers: (pattern: s
     caseModel.ofCustomer('c-1', AT, 'i-1').gsi2pk,
     alertModel.ofCustomer('c-1', AT, 'a-1').gsi2pk,
     runLogModel.ofCustomer('c-1', AT, 'k-1', 'r-1').gsi2pk,
+    purchaseModel.ofCustomer('c-1', '2026-01-01', 'p-1').gsi2pk,
   ].map((key) => ({ key, covers: (pattern) => key.startsWith(pattern.slice(0, -1)) })),
 };
 
