@@ -24,11 +24,7 @@ const attributeName = z
   .trim()
   .toLowerCase()
   .regex(/^[a-z0-9_-]{1,40}$/, 'attribute names are 1–40 of a-z 0-9 _ -')
-  .refine((n) => !RESERVED_ATTRIBUTES.has(n), 'all, owner and campaign are reserved segment names')
-  .refine(
-    (n) => !COMPUTED_ATTRIBUTES.includes(n as (typeof COMPUTED_ATTRIBUTES)[number]),
-    'value and loyalty are computed from purchases (POST /api/value/recompute) and cannot be set',
-  );
+  .refine((n) => !RESERVED_ATTRIBUTES.has(n), 'all, owner and campaign are reserved segment names');
 
 const attributeValue = z
   .string()
@@ -50,7 +46,13 @@ export const customerInput = z.object({
   name: z.string().trim().max(200).optional(),
   locale: localeTag.optional(),
   ownerId: id.optional(),
-  attributes: z.record(attributeName, attributeValue).optional(),
+  attributes: z
+    .record(attributeName, attributeValue)
+    .refine(
+      (attributes) => !COMPUTED_ATTRIBUTES.some((name) => name in attributes),
+      'value and loyalty are computed from purchases (POST /api/value/recompute) and cannot be set',
+    )
+    .optional(),
 });
 export type CustomerInput = z.infer<typeof customerInput>;
 

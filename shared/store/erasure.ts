@@ -8,6 +8,7 @@ export interface ErasureReport {
   customer: boolean;
   invites: number;
   responses: number;
+  purchases: number;
   cases: number;
   alerts: number;
 }
@@ -51,9 +52,10 @@ export const erasedAmong = async (customerIds: string[]): Promise<Set<string>> =
 };
 
 /**
- * Deletes everything that carries the customer's personal data — their record, survey slot and
- * recovery marks (their own partition) and their invites, responses (the stream REMOVEs take them
- * out of every aggregate), cases and alerts — but not the tombstone. Safe to repeat.
+ * Deletes everything that carries the customer's personal data — their record, survey slot,
+ * recovery marks and best-but-not-loyal entry (their own partition) and their invites, responses
+ * (the stream REMOVEs take them out of every aggregate), purchases, cases and alerts — but not the
+ * tombstone. Safe to repeat.
  */
 const deleteCustomerData = async (customerId: string): Promise<ErasureReport> => {
   const [related, own] = await Promise.all([
@@ -63,12 +65,13 @@ const deleteCustomerData = async (customerId: string): Promise<ErasureReport> =>
   const customerKey = customerModel.key(customerId);
   const tombstoneKey = erasureModel.key(customerId);
   const ownData = own.filter((item) => item.sk !== tombstoneKey.sk);
-  const report: ErasureReport = { customer: false, invites: 0, responses: 0, cases: 0, alerts: 0 };
+  const report: ErasureReport = { customer: false, invites: 0, responses: 0, purchases: 0, cases: 0, alerts: 0 };
   report.customer = ownData.some((item) => item.sk === customerKey.sk);
   for (const item of related) {
     const type = itemTypeOf({ pk: String(item.pk), sk: String(item.sk) });
     if (type === 'invite') report.invites++;
     else if (type === 'response') report.responses++;
+    else if (type === 'purchase') report.purchases++;
     else if (type === 'case') report.cases++;
     else if (type === 'alert') report.alerts++;
   }
@@ -140,7 +143,8 @@ export const sweepRecentErasures = async (now = new Date(), limit = 100): Promis
   for (const item of listed) {
     const customerId = String(item.customerId);
     const report = await deleteCustomerData(customerId);
-    found += report.invites + report.responses + report.cases + report.alerts + Number(report.customer);
+    found +=
+      report.invites + report.responses + report.purchases + report.cases + report.alerts + Number(report.customer);
     if (now.getTime() - Date.parse(String(item.erasedAt)) >= ERASURE_FOLLOW_UP_MS) {
       await getClients().ddb.send(
         new UpdateCommand({
