@@ -229,6 +229,7 @@ export class NpsLoopStack extends Stack {
       TABLE_NAME: this.data.mainTable.tableName,
       ALERT_QUEUE_URL: this.alertQueue.queue.queueUrl,
       AGGREGATES_TABLE_NAME: this.data.aggregatesTable.tableName,
+      PURCHASES_TABLE_NAME: this.data.purchasesTable.tableName,
       PUBLIC_URL: publicUrl,
       SENDER_EMAIL: settings.senderEmail,
       TIME_ZONE: settings.timeZone,
@@ -260,6 +261,7 @@ export class NpsLoopStack extends Stack {
           access: TABLE_ACCESS[name],
           main: this.data.mainTable,
           aggregates: this.data.aggregatesTable,
+          purchases: this.data.purchasesTable,
         },
         secrets: (spec.keys ?? []).map((key) => this.keys[key]),
         bundleFiles: spec.bundleFiles,
@@ -350,6 +352,7 @@ export class NpsLoopStack extends Stack {
     });
     new CfnOutput(this, 'MainTableName', { value: this.data.mainTable.tableName });
     new CfnOutput(this, 'AggregatesTableName', { value: this.data.aggregatesTable.tableName });
+    new CfnOutput(this, 'PurchasesTableName', { value: this.data.purchasesTable.tableName });
     new CfnOutput(this, 'AdminKeySecretName', {
       description:
         'The admin API key: aws secretsmanager get-secret-value --secret-id <this> --query SecretString --output text',

@@ -1,5 +1,5 @@
 import type { FunctionName } from '#functions/routes';
-import type { AGGREGATES_TABLE, MAIN_TABLE } from '#shared/store/model';
+import type { AGGREGATES_TABLE, MAIN_TABLE, PURCHASES_TABLE } from '#shared/store/model';
 
 /**
  * Least privilege on the tables, in one place: what each function may do to which items, read off
@@ -30,6 +30,8 @@ import type { AGGREGATES_TABLE, MAIN_TABLE } from '#shared/store/model';
  *   table. PartiQL is never granted either (a PartiQL SELECT may scan).
  * - The aggregates table is keyed `<segment>|<window>` for any segment, `attr:value` of free
  *   customer attributes: no prefix narrows that meaningfully, so it is restricted by action only.
+ * - The purchases table is keyed like the main table (`PURCHASE#<id>`, its indexes by month and by
+ *   customer) and restricted the same way, by verb, partition and index partition.
  */
 
 /**
@@ -57,8 +59,6 @@ export const MAIN_PARTITIONS = {
   suppression: 'SUPPRESSION#*',
   /** The owner routing rules (one item). */
   routing: 'ROUTING',
-  /** A purchase, by its purchaseId. */
-  purchase: 'PURCHASE#*',
   /** The value report and the value recompute's lease. */
   value: 'VALUE',
 } as const;
@@ -85,11 +85,20 @@ export interface MainIndexPartitions {
     | 'ALERT#pending'
     | 'ALERT#dead'
     | 'ERASED'
-    | 'PURCHASE#*'
     | 'VALUE#best-not-loyal';
   byCustomer: 'CUSTOMER#*';
 }
 export type MainIndexName = keyof typeof MAIN_TABLE.indexes;
+
+/** The purchases table's partitions: one per purchase, by its purchaseId. */
+export const PURCHASES_PARTITIONS = { purchase: 'PURCHASE#*' } as const;
+export type PurchasesPartition = (typeof PURCHASES_PARTITIONS)[keyof typeof PURCHASES_PARTITIONS];
+/** byMonth lists purchases by month (`PURCHASE#<month>#<shard>`); purchasesByCustomer by customer. */
+export interface PurchasesIndexPartitions {
+  byMonth: 'PURCHASE#*';
+  purchasesByCustomer: 'CUSTOMER#*';
+}
+export type PurchasesIndexName = keyof typeof PURCHASES_TABLE.indexes;
 export type AggregatesIndexName = keyof typeof AGGREGATES_TABLE.indexes;
 
 export type ItemVerb = 'get' | 'batchGet' | 'query' | 'put' | 'update' | 'delete' | 'batchWrite' | 'check';
@@ -106,10 +115,16 @@ export const ITEM_ACTIONS: Record<ItemVerb, string> = {
   check: 'dynamodb:ConditionCheckItem',
 };
 
-export type MainTableAccess = { readonly [V in ItemVerb]?: readonly MainPartition[] } & {
+/** What may be done to a table keyed by partition: each verb's partitions, each index's partitions. */
+export type KeyedTableAccess<Partition extends string, IndexPartitions> = {
+  readonly [V in ItemVerb]?: readonly Partition[];
+} & {
   /** Query on these indexes, in these index partitions only. */
-  readonly indexes?: { readonly [I in MainIndexName]?: readonly MainIndexPartitions[I][] };
+  readonly indexes?: { readonly [I in keyof IndexPartitions]?: readonly IndexPartitions[I][] };
 };
+export type MainTableAccess = KeyedTableAccess<MainPartition, MainIndexPartitions>;
+/** The purchases table is keyed like the main table, and restricted the same way. */
+export type PurchasesTableAccess = KeyedTableAccess<PurchasesPartition, PurchasesIndexPartitions>;
 
 /** By action only (see above). */
 export interface AggregatesTableAccess {
@@ -124,6 +139,7 @@ export interface AggregatesTableAccess {
 export interface FunctionTableAccess {
   readonly main?: MainTableAccess;
   readonly aggregates?: AggregatesTableAccess;
+  readonly purchases?: PurchasesTableAccess;
 }
 
 /**
@@ -178,8 +194,8 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
         'VALUE',
       ],
       // Which customers of an upsert or of purchases were erased (their tombstones), exist, and
-      // what the value recompute kept on them; which purchases are recorded already.
-      batchGet: ['CUSTOMER#*', 'PURCHASE#*'],
+      // what the value recompute kept on them.
+      batchGet: ['CUSTOMER#*'],
       // A campaign's runs and their progress counters, a run's log of skipped recipients; erasure
       // reads the customer's own partition (record, slot, marks).
       query: ['CAMPAIGN#*', 'RUNLOG#*', 'CUSTOMER#*'],
@@ -195,9 +211,9 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       check: ['CUSTOMER#*'],
       // A campaign's schedule marker once nothing is scheduled.
       delete: ['CAMPAIGN#*'],
-      // The customer upsert and purchases (puts) and erasure (deletes of the customer's partition,
-      // invites, responses, purchases, cases, alerts and run log entries).
-      batchWrite: ['CUSTOMER#*', 'INVITE#*', 'CASE#*', 'ALERT#*', 'RUNLOG#*', 'PURCHASE#*'],
+      // The customer upsert (puts) and erasure (deletes of the customer's partition, invites,
+      // responses, cases, alerts and run log entries).
+      batchWrite: ['CUSTOMER#*', 'INVITE#*', 'CASE#*', 'ALERT#*', 'RUNLOG#*'],
       indexes: {
         // … and the held invites a resumed run releases; the best customers who are not loyal.
         byKind: [
@@ -215,6 +231,13 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
     },
     // One segment's series, and every segment of one period.
     aggregates: { query: true, indexes: ['byPeriod'] },
+    purchases: {
+      // Which purchases are recorded already, then the new and corrected ones (puts) — and erasure:
+      // a customer's purchases found and deleted.
+      batchGet: ['PURCHASE#*'],
+      batchWrite: ['PURCHASE#*'],
+      indexes: { purchasesByCustomer: ['CUSTOMER#*'] },
+    },
   },
   dashboard: {},
   'not-found': {},
@@ -281,12 +304,14 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       // after 410 Gone; erasure: the tombstone leaves its listing; the send rate's turns.
       update: ['CAMPAIGN#*', 'INVITE#*', 'ALERT#*', 'OWNER#*', 'CUSTOMER#*', 'SENDRATE#*'],
       // Erasure: the deletes of the follow-up pass.
-      batchWrite: ['CUSTOMER#*', 'INVITE#*', 'CASE#*', 'ALERT#*', 'RUNLOG#*', 'PURCHASE#*'],
+      batchWrite: ['CUSTOMER#*', 'INVITE#*', 'CASE#*', 'ALERT#*', 'RUNLOG#*'],
       indexes: {
         byKind: ['RUN#open', 'INVITE#remind', 'ALERT#pending', 'ERASED'],
         byCustomer: ['CUSTOMER#*'],
       },
     },
+    // Erasure's follow-up pass: the customer's purchases, again.
+    purchases: { batchWrite: ['PURCHASE#*'], indexes: { purchasesByCustomer: ['CUSTOMER#*'] } },
   },
   'escalate-cases': {
     main: {
@@ -309,10 +334,12 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       check: ['CUSTOMER#*'],
       delete: ['CUSTOMER#*', 'VALUE'],
       indexes: {
-        // A year of purchases by month, every customer, the answers of the year, the list as it was.
-        byKind: ['PURCHASE#*', 'CUSTOMER', 'RESPONSE', 'VALUE#best-not-loyal'],
+        // Every customer, the answers of the year, the list as it was.
+        byKind: ['CUSTOMER', 'RESPONSE', 'VALUE#best-not-loyal'],
       },
     },
+    // A year of purchases, by month.
+    purchases: { indexes: { byMonth: ['PURCHASE#*'] } },
   },
   'dispatch-campaign': {
     main: {

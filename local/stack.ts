@@ -58,7 +58,7 @@ export interface LocalStack {
   sesUrl: string;
   dynamoEndpoint: string;
   adminKey: string;
-  tables: { main: string; aggregates: string };
+  tables: { main: string; aggregates: string; purchases: string };
   tablesCreated: boolean;
   streamArn: string;
   streamFailures: FailedBatch[];
@@ -167,9 +167,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     const secrets = loadSecrets(options.dataDir);
     const adminKey = options.adminKey ?? secrets.adminKey;
+    const main = options.tableName ?? 'nps-loop';
     const tables = {
-      main: options.tableName ?? 'nps-loop',
+      main,
       aggregates: options.aggregatesTableName ?? 'nps-loop-aggregates',
+      purchases: `${main}-purchases`,
     };
     const logLevel = (process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN').toUpperCase();
     // The settings below are this stack's: put back as they were when it stops, so that a setting
@@ -182,6 +184,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     Object.assign(process.env, {
       TABLE_NAME: tables.main,
       AGGREGATES_TABLE_NAME: tables.aggregates,
+      PURCHASES_TABLE_NAME: tables.purchases,
       AWS_REGION: 'us-east-1',
       DYNAMODB_ENDPOINT: dynamoEndpoint,
       SES_ENDPOINT: ses.url,

@@ -24,6 +24,8 @@ const schema = z
   .object({
     TABLE_NAME: z.string().min(1),
     AGGREGATES_TABLE_NAME: z.string().min(1),
+    /** The purchases table (shared/store/model.ts PURCHASES_TABLE); `<TABLE_NAME>-purchases` by default. */
+    PURCHASES_TABLE_NAME: z.string().min(1).optional(),
     AWS_REGION: z.string().min(1).default('us-east-1'),
     DYNAMODB_ENDPOINT: z.url().optional(),
     SES_ENDPOINT: z.url().optional(),
@@ -159,6 +161,8 @@ const schema = z
         },
       ),
   })
+  // The local runtime names the purchases table after the main one; the stack passes its own name.
+  .transform((c) => ({ ...c, PURCHASES_TABLE_NAME: c.PURCHASES_TABLE_NAME ?? `${c.TABLE_NAME}-purchases` }))
   .refine((c) => c.TOKEN_KEY || c.TOKEN_KEY_SECRET_ID, {
     message: 'set TOKEN_KEY or TOKEN_KEY_SECRET_ID',
     path: ['TOKEN_KEY'],

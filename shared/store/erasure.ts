@@ -1,8 +1,16 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
 import { isConditionFailure, NotFoundError } from '../errors.ts';
-import { batchGetAll, batchWriteAll, mainTable, queryAll, type TransactItem, transactWrite } from './db.ts';
-import { customerModel, erasureModel, itemTypeOf, responseModel } from './model.ts';
+import {
+  batchGetAll,
+  batchWriteAll,
+  mainTable,
+  purchasesTable,
+  queryAll,
+  type TransactItem,
+  transactWrite,
+} from './db.ts';
+import { customerModel, erasureModel, itemTypeOf, purchaseModel, responseModel } from './model.ts';
 
 export interface ErasureReport {
   customer: boolean;
@@ -58,27 +66,36 @@ export const erasedAmong = async (customerIds: string[]): Promise<Set<string>> =
  * tombstone. Safe to repeat.
  */
 const deleteCustomerData = async (customerId: string): Promise<ErasureReport> => {
-  const [related, own] = await Promise.all([
+  const [related, own, purchases] = await Promise.all([
     queryAll(customerModel.related(customerId)),
     queryAll(customerModel.partition(customerId)),
+    queryAll(purchaseModel.keysOfCustomer(customerId)),
   ]);
   const customerKey = customerModel.key(customerId);
   const tombstoneKey = erasureModel.key(customerId);
   const ownData = own.filter((item) => item.sk !== tombstoneKey.sk);
-  const report: ErasureReport = { customer: false, invites: 0, responses: 0, purchases: 0, cases: 0, alerts: 0 };
+  const report: ErasureReport = {
+    customer: false,
+    invites: 0,
+    responses: 0,
+    purchases: purchases.length,
+    cases: 0,
+    alerts: 0,
+  };
   report.customer = ownData.some((item) => item.sk === customerKey.sk);
   for (const item of related) {
     const type = itemTypeOf({ pk: String(item.pk), sk: String(item.sk) });
     if (type === 'invite') report.invites++;
     else if (type === 'response') report.responses++;
-    else if (type === 'purchase') report.purchases++;
     else if (type === 'case') report.cases++;
     else if (type === 'alert') report.alerts++;
   }
-  await batchWriteAll(
-    mainTable(),
-    [...related, ...ownData].map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })),
-  );
+  const deletes = (items: Array<Record<string, unknown>>) =>
+    items.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } }));
+  await Promise.all([
+    batchWriteAll(mainTable(), deletes([...related, ...ownData])),
+    batchWriteAll(purchasesTable(), deletes(purchases)),
+  ]);
   return report;
 };
 

@@ -7,6 +7,9 @@ import {
   MAIN_PARTITIONS,
   type MainIndexName,
   type MainPartition,
+  PURCHASES_PARTITIONS,
+  type PurchasesIndexName,
+  type PurchasesPartition,
   TABLE_ACCESS,
 } from '../../cdk/table-access.ts';
 import { ALL_FUNCTIONS, type FunctionName } from '../../functions/routes.ts';
@@ -66,7 +69,6 @@ const TABLE_KEYS: Record<MainPartition, string[]> = {
   'ALERT#*': [alertModel.key('a-1').pk],
   'SUPPRESSION#*': [suppressionModel.key('hash-1').pk],
   ROUTING: [routingModel.key().pk],
-  'PURCHASE#*': [purchaseModel.key('p-1').pk],
   VALUE: [valueReportModel.key().pk, valueLeaseModel.key().pk],
 };
 
@@ -90,7 +92,6 @@ const INDEX_KEYS: Record<MainIndexName, Array<{ key: string; covers: (pattern: s
     alertModel.dead(AT, 'a-1').gsi1pk,
     // The erasure tombstones' listing (shared/store/model.ts `erasureModel.recent`).
     'ERASED',
-    purchaseModel.listed('2026-01-01', 'p-1').gsi1pk,
     valueWatchModel.listed(100, 'c-1').gsi1pk,
   ].map((key) => ({
     key,
@@ -103,8 +104,17 @@ const INDEX_KEYS: Record<MainIndexName, Array<{ key: string; covers: (pattern: s
     caseModel.ofCustomer('c-1', AT, 'i-1').gsi2pk,
     alertModel.ofCustomer('c-1', AT, 'a-1').gsi2pk,
     runLogModel.ofCustomer('c-1', AT, 'k-1', 'r-1').gsi2pk,
-    purchaseModel.ofCustomer('c-1', '2026-01-01', 'p-1').gsi2pk,
   ].map((key) => ({ key, covers: (pattern) => key.startsWith(pattern.slice(0, -1)) })),
+};
+
+/** The purchases table's keys and index keys as the model builds them. */
+const PURCHASE_KEYS: Record<PurchasesPartition, string[]> = { 'PURCHASE#*': [purchaseModel.key('p-1').pk] };
+const PURCHASE_INDEX_KEYS: Record<PurchasesIndexName, string[]> = {
+  byMonth: [
+    purchaseModel.listed('2026-01-01', 'p-1').gsi1pk,
+    purchaseModel.listed('2026-12-31', 'p-9').gsi1pk,
+  ],
+  purchasesByCustomer: [purchaseModel.ofCustomer('c-1', '2026-01-01', 'p-1').gsi2pk],
 };
 
 const VERBS = Object.keys(ITEM_ACTIONS) as ItemVerb[];
@@ -115,6 +125,7 @@ let stack: NpsLoopStack;
 let template: Template;
 let main: string;
 let aggregates: string;
+let purchases: string;
 const statements = new Map<FunctionName, PolicyStatement[]>();
 
 beforeAll(() => {
@@ -123,6 +134,7 @@ beforeAll(() => {
   template = Template.fromStack(stack);
   main = `arn:${logicalIdOf(stack, stack.data.mainTable)}`;
   aggregates = `arn:${logicalIdOf(stack, stack.data.aggregatesTable)}`;
+  purchases = `arn:${logicalIdOf(stack, stack.data.purchasesTable)}`;
   for (const name of ALL_FUNCTIONS) {
     statements.set(name, roleStatements(template, logicalIdOf(stack, stack.functions[name].role)));
   }
@@ -175,7 +187,14 @@ describe('table access in the template', () => {
     );
     expect(granted).toEqual([]);
     for (const name of ALL_FUNCTIONS) {
-      for (const resource of [main, aggregates, `${main}/index/byKind`, `${aggregates}/index/byPeriod`]) {
+      for (const resource of [
+        main,
+        aggregates,
+        purchases,
+        `${main}/index/byKind`,
+        `${aggregates}/index/byPeriod`,
+        `${purchases}/index/byMonth`,
+      ]) {
         expect(may(name, 'dynamodb:Scan', resource, undefined), `${name} ${resource}`).toBe(false);
       }
     }
@@ -231,6 +250,54 @@ describe('table access in the template', () => {
       for (const verb of VERBS)
         expect(may(name, ITEM_ACTIONS[verb], main, key), `${verb} ${key}`).toBe(false);
     }
+  });
+});
+
+describe('the purchases table in the template', () => {
+  it('names every partition the model builds there', () => {
+    expect(Object.keys(PURCHASE_KEYS)).toEqual(Object.values(PURCHASES_PARTITIONS));
+  });
+
+  it.each(ALL_FUNCTIONS)('%s: exactly the purchases-table grants of cdk/table-access.ts', (name) => {
+    const access = TABLE_ACCESS[name].purchases ?? {};
+    for (const verb of VERBS) {
+      for (const [partition, keys] of Object.entries(PURCHASE_KEYS) as Array<
+        [PurchasesPartition, string[]]
+      >) {
+        const granted = (access[verb] ?? []).includes(partition);
+        for (const key of keys)
+          expect(may(name, ITEM_ACTIONS[verb], purchases, key), `${verb} ${key}`).toBe(granted);
+      }
+    }
+    for (const [indexName, keys] of Object.entries(PURCHASE_INDEX_KEYS) as Array<
+      [PurchasesIndexName, string[]]
+    >) {
+      const patterns: readonly string[] = access.indexes?.[indexName] ?? [];
+      for (const key of keys) {
+        const covered = patterns.some((p) => key.startsWith(p.slice(0, -1)));
+        expect(
+          may(name, 'dynamodb:Query', `${purchases}/index/${indexName}`, key),
+          `${indexName} ${key}`,
+        ).toBe(covered);
+      }
+    }
+  });
+
+  it('lets only the admin API record purchases, erasure delete them, and the recompute read a year by month', () => {
+    const who = (action: string, resource: string, key: string) =>
+      ALL_FUNCTIONS.filter((name) => may(name, action, resource, key));
+    const purchase = PURCHASE_KEYS['PURCHASE#*'][0] ?? '';
+    expect(who('dynamodb:BatchWriteItem', purchases, purchase).sort()).toEqual(['admin-api', 'sweep-outbox']);
+    for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) {
+      expect(who(action, purchases, purchase), action).toEqual([]);
+    }
+    expect(who('dynamodb:Query', `${purchases}/index/byMonth`, PURCHASE_INDEX_KEYS.byMonth[0] ?? '')).toEqual(
+      ['recompute-value'],
+    );
+    expect(who('dynamodb:Query', `${purchases}/index/purchasesByCustomer`, 'CUSTOMER#c-1').sort()).toEqual([
+      'admin-api',
+      'sweep-outbox',
+    ]);
   });
 });
 
@@ -294,11 +361,16 @@ describe('who may touch what (the hardening issue, point 3)', () => {
       'dispatch-campaign',
       'escalate-cases',
       'raise-alerts',
+      'recompute-value',
       'submit-response',
     ]);
-    // The tombstone is put by the erasure (admin API); the alert consumer puts recovery marks in the
-    // same partition.
-    expect(whoMay('dynamodb:PutItem', 'CUSTOMER#*').sort()).toEqual(['admin-api', 'raise-alerts']);
+    // The tombstone is put by the erasure (admin API); the alert consumer puts recovery marks and
+    // the value recompute best-but-not-loyal entries in the same partition.
+    expect(whoMay('dynamodb:PutItem', 'CUSTOMER#*').sort()).toEqual([
+      'admin-api',
+      'raise-alerts',
+      'recompute-value',
+    ]);
     // An erased customer's answer that reached the table after the erasure is deleted by the alert consumer.
     expect(whoMay('dynamodb:DeleteItem', 'INVITE#*').sort()).toEqual(['raise-alerts']);
     expect(whoMay('dynamodb:BatchWriteItem', 'INVITE#*').sort()).toEqual(['admin-api', 'sweep-outbox']);

@@ -139,7 +139,9 @@ describe('erasure is final', () => {
 
     const main = await scanAll(config().TABLE_NAME);
     const aggregates = await scanAll(config().AGGREGATES_TABLE_NAME);
-    for (const item of [...main, ...aggregates]) {
+    const purchases = await scanAll(config().PURCHASES_TABLE_NAME);
+    expect(purchases.length).toBeGreaterThanOrEqual(2 * KEPT);
+    for (const item of [...main, ...aggregates, ...purchases]) {
       const text = JSON.stringify(item);
       // The tombstone keeps the bare id and the erasure time: what later writes are checked against.
       if (item.kind === 'erasure') {

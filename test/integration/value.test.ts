@@ -40,7 +40,7 @@ const postCsv = async (stack: LocalStack, path: string, csv: string) => {
 const storedPurchases = async () => {
   const out = await getClients().ddb.send(
     new ScanCommand({
-      TableName: config().TABLE_NAME,
+      TableName: config().PURCHASES_TABLE_NAME,
       FilterExpression: 'kind = :purchase',
       ExpressionAttributeValues: { ':purchase': 'purchase' },
     }),
