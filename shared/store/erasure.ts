@@ -161,7 +161,12 @@ export const sweepRecentErasures = async (now = new Date(), limit = 100): Promis
     const customerId = String(item.customerId);
     const report = await deleteCustomerData(customerId);
     found +=
-      report.invites + report.responses + report.purchases + report.cases + report.alerts + Number(report.customer);
+      report.invites +
+      report.responses +
+      report.purchases +
+      report.cases +
+      report.alerts +
+      Number(report.customer);
     if (now.getTime() - Date.parse(String(item.erasedAt)) >= ERASURE_FOLLOW_UP_MS) {
       await getClients().ddb.send(
         new UpdateCommand({

@@ -591,7 +591,11 @@ export const purchaseModel = {
           '#pk': PURCHASES_TABLE.indexes.byMonth.partitionKey,
           '#sk': PURCHASES_TABLE.indexes.byMonth.sortKey,
         },
-        ExpressionAttributeValues: { ':month': purchaseListing(month, shard), ':from': from, ':to': `${to}#~` },
+        ExpressionAttributeValues: {
+          ':month': purchaseListing(month, shard),
+          ':from': from,
+          ':to': `${to}#~`,
+        },
         ProjectionExpression: 'customerId, amount, quantity, productId',
       })),
     ),

@@ -5,7 +5,7 @@ import {
   allWatchEntries,
   customerValuePages,
   deleteWatchEntry,
-  keepCustomerValue,
+  keepCustomerValues,
   latestScoresSince,
   putValueReport,
   putWatchEntry,
@@ -27,8 +27,10 @@ export const valueSettingsOf = (c: Config): ValueSettings => ({
 
 /** Longer than any recompute runs (the function's 15 minutes): a crashed one's lease lapses after it. */
 const LEASE_MS = 16 * 60_000;
-/** Customer writes in flight at once. */
+/** List entry writes in flight at once. */
 const WRITE_CONCURRENCY = 16;
+/** Customer writes (100 customers each) in flight at once. */
+const TRANSACTION_CONCURRENCY = 4;
 
 export type RecomputeOutcome =
   | { skipped: 'another recompute is running' }
@@ -37,10 +39,12 @@ export type RecomputeOutcome =
       customers: number;
       buyers: number;
       purchases: number;
-      /** Customers whose value, loyalty or F changed: the only ones written. */
+      /** Customers whose value, loyalty or F changed: the only ones written (less any erased meanwhile). */
       customersWritten: number;
       bestButNotLoyal: number;
       watchWrites: number;
+      /** How long each step took, in ms: reading, computing, writing customers, the list and report. */
+      timings: { read: number; compute: number; customers: number; list: number; report: number };
     };
 
 const sameEntry = (a: WatchEntry, b: WatchEntry): boolean =>
@@ -71,6 +75,13 @@ const recompute = async (now: Date) => {
   const settings = valueSettingsOf(c);
   const period = trailingYear(now, c.TIME_ZONE);
 
+  const clock = { at: performance.now() };
+  const lap = () => {
+    const now = performance.now();
+    const ms = Math.round(now - clock.at);
+    clock.at = now;
+    return ms;
+  };
   const tally = new ActivityTally();
   let purchases = 0;
   const [, latestScores, stored] = await Promise.all([
@@ -87,6 +98,7 @@ const recompute = async (now: Date) => {
       return all;
     })(),
   ]);
+  const read = lap();
   const activity = tally.result();
 
   const { customers: valued, report } = computeValue(
@@ -95,9 +107,15 @@ const recompute = async (now: Date) => {
   );
 
   const changed = valued.filter((v, i) => valueChanged((stored[i] as StoredCustomerValue).kept, v));
-  await mapLimit(changed, WRITE_CONCURRENCY, (v) =>
-    keepCustomerValue(v.id, { value: v.value, loyalty: v.loyalty, loyaltyIndex: v.loyaltyIndex }),
+  const compute = lap();
+  const customersWritten = await keepCustomerValues(
+    changed.map((v) => ({
+      id: v.id,
+      value: { value: v.value, loyalty: v.loyalty, loyaltyIndex: v.loyaltyIndex },
+    })),
+    TRANSACTION_CONCURRENCY,
   );
+  const customersMs = lap();
 
   const who = new Map(stored.map((s) => [s.id, s]));
   const listed = bestButNotLoyal(valued, settings.method).map(
@@ -115,14 +133,16 @@ const recompute = async (now: Date) => {
     }),
   );
   const watchWrites = await updateWatchList(listed);
+  const list = lap();
 
   await putValueReport({ computedAt: now.toISOString(), period, report });
   return {
+    timings: { read, compute, customers: customersMs, list, report: lap() },
     period,
     customers: report.customers,
     buyers: report.buyers,
     purchases,
-    customersWritten: changed.length,
+    customersWritten,
     bestButNotLoyal: listed.length,
     watchWrites,
   };
