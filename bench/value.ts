@@ -3,11 +3,12 @@
  *
  * The value recompute — value tiers and the loyalty index from the trailing 12 months of
  * purchases — on the real local stack: N customers and P purchases are seeded into DynamoDB Local
- * (BatchWriteItem, `--seeders` in flight; timed apart, it is not the recompute), then the recompute
- * function runs as its daily schedule starts it, twice: first with every customer to classify and
- * write, then again with nothing changed, which must write nobody. Measured: its time, the customers
- * it wrote, and the peak memory (RSS) of this process while it ran — the recompute and the local
- * runtime around it (its stream consumers read the customer writes).
+ * (BatchWriteItem, `--seeders` in flight; timed apart, it is not the recompute), then, in a process
+ * of its own (bench/value-child.ts), the recompute function runs as its daily schedule starts it,
+ * twice: first with every customer to classify and write, then again with nothing changed, which
+ * must write nobody. Measured: its time, the customers it wrote, and the peak memory (RSS) of that
+ * process while it ran — the recompute and the local runtime around it (its stream consumers read
+ * the customer writes), not the seeding.
  *
  * In the same run, the obvious design — per customer, one query of its purchases and an
  * unconditional write of its tier — runs over the first `--naive` customers; its time is given for
@@ -19,26 +20,21 @@
  * the best customers who are not loyal), 2,000 products of uneven popularity, dates over the last
  * 15 months (so a fifth fall outside the period, and some customers have no purchase in it).
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { invoke } from '../local/lambda.ts';
-import { type LocalStack, startLocalStack } from '../local/stack.ts';
-import { getClients } from '../shared/clients.ts';
-import { config } from '../shared/config.ts';
+import { startDynamoDb } from '../local/dynamodb.ts';
+import { freePort } from '../local/ports.ts';
+import { startLocalStack } from '../local/stack.ts';
 import { putCustomers } from '../shared/store/customers.ts';
-import { mainTable, purchasesTable, queryPages } from '../shared/store/db.ts';
-import { customerModel, PURCHASES_TABLE } from '../shared/store/model.ts';
 import { putPurchases } from '../shared/store/purchases.ts';
 import type { Customer, Purchase } from '../shared/store/schemas.ts';
 import { mapLimit } from '../shared/util/concurrency.ts';
-import { ActivityTally } from '../shared/value/activity.ts';
-import { trailingYear } from '../shared/value/period.ts';
-import type { RecomputeOutcome } from '../shared/value/recompute.ts';
-import { valueSettingsOf } from '../shared/value/recompute.ts';
-import { computeValue } from '../shared/value/report.ts';
+import { type ChildResult, BENCH_TABLES as TABLES } from './value-child.ts';
 
 const { values } = parseArgs({
   options: {
@@ -63,7 +59,6 @@ for (const [name, v] of [
 
 const log = (line: string) => console.error(`[bench:value] ${line}`);
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
-const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 
 /** mulberry32: a small seeded generator, so every run seeds the same data. */
 const generator = (seed: number) => {
@@ -139,118 +134,61 @@ const seed = async () => {
   return { customersSeconds: customersS, purchasesSeconds: purchasesS };
 };
 
-/** Runs the recompute as its schedule does, sampling this process's memory every 100 ms. */
-const timedRecompute = async (stack: LocalStack) => {
-  globalThis.gc?.();
-  const before = process.memoryUsage();
-  let peakRss = before.rss;
-  let peakHeap = before.heapUsed;
-  const sampler = setInterval(() => {
-    const m = process.memoryUsage();
-    peakRss = Math.max(peakRss, m.rss);
-    peakHeap = Math.max(peakHeap, m.heapUsed);
-  }, 100);
-  const started = performance.now();
-  try {
-    const outcome = (await invoke('recompute-value', { source: 'bench' })) as RecomputeOutcome;
-    if ('skipped' in outcome) throw new Error(`recompute skipped: ${outcome.skipped}`);
-    const ms = performance.now() - started;
-    // The stream consumers read the customer writes; the next run starts when they are done.
-    await stack.settle().catch(() => undefined);
-    return {
-      seconds: seconds(ms),
-      outcome,
-      rssBeforeMb: mb(before.rss),
-      peakRssMb: mb(peakRss),
-      peakHeapMb: mb(peakHeap),
-    };
-  } finally {
-    clearInterval(sampler);
-  }
-};
-
-/**
- * The obvious design, over the first `n` customers: for each, one query of its purchases (by
- * customer), then the same pure ranking, then an unconditional write of every customer.
- */
-const naiveRecompute = async (n: number) => {
-  const started = performance.now();
-  const c = config();
-  const period = trailingYear(new Date(), c.TIME_ZONE);
-  const ids = Array.from({ length: n }, (_, i) => customerId(i));
-  const tally = new ActivityTally();
-  await mapLimit(ids, 16, async (id) => {
-    for await (const page of queryPages({
-      TableName: purchasesTable(),
-      IndexName: 'purchasesByCustomer',
-      KeyConditionExpression: '#pk = :customer AND #sk BETWEEN :from AND :to',
-      ExpressionAttributeNames: {
-        '#pk': PURCHASES_TABLE.indexes.purchasesByCustomer.partitionKey,
-        '#sk': PURCHASES_TABLE.indexes.purchasesByCustomer.sortKey,
-      },
-      ExpressionAttributeValues: {
-        ':customer': customerModel.key(id).pk,
-        ':from': `PURCHASE#${period.from}`,
-        ':to': `PURCHASE#${period.to}#~`,
-      },
-    })) {
-      tally.add(page as unknown as Parameters<ActivityTally['add']>[0]);
-    }
-  });
-  const activity = tally.result();
-  const { customers } = computeValue(
-    ids.map((id) => ({ id, activity: activity.get(id) })),
-    valueSettingsOf(c),
-  );
-  await mapLimit(customers, 16, (v) =>
-    getClients().ddb.send(
-      new UpdateCommand({
-        TableName: mainTable(),
-        Key: customerModel.key(v.id),
-        UpdateExpression: 'SET #a.#v = :v, #a.#l = :l, loyaltyIndex = :f',
-        ExpressionAttributeNames: { '#a': 'attributes', '#v': 'value', '#l': 'loyalty' },
-        ExpressionAttributeValues: { ':v': v.value, ':l': v.loyalty, ':f': v.loyaltyIndex },
-      }),
-    ),
-  );
-  return seconds(performance.now() - started);
-};
-
-const stack = await startLocalStack({ port: 0, tickMs: 0, log: (line) => log(line) });
+const dynamo = await startDynamoDb({ port: await freePort() });
 try {
-  const seeding = await seed();
-  log('recompute 1: every customer to classify and write');
-  const first = await timedRecompute(stack);
-  log(`recompute 1: ${first.seconds} s, ${JSON.stringify(first.outcome)}, peak ${first.peakRssMb} MB`);
-  log('recompute 2: nothing changed');
-  const second = await timedRecompute(stack);
-  log(`recompute 2: ${second.seconds} s, ${JSON.stringify(second.outcome)}, peak ${second.peakRssMb} MB`);
-  const naiveSeconds = await naiveRecompute(NAIVE);
-  const naivePerCustomerMs = (naiveSeconds * 1000) / NAIVE;
-  log(
-    `naive: ${NAIVE} customers in ${naiveSeconds} s (${naivePerCustomerMs.toFixed(2)} ms each): ~${seconds(naivePerCustomerMs * CUSTOMERS)} s for ${CUSTOMERS}, extrapolated`,
+  // Seeding without stream consumers: the recompute's process starts its own, which read the
+  // seeding's stream records before anything is measured.
+  const seeder = await startLocalStack({
+    ...TABLES,
+    dynamoEndpoint: dynamo.endpoint,
+    port: 0,
+    tickMs: 0,
+    streamConsumers: [],
+  });
+  let seeding: Awaited<ReturnType<typeof seed>>;
+  try {
+    seeding = await seed();
+  } finally {
+    await seeder.stop();
+  }
+
+  // The recompute in a process of its own: its memory is the recompute's and the local runtime's
+  // around it (as a Lambda's would be), not the seeding's.
+  const child = spawn(
+    process.execPath,
+    [
+      '--expose-gc',
+      fileURLToPath(new URL('./value-child.ts', import.meta.url)),
+      '--endpoint',
+      dynamo.endpoint,
+      '--naive',
+      String(NAIVE),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`the recompute process exited with ${code}`);
+  const measured = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as ChildResult;
 
   const result = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, node: process.version },
     parameters: { customers: CUSTOMERS, purchases: PURCHASES, naive: NAIVE, seeders: SEEDERS },
     seeding,
-    recompute: first,
-    recomputeUnchanged: second,
-    naive: {
-      customers: NAIVE,
-      seconds: naiveSeconds,
-      perCustomerMs: naivePerCustomerMs,
-      extrapolatedSeconds: seconds(naivePerCustomerMs * CUSTOMERS),
-    },
+    ...measured,
   };
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `value-${result.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   log(`results in ${file}`);
-  console.log(`value: ${CUSTOMERS} customers in ${first.seconds} s, peak ${first.peakRssMb} MB`);
+  console.log(
+    `value: ${measured.recompute.outcome.customers} customers in ${measured.recompute.seconds} s, peak ${measured.recompute.peakRssMb} MB`,
+  );
 } finally {
-  await stack.stop();
+  await dynamo.stop();
 }

@@ -1,6 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type ItemVerb, type MainTableAccess, type PurchasesTableAccess, TABLE_ACCESS } from '../cdk/table-access.ts';
+import {
+  type ItemVerb,
+  type MainTableAccess,
+  type PurchasesTableAccess,
+  TABLE_ACCESS,
+} from '../cdk/table-access.ts';
 import type { FunctionName } from '../functions/routes.ts';
 
 /**
@@ -124,7 +129,8 @@ const requestsOf = (command: string, input: Input): Request[] => {
 const allowedOnKeyed = (access: MainTableAccess | PurchasesTableAccess | undefined, r: Request): boolean => {
   if (r.verb === 'scan' || !access) return false;
   if (r.index) {
-    const partitions = (access.indexes as Record<string, readonly string[] | undefined> | undefined)?.[r.index];
+    const indexes: Record<string, readonly string[] | undefined> = access.indexes ?? {};
+    const partitions = indexes[r.index];
     return r.verb === 'query' && (partitions ?? []).some((p) => matches(p, r.pk));
   }
   return ((access[r.verb] ?? []) as readonly string[]).some((p) => matches(p, r.pk));
