@@ -2,6 +2,8 @@ import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cd
 import type { Construct } from 'constructs';
 import {
   ALL_FUNCTIONS,
+  DAILY_FUNCTIONS,
+  type DailyFunctionName,
   DISPATCH_FUNCTION,
   FUNCTION_LIMITS,
   type FunctionName,
@@ -13,6 +15,7 @@ import {
   SES_EVENTS_FUNCTION,
   STREAM_CONSUMERS,
   type StreamFunctionName,
+  VALUE_FUNCTION,
   visibilityTimeoutSeconds,
 } from '#functions/routes';
 import { BROWSER_BUNDLE_DIR, CHART_FILES } from '#shared/pages/vendor';
@@ -46,6 +49,8 @@ interface FunctionSpec {
   startsRuns?: boolean;
   /** Starts the invite sender: invokes it asynchronously. */
   startsSender?: boolean;
+  /** Starts the value recompute: invokes it asynchronously (POST /api/value/recompute). */
+  startsValueRecompute?: boolean;
   /** Hands committed alerts to the alert queue. */
   queuesAlerts?: boolean;
   /** Dependency files it reads at run time, shipped in its bundle. */
@@ -87,6 +92,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     startsSender: true,
     // Re-drives dead alerts (POST /api/alerts/{id}/redeliver).
     queuesAlerts: true,
+    startsValueRecompute: true,
   },
   dashboard: {
     description: 'GET /dashboard: the static dashboard page',
@@ -139,6 +145,9 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
   'escalate-cases': {
     description: 'Every minute: escalates open cases past their SLA to the fallback owner',
     queuesAlerts: true,
+  },
+  'recompute-value': {
+    description: 'Daily and on demand: value tiers and loyalty from the trailing 12 months of purchases',
   },
   'dispatch-campaign': {
     description: 'One campaign run: audience, suppression, fatigue and invites, handed to the sender',
@@ -207,6 +216,12 @@ export class NpsLoopStack extends Stack {
     };
     const dispatchFunctionName = fixedName(DISPATCH_FUNCTION);
     const senderFunctionName = fixedName(SENDER_FUNCTION);
+    const valueFunctionName = fixedName(VALUE_FUNCTION);
+    const fixedNames: Partial<Record<FunctionName, string>> = {
+      [DISPATCH_FUNCTION]: dispatchFunctionName,
+      [SENDER_FUNCTION]: senderFunctionName,
+      [VALUE_FUNCTION]: valueFunctionName,
+    };
 
     // Every function gets the same settings (shared/config.ts validates them all at start-up). The
     // keys are passed by secret ARN only; their values are read at run time from Secrets Manager.
@@ -214,12 +229,14 @@ export class NpsLoopStack extends Stack {
       TABLE_NAME: this.data.mainTable.tableName,
       ALERT_QUEUE_URL: this.alertQueue.queue.queueUrl,
       AGGREGATES_TABLE_NAME: this.data.aggregatesTable.tableName,
+      PURCHASES_TABLE_NAME: this.data.purchasesTable.tableName,
       PUBLIC_URL: publicUrl,
       SENDER_EMAIL: settings.senderEmail,
       TIME_ZONE: settings.timeZone,
       TOKEN_TTL_DAYS: String(settings.tokenTtlDays),
       DISPATCH_FUNCTION_NAME: dispatchFunctionName,
       SENDER_FUNCTION_NAME: senderFunctionName,
+      VALUE_FUNCTION_NAME: valueFunctionName,
       SES_MAX_SEND_RATE: String(settings.sesMaxSendRate),
       TOKEN_KEY_SECRET_ID: this.keys.tokenKey.secretArn,
       ADMIN_KEY_SECRET_ID: this.keys.adminKey.secretArn,
@@ -236,12 +253,7 @@ export class NpsLoopStack extends Stack {
       return new HouseFunction(this, pascal(name), {
         name,
         description: `nps-loop: ${spec.description}`,
-        functionName:
-          name === DISPATCH_FUNCTION
-            ? dispatchFunctionName
-            : name === SENDER_FUNCTION
-              ? senderFunctionName
-              : undefined,
+        functionName: fixedNames[name],
         timeout: timeoutOf(name),
         memorySize: FUNCTION_LIMITS[name].memoryMb,
         environment,
@@ -249,6 +261,7 @@ export class NpsLoopStack extends Stack {
           access: TABLE_ACCESS[name],
           main: this.data.mainTable,
           aggregates: this.data.aggregatesTable,
+          purchases: this.data.purchasesTable,
         },
         secrets: (spec.keys ?? []).map((key) => this.keys[key]),
         bundleFiles: spec.bundleFiles,
@@ -299,8 +312,18 @@ export class NpsLoopStack extends Stack {
       ),
     });
 
+    for (const name of ALL_FUNCTIONS.filter((n) => FUNCTION_SPECS[n].startsValueRecompute)) {
+      fns[name].allowInvoke(fns[VALUE_FUNCTION].fn);
+    }
+
     new Schedules(this, 'Schedules', {
       targets: SCHEDULED_FUNCTIONS.map((name) => ({ name, fn: fns[name].fn })),
+      daily: (Object.keys(DAILY_FUNCTIONS) as DailyFunctionName[]).map((name) => ({
+        name,
+        fn: fns[name].fn,
+        at: DAILY_FUNCTIONS[name].at,
+      })),
+      timeZone: settings.timeZone,
     });
 
     const alarms = new Alarms(this, 'Alarms', {
@@ -329,6 +352,7 @@ export class NpsLoopStack extends Stack {
     });
     new CfnOutput(this, 'MainTableName', { value: this.data.mainTable.tableName });
     new CfnOutput(this, 'AggregatesTableName', { value: this.data.aggregatesTable.tableName });
+    new CfnOutput(this, 'PurchasesTableName', { value: this.data.purchasesTable.tableName });
     new CfnOutput(this, 'AdminKeySecretName', {
       description:
         'The admin API key: aws secretsmanager get-secret-value --secret-id <this> --query SecretString --output text',

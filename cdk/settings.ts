@@ -1,5 +1,6 @@
 import type { Node } from 'constructs';
 import { isTimeZone } from '#shared/config';
+import { VALUE_TIER_METHOD_NAMES } from '#shared/value/tiers';
 
 /**
  * The deploy-time settings of one nps-loop stack, read from CDK context (`cdk deploy -c name=value`
@@ -32,7 +33,7 @@ export interface NpsLoopSettings {
    * The answer and retention rules of shared/config.ts, passed to the functions only when set
    * (their defaults live there, once): SEGMENT_DIMENSIONS, ALERT_DEBOUNCE_SECONDS,
    * ANSWER_EDITS_PER_HOUR, INVITE_SEND_ATTEMPTS, INVITE_RETENTION_DAYS, ALERT_RETENTION_DAYS,
-   * SURVEY_REQUIRE_PERSON.
+   * SURVEY_REQUIRE_PERSON, VALUE_TIER_METHOD, LOYALTY_WEIGHTS, LOYALTY_THRESHOLD.
    */
   handlerEnv: Record<string, string>;
 }
@@ -151,6 +152,34 @@ const handlerEnv = (node: Node): Record<string, string> => {
   for (const [key, [name, min, max]] of Object.entries(HANDLER_INTEGERS)) {
     const value = optionalInteger(node, key, min, max);
     if (value !== undefined) env[name] = value;
+  }
+  // Value tiers and loyalty (shared/value/): the method, the loyalty weights and threshold.
+  const method = text(node, 'valueTierMethod');
+  if (method !== undefined) {
+    if (!(VALUE_TIER_METHOD_NAMES as string[]).includes(method)) {
+      throw new SettingsError(
+        `context "valueTierMethod" must be one of ${VALUE_TIER_METHOD_NAMES.join(', ')}, got "${method}"`,
+      );
+    }
+    env.VALUE_TIER_METHOD = method;
+  }
+  const weights = text(node, 'loyaltyWeights');
+  if (weights !== undefined) {
+    const ws = weights.split(',').map((w) => Number(w.trim()));
+    if (ws.length !== 4 || !ws.every((w) => Number.isFinite(w) && w >= 0) || !ws.some((w) => w > 0)) {
+      throw new SettingsError(
+        `context "loyaltyWeights" must be four weights ≥ 0, not all 0 (purchases, products, quantity, amount), got "${weights}"`,
+      );
+    }
+    env.LOYALTY_WEIGHTS = ws.join(',');
+  }
+  const threshold = text(node, 'loyaltyThreshold');
+  if (threshold !== undefined) {
+    const t = Number(threshold);
+    if (!Number.isFinite(t) || t < 0 || t > 1) {
+      throw new SettingsError(`context "loyaltyThreshold" must be a number from 0 to 1, got "${threshold}"`);
+    }
+    env.LOYALTY_THRESHOLD = String(t);
   }
   // Strict mode against mail scanners that run script (shared/survey/scanner.ts).
   // `-c` gives a string, cdk.json may give a JSON boolean.

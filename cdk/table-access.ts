@@ -1,5 +1,5 @@
 import type { FunctionName } from '#functions/routes';
-import type { AGGREGATES_TABLE, MAIN_TABLE } from '#shared/store/model';
+import type { AGGREGATES_TABLE, MAIN_TABLE, PURCHASES_TABLE } from '#shared/store/model';
 
 /**
  * Least privilege on the tables, in one place: what each function may do to which items, read off
@@ -30,6 +30,8 @@ import type { AGGREGATES_TABLE, MAIN_TABLE } from '#shared/store/model';
  *   table. PartiQL is never granted either (a PartiQL SELECT may scan).
  * - The aggregates table is keyed `<segment>|<window>` for any segment, `attr:value` of free
  *   customer attributes: no prefix narrows that meaningfully, so it is restricted by action only.
+ * - The purchases table is keyed like the main table (`PURCHASE#<id>`, its indexes by month and by
+ *   customer) and restricted the same way, by verb, partition and index partition.
  */
 
 /**
@@ -59,6 +61,8 @@ export const MAIN_PARTITIONS = {
   routing: 'ROUTING',
   /** The user-defined comment themes and their keywords (one item). */
   themes: 'THEMES',
+  /** The value report and the value recompute's lease. */
+  value: 'VALUE',
 } as const;
 export type MainPartition = (typeof MAIN_PARTITIONS)[keyof typeof MAIN_PARTITIONS];
 
@@ -82,10 +86,21 @@ export interface MainIndexPartitions {
     | 'CASE#open'
     | 'ALERT#pending'
     | 'ALERT#dead'
-    | 'ERASED';
+    | 'ERASED'
+    | 'VALUE#best-not-loyal';
   byCustomer: 'CUSTOMER#*';
 }
 export type MainIndexName = keyof typeof MAIN_TABLE.indexes;
+
+/** The purchases table's partitions: one per purchase, by its purchaseId. */
+export const PURCHASES_PARTITIONS = { purchase: 'PURCHASE#*' } as const;
+export type PurchasesPartition = (typeof PURCHASES_PARTITIONS)[keyof typeof PURCHASES_PARTITIONS];
+/** byMonth lists purchases by month (`PURCHASE#<month>#<shard>`); purchasesByCustomer by customer. */
+export interface PurchasesIndexPartitions {
+  byMonth: 'PURCHASE#*';
+  purchasesByCustomer: 'CUSTOMER#*';
+}
+export type PurchasesIndexName = keyof typeof PURCHASES_TABLE.indexes;
 export type AggregatesIndexName = keyof typeof AGGREGATES_TABLE.indexes;
 
 export type ItemVerb = 'get' | 'batchGet' | 'query' | 'put' | 'update' | 'delete' | 'batchWrite' | 'check';
@@ -102,10 +117,16 @@ export const ITEM_ACTIONS: Record<ItemVerb, string> = {
   check: 'dynamodb:ConditionCheckItem',
 };
 
-export type MainTableAccess = { readonly [V in ItemVerb]?: readonly MainPartition[] } & {
+/** What may be done to a table keyed by partition: each verb's partitions, each index's partitions. */
+export type KeyedTableAccess<Partition extends string, IndexPartitions> = {
+  readonly [V in ItemVerb]?: readonly Partition[];
+} & {
   /** Query on these indexes, in these index partitions only. */
-  readonly indexes?: { readonly [I in MainIndexName]?: readonly MainIndexPartitions[I][] };
+  readonly indexes?: { readonly [I in keyof IndexPartitions]?: readonly IndexPartitions[I][] };
 };
+export type MainTableAccess = KeyedTableAccess<MainPartition, MainIndexPartitions>;
+/** The purchases table is keyed like the main table, and restricted the same way. */
+export type PurchasesTableAccess = KeyedTableAccess<PurchasesPartition, PurchasesIndexPartitions>;
 
 /** By action only (see above). */
 export interface AggregatesTableAccess {
@@ -120,6 +141,7 @@ export interface AggregatesTableAccess {
 export interface FunctionTableAccess {
   readonly main?: MainTableAccess;
   readonly aggregates?: AggregatesTableAccess;
+  readonly purchases?: PurchasesTableAccess;
 }
 
 /**
@@ -172,8 +194,11 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
         'SUPPRESSION#*',
         'ROUTING',
         'THEMES',
+        // The value report.
+        'VALUE',
       ],
-      // Which customers of an upsert were erased (their tombstones), before any is written.
+      // Which customers of an upsert or of purchases were erased (their tombstones), exist, and
+      // what the value recompute kept on them.
       batchGet: ['CUSTOMER#*'],
       // A campaign's runs and their progress counters, a run's log of skipped recipients; erasure
       // reads the customer's own partition (record, slot, marks).
@@ -195,14 +220,29 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       // responses, cases, alerts and run log entries).
       batchWrite: ['CUSTOMER#*', 'INVITE#*', 'CASE#*', 'ALERT#*', 'RUNLOG#*'],
       indexes: {
-        // … and the held invites a resumed run releases.
-        byKind: ['OWNER', 'RESPONSE', 'PROVISIONAL', 'CASE#*', 'ALERT#dead', 'INVITE#held'],
+        // … and the held invites a resumed run releases; the best customers who are not loyal.
+        byKind: [
+          'OWNER',
+          'RESPONSE',
+          'PROVISIONAL',
+          'CASE#*',
+          'ALERT#dead',
+          'INVITE#held',
+          'VALUE#best-not-loyal',
+        ],
         // Erasure: every item that carries the customer's personal data.
         byCustomer: ['CUSTOMER#*'],
       },
     },
     // One segment's series, and every segment of one period.
     aggregates: { query: true, indexes: ['byPeriod'] },
+    purchases: {
+      // Which purchases are recorded already, then the new and corrected ones (puts) — and erasure:
+      // a customer's purchases found and deleted.
+      batchGet: ['PURCHASE#*'],
+      batchWrite: ['PURCHASE#*'],
+      indexes: { purchasesByCustomer: ['CUSTOMER#*'] },
+    },
   },
   dashboard: {},
   'not-found': {},
@@ -275,6 +315,8 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
         byCustomer: ['CUSTOMER#*'],
       },
     },
+    // Erasure's follow-up pass: the customer's purchases, again.
+    purchases: { batchWrite: ['PURCHASE#*'], indexes: { purchasesByCustomer: ['CUSTOMER#*'] } },
   },
   'escalate-cases': {
     main: {
@@ -286,6 +328,23 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       check: ['CUSTOMER#*'],
       indexes: { byKind: ['CASE#open'] },
     },
+  },
+  'recompute-value': {
+    main: {
+      // What the last recompute kept on a customer (value, loyalty, F) where it changed, on a record
+      // that is there; a best-but-not-loyal entry (in the customer's partition, in a transaction
+      // with the erasure check) or its removal; the report; the lease (one recompute at a time).
+      update: ['CUSTOMER#*'],
+      put: ['CUSTOMER#*', 'VALUE'],
+      check: ['CUSTOMER#*'],
+      delete: ['CUSTOMER#*', 'VALUE'],
+      indexes: {
+        // Every customer, the answers of the year, the list as it was.
+        byKind: ['CUSTOMER', 'RESPONSE', 'VALUE#best-not-loyal'],
+      },
+    },
+    // A year of purchases, by month.
+    purchases: { indexes: { byMonth: ['PURCHASE#*'] } },
   },
   'dispatch-campaign': {
     main: {

@@ -11,11 +11,14 @@ import {
   followUpInput,
   ownerInput,
   pageRequestOf,
+  parsePurchasesJson,
+  purchasesBody,
   routingInput,
   surveyRequestInput,
   themeDefinitionsInput,
   themesQueryInput,
 } from '#shared/api/inputs';
+import { parsePurchasesCsv } from '#shared/api/purchases-csv';
 import { requestSurvey } from '#shared/campaigns/event-survey';
 import { validateReminder } from '#shared/campaigns/remind';
 import { resumeCampaignRun } from '#shared/campaigns/run-health';
@@ -33,8 +36,10 @@ import { NotFoundError, ValidationError } from '#shared/errors';
 import { requireAdmin } from '#shared/http/admin-auth';
 import { type HttpEvent, httpHandler, parseBody, pathParam } from '#shared/http/handler';
 import { type HttpResult, json } from '#shared/http/responses';
+import { invokeAsync } from '#shared/invoke';
 import { responseFilterOf } from '#shared/nps/segments';
 import { publicOwner, saveOwner } from '#shared/owners/save-owner';
+import { savePurchases } from '#shared/purchases/save-purchases';
 import { compareSegment, parseAgainst } from '#shared/rollup/compare-nps';
 import { npsBySegment, npsSeries, parseSegment, parseWindow, periodRange } from '#shared/rollup/read-nps';
 import { deadAlerts, getAlert, resetAlertForRedelivery } from '#shared/store/alerts';
@@ -49,6 +54,7 @@ import { getRoutingRules } from '#shared/store/routing';
 import { caseStatus } from '#shared/store/schemas';
 import { getThemeDefinitions, putThemeDefinitions } from '#shared/store/themes';
 import { themesReport } from '#shared/themes/report';
+import { readValue } from '#shared/value/read-value';
 
 type Route = (event: HttpEvent) => Promise<HttpResult>;
 
@@ -68,24 +74,37 @@ const parseFlag = (name: string, value: string | undefined): boolean => {
 const pageOf = (event: HttpEvent) =>
   pageRequestOf({ limit: query(event, 'limit'), cursor: query(event, 'cursor') });
 
+/** A CSV import's body, as text. */
+const csvBody = (event: HttpEvent): string => {
+  if (typeof event.body !== 'string' || event.body === '') {
+    throw new ValidationError('send the CSV as the request body (content-type: text/csv)', 'invalid_csv');
+  }
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+};
+
 /** One handler per admin route of functions/routes.ts: a route missing here, or extra, does not compile. */
 const handlers: Record<AdminRouteKey, Route> = {
   'POST /api/customers': async (event) => {
     return json(200, await saveCustomers(parseBody(customersInput, event.body)));
   },
-  'POST /api/customers/import': async (event) => {
-    if (typeof event.body !== 'string' || event.body === '') {
-      throw new ValidationError('send the CSV as the request body (content-type: text/csv)', 'invalid_csv');
-    }
-    const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-    return json(200, await saveCustomers(parseCustomersCsv(text)));
-  },
+  'POST /api/customers/import': async (event) =>
+    json(200, await saveCustomers(parseCustomersCsv(csvBody(event)))),
   'GET /api/customers/{id}': async (event) => {
     const customer = await getCustomer(pathParam(event, 'id'));
     if (!customer) throw new NotFoundError('customer not found');
     return json(200, customer);
   },
   'DELETE /api/customers/{id}': async (event) => json(200, await eraseCustomer(pathParam(event, 'id'))),
+  'POST /api/purchases': async (event) =>
+    json(200, await savePurchases(parsePurchasesJson(parseBody(purchasesBody, event.body)))),
+  'POST /api/purchases/import': async (event) =>
+    json(200, await savePurchases(parsePurchasesCsv(csvBody(event)))),
+  'GET /api/value': async (event) => json(200, await readValue(pageOf(event))),
+  'POST /api/value/recompute': async () => {
+    await invokeAsync(config().VALUE_FUNCTION_NAME, {});
+    // Started: GET /api/value shows its figures (`computedAt`) once it is done.
+    return json(202, { status: 'started' });
+  },
   'POST /api/owners': async (event) => {
     const input = parseBody(ownerInput, event.body);
     const { owner, generatedSecret } = await saveOwner(input);

@@ -36,6 +36,10 @@ export const ROUTES = [
   { routeKey: 'POST /api/customers/import', fn: 'admin-api' },
   { routeKey: 'GET /api/customers/{id}', fn: 'admin-api' },
   { routeKey: 'DELETE /api/customers/{id}', fn: 'admin-api' },
+  { routeKey: 'POST /api/purchases', fn: 'admin-api' },
+  { routeKey: 'POST /api/purchases/import', fn: 'admin-api' },
+  { routeKey: 'GET /api/value', fn: 'admin-api' },
+  { routeKey: 'POST /api/value/recompute', fn: 'admin-api' },
   { routeKey: 'POST /api/owners', fn: 'admin-api' },
   { routeKey: 'GET /api/owners', fn: 'admin-api' },
   { routeKey: 'POST /api/campaigns', fn: 'admin-api' },
@@ -100,6 +104,18 @@ export const SCHEDULED_FUNCTIONS = [
 ] as const;
 export type ScheduledFunctionName = (typeof SCHEDULED_FUNCTIONS)[number];
 
+/**
+ * Functions started by EventBridge Scheduler once a day, at this time of the account's time zone
+ * (the local runtime runs them at its first tick past that time each day).
+ */
+export const DAILY_FUNCTIONS = {
+  // Value tiers and loyalty from the trailing 12 months of purchases; at night, when few answer.
+  'recompute-value': { at: '03:00' },
+} as const;
+export type DailyFunctionName = keyof typeof DAILY_FUNCTIONS;
+/** The value recompute: daily, and started by POST /api/value/recompute (a fixed name, as dispatch). */
+export const VALUE_FUNCTION = 'recompute-value';
+
 export const DISPATCH_FUNCTION = 'dispatch-campaign';
 /** The invite sender: scheduled every minute, and started by each dispatch (a fixed name, as dispatch). */
 export const SENDER_FUNCTION = 'send-invites';
@@ -117,6 +133,7 @@ export const ALL_FUNCTIONS = [
   ...HTTP_FUNCTIONS,
   ...(Object.keys(STREAM_CONSUMERS) as StreamFunctionName[]),
   ...SCHEDULED_FUNCTIONS,
+  ...(Object.keys(DAILY_FUNCTIONS) as DailyFunctionName[]),
   DISPATCH_FUNCTION,
   ...(Object.keys(QUEUE_CONSUMERS) as QueueFunctionName[]),
   SES_EVENTS_FUNCTION,
@@ -143,6 +160,8 @@ export const FUNCTION_LIMITS: Record<FunctionName, { timeoutSeconds: number; mem
   // Sends for most of its time, then starts itself again while invites are due.
   'send-invites': { timeoutSeconds: 300, memoryMb: 512 },
   'escalate-cases': { timeoutSeconds: 60, memoryMb: 512 },
+  // Reads a year of purchases and every customer: bench:value measures it (100,000 customers).
+  'recompute-value': { timeoutSeconds: 900, memoryMb: 2048 },
   // One run sends to a whole audience: Lambda's 15 minutes (the run sweep restarts one that dies).
   'dispatch-campaign': { timeoutSeconds: 900, memoryMb: 1024 },
   'deliver-alerts': { timeoutSeconds: 60, memoryMb: 512 },

@@ -89,6 +89,38 @@ const DEMO_CUSTOMERS: CustomerInput[] = [
   },
 ];
 
+/**
+ * A year of purchases per customer — how many, of how many products, each for how much — so that
+ * the value recompute has tiers to find: Northwind buys big and rarely (the best customer, not
+ * loyal), Contoso and Globex often and widely, the small accounts little.
+ */
+const DEMO_PURCHASES: Record<string, { count: number; products: number; amount: number }> = {
+  'c-northwind': { count: 2, products: 1, amount: 48_000 },
+  'c-contoso': { count: 14, products: 6, amount: 2_400 },
+  'c-globex': { count: 12, products: 5, amount: 1_900 },
+  'c-initech': { count: 8, products: 3, amount: 900 },
+  'c-umbrella': { count: 5, products: 2, amount: 1_200 },
+  'c-hooli': { count: 6, products: 4, amount: 450 },
+  'c-stark': { count: 3, products: 2, amount: 700 },
+  'c-wayne': { count: 4, products: 2, amount: 300 },
+  'c-acme': { count: 2, products: 1, amount: 150 },
+  'c-soylent': { count: 3, products: 2, amount: 99.5 },
+  'c-tyrell': { count: 1, products: 1, amount: 49 },
+};
+
+const demoPurchases = (now: number) =>
+  Object.entries(DEMO_PURCHASES).flatMap(([customerId, { count, products, amount }]) =>
+    Array.from({ length: count }, (_, k) => ({
+      purchaseId: `${customerId}-${k + 1}`,
+      customerId,
+      // Spread over the last 11 months, so all fall in the trailing 12.
+      date: new Date(now - Math.round(((k + 0.5) / count) * 330) * 86_400_000).toISOString().slice(0, 10),
+      amount,
+      quantity: 1 + (k % 3),
+      productId: `sku-${k % products}`,
+    })),
+  );
+
 /** Answers given on the customers' behalf so the dashboard has figures; the rest wait for you. */
 const DEMO_ANSWERS: Record<string, { score: number; comment?: string }> = {
   'c-contoso': { score: 10, comment: 'Support is superb.' },
@@ -137,6 +169,11 @@ export const seedDemo = async (ctx: DemoContext) => {
   }
   await api('POST', '/api/customers', DEMO_CUSTOMERS);
   await api('PUT', '/api/themes/definitions', { themes: DEMO_THEMES });
+  // Purchases, then the value recompute: the answers below snapshot each customer's value tier and
+  // loyalty, so NPS reads by them at once (c-cyberdyne has no purchase: value none).
+  await api('POST', '/api/purchases', demoPurchases(Date.now()));
+  await api('POST', '/api/value/recompute');
+  await ctx.settle();
   const { id } = await api('POST', '/api/campaigns', {
     id: 'q4-relationship',
     name: 'Q4 relationship survey',

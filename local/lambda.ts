@@ -20,6 +20,7 @@ const loaders: Record<FunctionName, () => Promise<{ handler: unknown }>> = {
   'sweep-outbox': () => import('#functions/sweep-outbox'),
   'send-invites': () => import('#functions/send-invites'),
   'escalate-cases': () => import('#functions/escalate-cases'),
+  'recompute-value': () => import('#functions/recompute-value'),
   'dispatch-campaign': () => import('#functions/dispatch-campaign'),
   'deliver-alerts': () => import('#functions/deliver-alerts'),
   'record-ses-events': () => import('#functions/record-ses-events'),

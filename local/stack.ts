@@ -3,12 +3,15 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileS
 import { join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import {
+  DAILY_FUNCTIONS,
+  type DailyFunctionName,
   DISPATCH_FUNCTION,
   QUEUE_CONSUMERS,
   SCHEDULED_FUNCTIONS,
   SENDER_FUNCTION,
   STREAM_CONSUMERS,
   type StreamFunctionName,
+  VALUE_FUNCTION,
   visibilityTimeoutSeconds,
 } from '#functions/routes';
 import { getClients, setClientsForTests } from '#shared/clients';
@@ -55,7 +58,7 @@ export interface LocalStack {
   sesUrl: string;
   dynamoEndpoint: string;
   adminKey: string;
-  tables: { main: string; aggregates: string };
+  tables: { main: string; aggregates: string; purchases: string };
   tablesCreated: boolean;
   streamArn: string;
   streamFailures: FailedBatch[];
@@ -65,6 +68,8 @@ export interface LocalStack {
   queueDeadLetters: () => Array<{ messageId: string; body: string; receiveCount: number }>;
   /** Runs the scheduled functions once, now. */
   tick: () => Promise<void>;
+  /** Runs the daily functions (the value recompute) once, now. */
+  tickDaily: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -91,6 +96,21 @@ const loadSecrets = (dataDir: string | undefined): LocalSecrets => {
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(path, JSON.stringify(secrets), { mode: 0o600 });
   return secrets;
+};
+
+/** The calendar day (YYYY-MM-DD) and wall-clock time (HH:MM) of an instant in a time zone. */
+const localDayAndTime = (at: Date, timeZone: string) => {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(at);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return { day: `${get('year')}-${get('month')}-${get('day')}`, time: `${get('hour')}:${get('minute')}` };
 };
 
 export const wipeData = (dataDir: string) => rmSync(dataDir, { recursive: true, force: true });
@@ -147,9 +167,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     const secrets = loadSecrets(options.dataDir);
     const adminKey = options.adminKey ?? secrets.adminKey;
+    const main = options.tableName ?? 'nps-loop';
     const tables = {
-      main: options.tableName ?? 'nps-loop',
+      main,
       aggregates: options.aggregatesTableName ?? 'nps-loop-aggregates',
+      purchases: `${main}-purchases`,
     };
     const logLevel = (process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN').toUpperCase();
     // The settings below are this stack's: put back as they were when it stops, so that a setting
@@ -162,6 +184,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     Object.assign(process.env, {
       TABLE_NAME: tables.main,
       AGGREGATES_TABLE_NAME: tables.aggregates,
+      PURCHASES_TABLE_NAME: tables.purchases,
       AWS_REGION: 'us-east-1',
       DYNAMODB_ENDPOINT: dynamoEndpoint,
       SES_ENDPOINT: ses.url,
@@ -173,6 +196,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       TIME_ZONE: options.timeZone ?? 'UTC',
       DISPATCH_FUNCTION_NAME: DISPATCH_FUNCTION,
       SENDER_FUNCTION_NAME: SENDER_FUNCTION,
+      VALUE_FUNCTION_NAME: VALUE_FUNCTION,
       LOCAL_MODE: 'true',
       TOKEN_KEY: secrets.tokenKey,
       SUPPRESSION_KEY: secrets.suppressionKey,
@@ -244,9 +268,32 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         );
       }
     };
+    const dailyNames = Object.keys(DAILY_FUNCTIONS) as DailyFunctionName[];
+    const tickDaily = async (names: readonly DailyFunctionName[] = dailyNames) => {
+      for (const name of names) {
+        await invoke(name, { source: 'local.scheduler', time: new Date().toISOString() }).catch(
+          (err: unknown) => onInvokeError(name, err),
+        );
+      }
+    };
     if (options.tickMs !== 0) {
       let ticking = false;
+      let dailyRunning = false;
+      const lastDailyRun = new Map<DailyFunctionName, string>();
+      const timeZone = options.timeZone ?? 'UTC';
       const timer = setInterval(() => {
+        // A daily function runs at the first tick past its time each day (after a start, at the
+        // first tick if its time has passed today), beside the minute ticks, which it never holds up.
+        const now = new Date();
+        const { day, time } = localDayAndTime(now, timeZone);
+        const due = dailyNames.filter((n) => time >= DAILY_FUNCTIONS[n].at && lastDailyRun.get(n) !== day);
+        if (due.length > 0 && !dailyRunning) {
+          dailyRunning = true;
+          for (const name of due) lastDailyRun.set(name, day);
+          void tickDaily(due).finally(() => {
+            dailyRunning = false;
+          });
+        }
         if (ticking) return;
         ticking = true;
         void tick().finally(() => {
@@ -282,6 +329,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       },
       queueDeadLetters: () => localSqs.deadLetters(QUEUE_CONSUMERS['deliver-alerts'].queue),
       tick,
+      tickDaily: () => tickDaily(),
       stop: stopAll,
     };
   } catch (err: unknown) {

@@ -1,6 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type ItemVerb, type MainTableAccess, TABLE_ACCESS } from '../cdk/table-access.ts';
+import {
+  type ItemVerb,
+  type MainTableAccess,
+  type PurchasesTableAccess,
+  TABLE_ACCESS,
+} from '../cdk/table-access.ts';
 import type { FunctionName } from '../functions/routes.ts';
 
 /**
@@ -120,18 +125,25 @@ const requestsOf = (command: string, input: Input): Request[] => {
   }
 };
 
-const allowedOnMain = (access: MainTableAccess | undefined, r: Request): boolean => {
+/** A table keyed by partition (main, purchases): the verb's partitions, or the index's. */
+const allowedOnKeyed = (access: MainTableAccess | PurchasesTableAccess | undefined, r: Request): boolean => {
   if (r.verb === 'scan' || !access) return false;
   if (r.index) {
-    const partitions = access.indexes?.[r.index as keyof NonNullable<MainTableAccess['indexes']>];
+    const indexes: Record<string, readonly string[] | undefined> = access.indexes ?? {};
+    const partitions = indexes[r.index];
     return r.verb === 'query' && (partitions ?? []).some((p) => matches(p, r.pk));
   }
-  return (access[r.verb] ?? []).some((p) => matches(p, r.pk));
+  return ((access[r.verb] ?? []) as readonly string[]).some((p) => matches(p, r.pk));
 };
 
-const allowed = (fn: FunctionName, r: Request, tables: { main: string; aggregates: string }): boolean => {
+const allowed = (
+  fn: FunctionName,
+  r: Request,
+  tables: { main: string; aggregates: string; purchases: string },
+): boolean => {
   const access = TABLE_ACCESS[fn];
-  if (r.table === tables.main) return allowedOnMain(access.main, r);
+  if (r.table === tables.main) return allowedOnKeyed(access.main, r);
+  if (r.table === tables.purchases) return allowedOnKeyed(access.purchases, r);
   if (r.table === tables.aggregates) {
     const aggregates = access.aggregates;
     if (!aggregates) return false;
@@ -145,7 +157,7 @@ const allowed = (fn: FunctionName, r: Request, tables: { main: string; aggregate
 /** Adds the check to the handlers' DynamoDB client (the document client shares its middleware). */
 export const enforceTableAccess = (
   ddb: DynamoDBDocumentClient,
-  tables: { main: string; aggregates: string },
+  tables: { main: string; aggregates: string; purchases: string },
 ): void => {
   ddb.middlewareStack.add(
     (next, context) => async (args) => {

@@ -5,9 +5,9 @@ import {
   type DynamoDBClient,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { AGGREGATES_TABLE, MAIN_TABLE } from '#shared/store/model';
+import { AGGREGATES_TABLE, MAIN_TABLE, PURCHASES_TABLE } from '#shared/store/model';
 
-type Definition = typeof MAIN_TABLE | typeof AGGREGATES_TABLE;
+type Definition = typeof MAIN_TABLE | typeof AGGREGATES_TABLE | typeof PURCHASES_TABLE;
 
 const createInput = (name: string, def: Definition, stream: boolean): CreateTableCommandInput => {
   const attributeNames = new Set<string>([def.partitionKey, def.sortKey]);
@@ -45,8 +45,11 @@ const exists = async (client: DynamoDBClient, name: string) =>
       throw err;
     });
 
-/** Creates both tables as the CDK stack declares them, unless they already exist. */
-export const ensureTables = async (client: DynamoDBClient, names: { main: string; aggregates: string }) => {
+/** Creates the tables as the CDK stack declares them, unless they already exist. */
+export const ensureTables = async (
+  client: DynamoDBClient,
+  names: { main: string; aggregates: string; purchases: string },
+) => {
   let created = false;
   if (!(await exists(client, names.main))) {
     await client.send(new CreateTableCommand(createInput(names.main, MAIN_TABLE, true)));
@@ -60,6 +63,10 @@ export const ensureTables = async (client: DynamoDBClient, names: { main: string
   }
   if (!(await exists(client, names.aggregates))) {
     await client.send(new CreateTableCommand(createInput(names.aggregates, AGGREGATES_TABLE, false)));
+  }
+  // A data directory from before purchases gets the table on its next start.
+  if (!(await exists(client, names.purchases))) {
+    await client.send(new CreateTableCommand(createInput(names.purchases, PURCHASES_TABLE, false)));
   }
   return { created };
 };

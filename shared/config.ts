@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 import { DEFAULT_SEGMENT_DIMENSIONS } from './nps/segments.ts';
+import { VALUE_TIER_METHOD_NAMES } from './value/tiers.ts';
 
 /** The shortest admin key accepted: anything shorter is guessable. */
 export const ADMIN_KEY_MIN_LENGTH = 16;
@@ -23,6 +24,8 @@ const schema = z
   .object({
     TABLE_NAME: z.string().min(1),
     AGGREGATES_TABLE_NAME: z.string().min(1),
+    /** The purchases table (shared/store/model.ts PURCHASES_TABLE); `<TABLE_NAME>-purchases` by default. */
+    PURCHASES_TABLE_NAME: z.string().min(1).optional(),
     AWS_REGION: z.string().min(1).default('us-east-1'),
     DYNAMODB_ENDPOINT: z.url().optional(),
     SES_ENDPOINT: z.url().optional(),
@@ -75,6 +78,36 @@ const schema = z
           .map((d) => d.trim().toLowerCase())
           .filter(Boolean),
       ),
+    /**
+     * How customers are split into value tiers by their revenue over the trailing 12 months
+     * (shared/value/tiers.ts): three-way (best 1 %, secondary to 20 %, ordinary), four-way (best 1 %,
+     * major to 10 %, ordinary to 60 %, small), revenue-deciles or count-deciles.
+     */
+    VALUE_TIER_METHOD: z.enum(VALUE_TIER_METHOD_NAMES).default('three-way'),
+    /**
+     * The weights of the loyalty index's four behaviours — purchases, distinct products, quantity,
+     * amount — in that order (shared/value/loyalty.ts); equal by default.
+     */
+    LOYALTY_WEIGHTS: z
+      .string()
+      .default('1,1,1,1')
+      .transform((s) => s.split(',').map((x) => Number(x.trim())))
+      .refine(
+        (ws) => ws.length === 4 && ws.every((w) => Number.isFinite(w) && w >= 0) && ws.some((w) => w > 0),
+        {
+          message: 'four comma-separated weights ≥ 0 (purchases, products, quantity, amount), not all 0',
+        },
+      )
+      .transform(([purchases = 0, products = 0, quantity = 0, revenue = 0]) => ({
+        purchases,
+        products,
+        quantity,
+        revenue,
+      })),
+    /** A customer whose loyalty index F is at least this is `loyalty:loyal`, else `loyalty:not`. */
+    LOYALTY_THRESHOLD: z.coerce.number().min(0).max(1).default(0.8),
+    /** The value recompute (functions/recompute-value.ts), started by POST /api/value/recompute. */
+    VALUE_FUNCTION_NAME: z.string().min(1).default('recompute-value'),
     /** Changes to one case's answer within this many seconds of its last alert give one update. */
     ALERT_DEBOUNCE_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
     /** Tries of one survey email before it is given up (its reason kept on the invite). */
@@ -128,6 +161,8 @@ const schema = z
         },
       ),
   })
+  // The local runtime names the purchases table after the main one; the stack passes its own name.
+  .transform((c) => ({ ...c, PURCHASES_TABLE_NAME: c.PURCHASES_TABLE_NAME ?? `${c.TABLE_NAME}-purchases` }))
   .refine((c) => c.TOKEN_KEY || c.TOKEN_KEY_SECRET_ID, {
     message: 'set TOKEN_KEY or TOKEN_KEY_SECRET_ID',
     path: ['TOKEN_KEY'],

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { AGGREGATES_TABLE, MAIN_TABLE } from '#shared/store/model';
+import { AGGREGATES_TABLE, MAIN_TABLE, PURCHASES_TABLE } from '#shared/store/model';
 
 interface IndexDefinition {
   partitionKey: string;
@@ -22,16 +22,19 @@ const addIndexes = (table: dynamodb.Table, indexes: Record<string, IndexDefiniti
 };
 
 /**
- * The two tables, declared from the same constants the code and the local runtime use
+ * The three tables, declared from the same constants the code and the local runtime use
  * (shared/store/model.ts), so keys and index names cannot drift.
  * - main: the single table of customers, campaigns, invites, responses, cases and alerts; its stream
  *   (new and old images) feeds the rollup and the detractor alerts.
  * - aggregates: NPS counters per segment and window period, written only by the rollup.
- * Both are kept when the stack is deleted, with point-in-time recovery on.
+ * - purchases: the customers' purchases (value tiers, loyalty), with no stream: an import of a
+ *   year of orders must not queue ahead of answers in the main table's stream.
+ * All are kept when the stack is deleted, with point-in-time recovery on.
  */
 export class Data extends Construct {
   readonly mainTable: dynamodb.Table;
   readonly aggregatesTable: dynamodb.Table;
+  readonly purchasesTable: dynamodb.Table;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -57,5 +60,15 @@ export class Data extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     addIndexes(this.aggregatesTable, AGGREGATES_TABLE.indexes);
+
+    this.purchasesTable = new dynamodb.Table(this, 'PurchasesTable', {
+      partitionKey: stringKey(PURCHASES_TABLE.partitionKey),
+      sortKey: stringKey(PURCHASES_TABLE.sortKey),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    addIndexes(this.purchasesTable, PURCHASES_TABLE.indexes);
   }
 }

@@ -32,7 +32,12 @@ export interface HouseFunctionProps {
   functionName?: string;
   environment: Record<string, string>;
   /** The function's line of cdk/table-access.ts, and the two tables it speaks of: nothing else is granted. */
-  tableAccess?: { access: FunctionTableAccess; main: dynamodb.ITable; aggregates: dynamodb.ITable };
+  tableAccess?: {
+    access: FunctionTableAccess;
+    main: dynamodb.ITable;
+    aggregates: dynamodb.ITable;
+    purchases: dynamodb.ITable;
+  };
   /** Secrets this function may read (GetSecretValue on exactly these). */
   secrets?: ReadonlyArray<secretsmanager.ISecret>;
   /** Files the code reads at run time, copied into the bundle. */
@@ -55,20 +60,21 @@ const partitionKeysLike = (patterns: readonly string[]) => ({
 const indexArn = (table: dynamodb.ITable, indexName: string) => `${table.tableArn}/index/${indexName}`;
 
 /**
- * The IAM statements of one line of cdk/table-access.ts (the reasons for their shape are written
- * there): on the main table, one statement per distinct set of partitions, holding every action
- * granted on exactly that set; one Query statement per index, over the index's own partitions; on
- * the aggregates table, its actions without a key condition. No statement can Scan.
+ * A table keyed by partition (main, purchases): one statement per distinct set of partitions,
+ * holding every action granted on exactly that set; one Query statement per index.
  */
-export const tableAccessStatements = ({
-  access,
-  main,
-  aggregates,
-}: NonNullable<HouseFunctionProps['tableAccess']>): iam.PolicyStatement[] => {
+const keyedTableStatements = (
+  table: dynamodb.ITable,
+  access:
+    | ({ readonly [V in ItemVerb]?: readonly string[] } & {
+        readonly indexes?: { readonly [index: string]: readonly string[] | undefined };
+      })
+    | undefined,
+): iam.PolicyStatement[] => {
   const statements: iam.PolicyStatement[] = [];
   const byPartitions = new Map<string, { actions: string[]; partitions: string[] }>();
   for (const verb of Object.keys(ITEM_ACTIONS) as ItemVerb[]) {
-    const partitions = [...new Set(access.main?.[verb] ?? [])].sort();
+    const partitions = [...new Set(access?.[verb] ?? [])].sort();
     if (partitions.length === 0) continue;
     const key = partitions.join(' ');
     const group = byPartitions.get(key) ?? { actions: [], partitions };
@@ -79,21 +85,40 @@ export const tableAccessStatements = ({
     statements.push(
       new iam.PolicyStatement({
         actions,
-        resources: [main.tableArn],
+        resources: [table.tableArn],
         conditions: partitionKeysLike(partitions),
       }),
     );
   }
-  for (const [indexName, partitions] of Object.entries(access.main?.indexes ?? {})) {
+  for (const [indexName, partitions] of Object.entries(access?.indexes ?? {})) {
     if (!partitions?.length) continue;
     statements.push(
       new iam.PolicyStatement({
         actions: ['dynamodb:Query'],
-        resources: [indexArn(main, indexName)],
+        resources: [indexArn(table, indexName)],
         conditions: partitionKeysLike([...new Set(partitions)].sort()),
       }),
     );
   }
+  return statements;
+};
+
+/**
+ * The IAM statements of one line of cdk/table-access.ts (the reasons for their shape are written
+ * there): on the main and purchases tables, one statement per distinct set of partitions, holding
+ * every action granted on exactly that set; one Query statement per index, over the index's own
+ * partitions; on the aggregates table, its actions without a key condition. No statement can Scan.
+ */
+export const tableAccessStatements = ({
+  access,
+  main,
+  aggregates,
+  purchases,
+}: NonNullable<HouseFunctionProps['tableAccess']>): iam.PolicyStatement[] => {
+  const statements: iam.PolicyStatement[] = [
+    ...keyedTableStatements(main, access.main),
+    ...keyedTableStatements(purchases, access.purchases),
+  ];
 
   const counters = access.aggregates;
   const counterActions = [

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -7,12 +7,17 @@ import { Construct } from 'constructs';
 export interface SchedulesProps {
   /** Functions invoked by EventBridge Scheduler every minute, by name. */
   targets: ReadonlyArray<{ name: string; fn: lambda.IFunction }>;
+  /** Functions invoked once a day at `at` (HH:MM) in `timeZone`. */
+  daily?: ReadonlyArray<{ name: string; fn: lambda.IFunction; at: string }>;
+  /** The account's time zone (IANA), which the daily times are read in. */
+  timeZone?: string;
 }
 
 /**
  * The minute ticks: one EventBridge Scheduler schedule per scheduled function, in one schedule
  * group, invoking through one role that may invoke exactly those functions and nothing else.
  * A tick that fails is not retried: the next one comes a minute later and does the same work.
+ * The daily ones (the value recompute) are retried for an hour: the next try is a day away.
  */
 export class Schedules extends Construct {
   readonly group: scheduler.ScheduleGroup;
@@ -35,29 +40,42 @@ export class Schedules extends Construct {
         },
       }),
     });
+    const daily = props.daily ?? [];
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['lambda:InvokeFunction'],
-        resources: props.targets.map((t) => t.fn.functionArn),
+        resources: [...props.targets, ...daily].map((t) => t.fn.functionArn),
       }),
     );
 
+    const role = this.role;
+    const targetOf = (fn: lambda.IFunction, retryPolicy: scheduler.CfnSchedule.RetryPolicyProperty) => ({
+      bind: () => ({ arn: fn.functionArn, role, retryPolicy }),
+    });
     for (const { name, fn } of props.targets) {
-      const role = this.role;
-      const target: scheduler.IScheduleTarget = {
-        bind: () => ({
-          arn: fn.functionArn,
-          role,
-          retryPolicy: { maximumEventAgeInSeconds: 60, maximumRetryAttempts: 0 },
-        }),
-      };
       this.schedules.push(
         new scheduler.Schedule(this, name, {
           description: `nps-loop: run ${name} every minute`,
           scheduleGroup: this.group,
           schedule: scheduler.ScheduleExpression.rate(Duration.minutes(1)),
           timeWindow: scheduler.TimeWindow.off(),
-          target,
+          target: targetOf(fn, { maximumEventAgeInSeconds: 60, maximumRetryAttempts: 0 }),
+        }),
+      );
+    }
+    for (const { name, fn, at } of daily) {
+      const [hour = '0', minute = '0'] = at.split(':').map((part) => String(Number(part)));
+      this.schedules.push(
+        new scheduler.Schedule(this, name, {
+          description: `nps-loop: run ${name} daily at ${at} ${props.timeZone ?? 'UTC'}`,
+          scheduleGroup: this.group,
+          schedule: scheduler.ScheduleExpression.cron({
+            hour,
+            minute,
+            timeZone: TimeZone.of(props.timeZone ?? 'UTC'),
+          }),
+          timeWindow: scheduler.TimeWindow.off(),
+          target: targetOf(fn, { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 3 }),
         }),
       );
     }

@@ -3,10 +3,12 @@ import { WEEKDAYS } from '../campaigns/send-window.ts';
 import { ValidationError } from '../errors.ts';
 import { MAX_SCORE, MIN_SCORE } from '../nps/score.ts';
 import { SEGMENT_PATTERN } from '../nps/segments.ts';
+import { parseLocalDate } from '../nps/windows.ts';
 import { INVALID_CURSOR } from '../store/cursor.ts';
 import type { PageRequest } from '../store/db.ts';
 import { ownerStyle, scheduleShape } from '../store/schemas.ts';
 import { SUBMISSION_TRIGGERS, type SubmissionTrigger } from '../survey/scanner.ts';
+import { COMPUTED_ATTRIBUTES } from '../value/attributes.ts';
 
 /** Public HTTP bodies. Extra fields are allowed (and ignored); the fields named here are fixed. */
 const id = z
@@ -44,11 +46,123 @@ export const customerInput = z.object({
   name: z.string().trim().max(200).optional(),
   locale: localeTag.optional(),
   ownerId: id.optional(),
-  attributes: z.record(attributeName, attributeValue).optional(),
+  attributes: z
+    .record(attributeName, attributeValue)
+    .refine(
+      (attributes) => !COMPUTED_ATTRIBUTES.some((name) => name in attributes),
+      'value and loyalty are computed from purchases (POST /api/value/recompute) and cannot be set',
+    )
+    .optional(),
 });
 export type CustomerInput = z.infer<typeof customerInput>;
 
 export const customersInput = z.array(customerInput).min(1).max(1000);
+
+/**
+ * A purchase (`POST /api/purchases`, `/api/purchases/import`). Amounts are in the account's
+ * currency with at most two decimals (the value tiers sum them in cents, exactly); JSON may give
+ * amount and quantity as numbers or as numeric strings, as CSV does. The date is the calendar date
+ * of the purchase (YYYY-MM-DD, the account's time zone), not after today.
+ */
+const MAX_AMOUNT = 1_000_000_000;
+const decimalText = /^\d{1,10}(\.\d{1,2})?$/;
+const amountMessage = `amount must be a number from 0 to ${MAX_AMOUNT.toLocaleString('en')} with at most two decimals`;
+const amount = z.preprocess(
+  (v) => (typeof v === 'string' && decimalText.test(v.trim()) ? Number(v.trim()) : v),
+  z
+    .number({ error: amountMessage })
+    .min(0, amountMessage)
+    .max(MAX_AMOUNT, amountMessage)
+    .refine((x) => Math.abs(x * 100 - Math.round(x * 100)) < 1e-6, amountMessage),
+);
+const quantityMessage = 'quantity must be a whole number from 1 to 1000000';
+const quantity = z.preprocess(
+  (v) => (typeof v === 'string' && /^\d{1,7}$/.test(v.trim()) ? Number(v.trim()) : v),
+  z
+    .number({ error: quantityMessage })
+    .int(quantityMessage)
+    .min(1, quantityMessage)
+    .max(1_000_000, quantityMessage),
+);
+/** A day of slack: "today" somewhere in the world may be tomorrow in UTC. */
+const latestPurchaseDate = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+const purchaseDate = z
+  .string({ error: 'date must be a date YYYY-MM-DD' })
+  .trim()
+  .refine((d) => {
+    const parsed = parseLocalDate(d);
+    return parsed !== undefined && parsed.year >= 1970;
+  }, 'date must be a date YYYY-MM-DD (1970 or later)')
+  .refine((d) => d <= latestPurchaseDate(), 'date must not be in the future');
+
+export const purchaseInput = z.object({
+  purchaseId: id,
+  customerId: id,
+  date: purchaseDate,
+  amount,
+  quantity,
+  productId: z
+    .string({ error: 'productId is required' })
+    .trim()
+    .min(1, 'productId is required')
+    .max(100, 'productId must be at most 100 characters'),
+});
+export type PurchaseInput = z.infer<typeof purchaseInput>;
+
+/** Purchases per request: a JSON array, or the rows of one CSV file. */
+export const MAX_PURCHASES_JSON = 1000;
+export const MAX_PURCHASES_CSV = 5000;
+
+/** A purchase with where it came from (`line 7` of a CSV, `[3]` of a JSON array), for error messages. */
+export interface PlacedPurchase {
+  where: string;
+  purchase: PurchaseInput;
+}
+
+/** At most this many problems are named in one error; the rest are counted. */
+const PROBLEMS_NAMED = 10;
+
+/** Throws one 400 naming the first problems (and counting the others), when there are any. */
+export const refuseProblems = (problems: string[], code: string, subject = 'no purchases recorded'): void => {
+  if (problems.length === 0) return;
+  const more = problems.length > PROBLEMS_NAMED ? ` (and ${problems.length - PROBLEMS_NAMED} more)` : '';
+  throw new ValidationError(`${subject} — ${problems.slice(0, PROBLEMS_NAMED).join('; ')}${more}`, code);
+};
+
+/** Validates every row before anything is written: all valid, or one 400 naming the bad rows. */
+export const validatePurchaseRows = (
+  rows: ReadonlyArray<{ where: string; raw: unknown }>,
+  code: string,
+): PlacedPurchase[] => {
+  const problems: string[] = [];
+  const valid: PlacedPurchase[] = [];
+  for (const { where, raw } of rows) {
+    const parsed = purchaseInput.safeParse(raw);
+    if (parsed.success) valid.push({ where, purchase: parsed.data });
+    else {
+      const issue = parsed.error.issues[0];
+      problems.push(`${where}: ${issue?.path.join('.') || 'row'}: ${issue?.message ?? 'invalid'}`);
+    }
+  }
+  refuseProblems(problems, code);
+  return valid;
+};
+
+const purchasesShape = `a JSON array of 1 to ${MAX_PURCHASES_JSON} purchases {purchaseId, customerId, date, amount, quantity, productId}`;
+
+/** `POST /api/purchases`: the body's shape; each purchase is checked by parsePurchasesJson. */
+export const purchasesBody = z
+  .array(z.unknown(), { error: `send ${purchasesShape}` })
+  .min(1, `send ${purchasesShape}`)
+  .max(MAX_PURCHASES_JSON, `at most ${MAX_PURCHASES_JSON} purchases per request; split them`);
+
+/** Each purchase of the body checked, all before any is written; errors name its index. */
+export const parsePurchasesJson = (body: unknown[]): PlacedPurchase[] => {
+  return validatePurchaseRows(
+    body.map((raw, i) => ({ where: `[${i}]`, raw })),
+    'invalid_request',
+  );
+};
 
 const whsecSecret = z
   .string()

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { InvokeCommand } from '@aws-sdk/client-lambda';
-import { getClients } from '../clients.ts';
 import { config } from '../config.ts';
+import { invokeAsync } from '../invoke.ts';
 import { createRun } from '../store/campaigns.ts';
 import type { Run } from '../store/schemas.ts';
 
@@ -41,13 +40,3 @@ export const invokeDispatch = (request: DispatchRequest) =>
 
 /** Starts the invite sender now (it does nothing if another sender is at work). */
 export const invokeSender = () => invokeAsync(config().SENDER_FUNCTION_NAME, {});
-
-const invokeAsync = async (functionName: string, payload: unknown) => {
-  await getClients().lambda.send(
-    new InvokeCommand({
-      FunctionName: functionName,
-      InvocationType: 'Event',
-      Payload: Buffer.from(JSON.stringify(payload)),
-    }),
-  );
-};

@@ -1,6 +1,6 @@
 import type { CustomerInput } from '../api/inputs.ts';
 import { ConflictError } from '../errors.ts';
-import { putCustomers } from '../store/customers.ts';
+import { computedValuesOf, putCustomers } from '../store/customers.ts';
 import { eraseCustomer, erasedAmong } from '../store/erasure.ts';
 import { customerRecords } from './records.ts';
 
@@ -18,7 +18,18 @@ export const saveCustomers = async (inputs: CustomerInput[]): Promise<{ upserted
       'customer_erased',
     );
   }
-  await putCustomers(customers);
+  // What the value recompute keeps on a customer stays: the import names none of it (inputs refuse
+  // `value` and `loyalty`). A recompute writing between this read and the put is undone for that
+  // customer until the next recompute, which finds the difference and writes it again.
+  const computed = await computedValuesOf(customers.map((c) => c.id));
+  await putCustomers(
+    customers.map((c) => {
+      const kept = computed.get(c.id);
+      return kept
+        ? { ...c, attributes: { ...c.attributes, ...kept.attributes }, loyaltyIndex: kept.loyaltyIndex }
+        : c;
+    }),
+  );
   // An erasure that began between the check and the write: its record is taken out again at once
   // (the batch write cannot be conditional on the tombstone), and the upsert is refused.
   const racedErasure = await erasedAmong(customers.map((c) => c.id));

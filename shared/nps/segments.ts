@@ -14,8 +14,9 @@ export interface SegmentSource {
 }
 
 /**
- * What NPS is rolled up by unless config SEGMENT_DIMENSIONS says otherwise: `value` and `loyalty`
- * are the attributes the value tiering writes on each customer, `theme` the comment's themes.
+ * What NPS is rolled up by unless config SEGMENT_DIMENSIONS says otherwise. `value` and `loyalty`
+ * are written by the value recompute (shared/value/recompute.ts); customers carry them only once
+ * one has run, so until then they add no segment. `theme` is the comment's themes.
  */
 export const DEFAULT_SEGMENT_DIMENSIONS = [
   'tier',

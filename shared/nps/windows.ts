@@ -168,3 +168,16 @@ export const daysOfPeriod = (window: Window, period: string): { from: string; to
       return { from: '0000-01-01', to: '9999-12-31' };
   }
 };
+
+/** The months (`2026-11`) from one day key to another, both included. */
+export const monthsBetween = (fromDay: string, toDay: string): string[] => {
+  const months: string[] = [];
+  let [year, month] = [Number(fromDay.slice(0, 4)), Number(fromDay.slice(5, 7))];
+  const last = toDay.slice(0, 7);
+  for (;;) {
+    const key = `${year}-${String(month).padStart(2, '0')}`;
+    if (key > last) return months;
+    months.push(key);
+    [year, month] = month === 12 ? [year + 1, 1] : [year, month + 1];
+  }
+};

@@ -7,6 +7,7 @@ import { dimensionOf, SEGMENT_PATTERN } from '../nps/segments.ts';
 import {
   daysOfPeriod,
   localDate,
+  monthsBetween,
   parseLocalDate,
   periodOfDate,
   WINDOWS,
@@ -138,19 +139,6 @@ export const npsSeries = async (segment: string, window: Window, range: PeriodRa
   return [...sumByPeriod(window, items)]
     .map(([period, histogram]) => toPoint(period, histogram))
     .filter((p) => p.responses > 0);
-};
-
-/** The months (`2026-11`) from one day key to another, both included. */
-const monthsBetween = (fromDay: string, toDay: string): string[] => {
-  const months: string[] = [];
-  let [year, month] = [Number(fromDay.slice(0, 4)), Number(fromDay.slice(5, 7))];
-  const last = toDay.slice(0, 7);
-  for (;;) {
-    const key = `${year}-${String(month).padStart(2, '0')}`;
-    if (key > last) return months;
-    months.push(key);
-    [year, month] = month === 12 ? [year + 1, 1] : [year, month + 1];
-  }
 };
 
 /**

@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
-import { batchWriteAll, mainTable, queryPages } from './db.ts';
+import { COMPUTED_ATTRIBUTES } from '../value/attributes.ts';
+import { batchGetAll, batchWriteAll, mainTable, queryPages } from './db.ts';
 import { customerModel } from './model.ts';
 import { type Customer, customerItem } from './schemas.ts';
 
@@ -13,6 +14,40 @@ export const putCustomers = async (customers: Customer[]): Promise<void> => {
         Item: { ...customerModel.key(c.id), ...customerModel.listed(c.id), kind: customerModel.kind, ...c },
       },
     })),
+  );
+};
+
+/** Which of these customer ids have a customer record (one batched consistent read). */
+export const existingCustomerIds = async (ids: readonly string[]): Promise<Set<string>> => {
+  const found = await batchGetAll(
+    mainTable(),
+    [...new Set(ids)].map((id) => ({ ...customerModel.key(id) })),
+    { consistent: true },
+  );
+  return new Set(found.map((item) => String(item.id)));
+};
+
+/**
+ * What the value recompute keeps on each of these customers (the attributes `value` and `loyalty`,
+ * and F), read consistently: an upsert carries it over, so a re-import of a CRM export does not
+ * drop a customer's tier until the next recompute.
+ */
+export const computedValuesOf = async (
+  ids: readonly string[],
+): Promise<Map<string, { attributes: Record<string, string>; loyaltyIndex?: number }>> => {
+  const found = await batchGetAll(
+    mainTable(),
+    [...new Set(ids)].map((id) => ({ ...customerModel.key(id) })),
+    { consistent: true },
+  );
+  return new Map(
+    found.map((item) => {
+      const c = customerItem.parse(item);
+      const attributes = Object.fromEntries(
+        COMPUTED_ATTRIBUTES.flatMap((name) => (c.attributes[name] ? [[name, c.attributes[name]]] : [])),
+      );
+      return [c.id, { attributes, loyaltyIndex: c.loyaltyIndex }];
+    }),
   );
 };
 

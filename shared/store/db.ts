@@ -18,6 +18,7 @@ type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Ite
 
 export const mainTable = (): string => config().TABLE_NAME;
 export const aggregatesTable = (): string => config().AGGREGATES_TABLE_NAME;
+export const purchasesTable = (): string => config().PURCHASES_TABLE_NAME;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

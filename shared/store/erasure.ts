@@ -1,13 +1,22 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
 import { isConditionFailure, NotFoundError } from '../errors.ts';
-import { batchGetAll, batchWriteAll, mainTable, queryAll, type TransactItem, transactWrite } from './db.ts';
-import { customerModel, erasureModel, itemTypeOf, responseModel } from './model.ts';
+import {
+  batchGetAll,
+  batchWriteAll,
+  mainTable,
+  purchasesTable,
+  queryAll,
+  type TransactItem,
+  transactWrite,
+} from './db.ts';
+import { customerModel, erasureModel, itemTypeOf, purchaseModel, responseModel } from './model.ts';
 
 export interface ErasureReport {
   customer: boolean;
   invites: number;
   responses: number;
+  purchases: number;
   cases: number;
   alerts: number;
 }
@@ -51,19 +60,28 @@ export const erasedAmong = async (customerIds: string[]): Promise<Set<string>> =
 };
 
 /**
- * Deletes everything that carries the customer's personal data — their record, survey slot and
- * recovery marks (their own partition) and their invites, responses (the stream REMOVEs take them
- * out of every aggregate), cases and alerts — but not the tombstone. Safe to repeat.
+ * Deletes everything that carries the customer's personal data — their record, survey slot,
+ * recovery marks and best-but-not-loyal entry (their own partition) and their invites, responses
+ * (the stream REMOVEs take them out of every aggregate), purchases, cases and alerts — but not the
+ * tombstone. Safe to repeat.
  */
 const deleteCustomerData = async (customerId: string): Promise<ErasureReport> => {
-  const [related, own] = await Promise.all([
+  const [related, own, purchases] = await Promise.all([
     queryAll(customerModel.related(customerId)),
     queryAll(customerModel.partition(customerId)),
+    queryAll(purchaseModel.keysOfCustomer(customerId)),
   ]);
   const customerKey = customerModel.key(customerId);
   const tombstoneKey = erasureModel.key(customerId);
   const ownData = own.filter((item) => item.sk !== tombstoneKey.sk);
-  const report: ErasureReport = { customer: false, invites: 0, responses: 0, cases: 0, alerts: 0 };
+  const report: ErasureReport = {
+    customer: false,
+    invites: 0,
+    responses: 0,
+    purchases: purchases.length,
+    cases: 0,
+    alerts: 0,
+  };
   report.customer = ownData.some((item) => item.sk === customerKey.sk);
   for (const item of related) {
     const type = itemTypeOf({ pk: String(item.pk), sk: String(item.sk) });
@@ -72,10 +90,12 @@ const deleteCustomerData = async (customerId: string): Promise<ErasureReport> =>
     else if (type === 'case') report.cases++;
     else if (type === 'alert') report.alerts++;
   }
-  await batchWriteAll(
-    mainTable(),
-    [...related, ...ownData].map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })),
-  );
+  const deletes = (items: Array<Record<string, unknown>>) =>
+    items.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } }));
+  await Promise.all([
+    batchWriteAll(mainTable(), deletes([...related, ...ownData])),
+    batchWriteAll(purchasesTable(), deletes(purchases)),
+  ]);
   return report;
 };
 
@@ -140,7 +160,13 @@ export const sweepRecentErasures = async (now = new Date(), limit = 100): Promis
   for (const item of listed) {
     const customerId = String(item.customerId);
     const report = await deleteCustomerData(customerId);
-    found += report.invites + report.responses + report.cases + report.alerts + Number(report.customer);
+    found +=
+      report.invites +
+      report.responses +
+      report.purchases +
+      report.cases +
+      report.alerts +
+      Number(report.customer);
     if (now.getTime() - Date.parse(String(item.erasedAt)) >= ERASURE_FOLLOW_UP_MS) {
       await getClients().ddb.send(
         new UpdateCommand({

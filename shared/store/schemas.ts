@@ -14,8 +14,23 @@ export const customerItem = z.object({
   ownerId: z.string().optional(),
   attributes: attributes.default({}),
   updatedAt: z.string(),
+  /** The loyalty index F the value recompute found (shared/value/loyalty.ts), with `value`/`loyalty`. */
+  loyaltyIndex: z.number().min(0).max(1).optional(),
 });
 export type Customer = z.infer<typeof customerItem>;
+
+/** A purchase as recorded: what was posted (the latest correction of it), and when. */
+export const purchaseItem = z.object({
+  purchaseId: z.string(),
+  customerId: z.string(),
+  date: z.string(),
+  amount: z.number(),
+  quantity: z.number().int(),
+  productId: z.string(),
+  /** When this body was recorded (a correction records it again). */
+  recordedAt: z.string(),
+});
+export type Purchase = z.infer<typeof purchaseItem>;
 
 export const ownerStyle = z.enum(['generic', 'slack', 'teams']);
 export const ownerItem = z.object({

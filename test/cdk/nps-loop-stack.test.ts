@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_SPECS, type NpsLoopStack } from '../../cdk/nps-loop-stack.ts';
 import {
   ALL_FUNCTIONS,
+  DAILY_FUNCTIONS,
   DEFAULT_ROUTE,
   DISPATCH_FUNCTION,
   type FunctionName,
@@ -19,9 +20,10 @@ import {
   SENDER_FUNCTION,
   STREAM_CONSUMERS,
   type StreamFunctionName,
+  VALUE_FUNCTION,
 } from '../../functions/routes.ts';
 import { CHART_FILES } from '../../shared/pages/vendor.ts';
-import { AGGREGATES_TABLE, MAIN_TABLE } from '../../shared/store/model.ts';
+import { AGGREGATES_TABLE, MAIN_TABLE, PURCHASES_TABLE } from '../../shared/store/model.ts';
 import { buildStack, logicalIdOf, type PolicyStatement, roleStatements } from './support.ts';
 
 type Resources = Record<
@@ -109,7 +111,24 @@ describe('tables', () => {
         ),
       }),
     });
-    template.resourceCountIs('AWS::DynamoDB::Table', 2);
+  });
+
+  it('declares the purchases table without a stream, so an import never queues ahead of answers', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        KeySchema: [
+          { AttributeName: PURCHASES_TABLE.partitionKey, KeyType: 'HASH' },
+          { AttributeName: PURCHASES_TABLE.sortKey, KeyType: 'RANGE' },
+        ],
+        StreamSpecification: Match.absent(),
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        GlobalSecondaryIndexes: Object.keys(PURCHASES_TABLE.indexes).map((indexName) =>
+          Match.objectLike({ IndexName: indexName, Projection: { ProjectionType: 'ALL' } }),
+        ),
+      }),
+    });
+    template.resourceCountIs('AWS::DynamoDB::Table', 3);
   });
 });
 
@@ -118,9 +137,9 @@ describe('functions', () => {
     template.resourceCountIs('AWS::Lambda::Function', ALL_FUNCTIONS.length);
     for (const name of ALL_FUNCTIONS) {
       template.hasResourceProperties('AWS::Lambda::Function', {
-        // The functions that start themselves again have fixed names (see the stack).
+        // The functions others start by name have fixed names (see the stack).
         FunctionName:
-          name === DISPATCH_FUNCTION || name === SENDER_FUNCTION
+          name === DISPATCH_FUNCTION || name === SENDER_FUNCTION || name === VALUE_FUNCTION
             ? `${stack.stackName}-${name}`
             : Match.absent(),
         Role: { 'Fn::GetAtt': [logicalIdOf(stack, stack.functions[name].role), 'Arn'] },
@@ -182,12 +201,13 @@ describe('functions', () => {
     }
   });
 
-  it('gives HTTP functions 10 s, stream consumers and minute ticks 60 s, the sender 5 min, the dispatch 15 min', () => {
+  it('gives HTTP functions 10 s, stream consumers and minute ticks 60 s, the sender 5 min, the dispatch and the value recompute 15 min', () => {
     for (const name of HTTP_FUNCTIONS) expect(fnProps(name).Timeout, name).toBe(10);
     for (const name of [...STREAM_NAMES, ...SCHEDULED_FUNCTIONS].filter((n) => n !== SENDER_FUNCTION))
       expect(fnProps(name).Timeout, name).toBe(60);
     expect(fnProps(SENDER_FUNCTION).Timeout).toBe(300);
     expect(fnProps(DISPATCH_FUNCTION).Timeout).toBe(900);
+    expect(fnProps(VALUE_FUNCTION).Timeout).toBe(900);
   });
 
   it('configures every function for AWS: tables, public URL, sender, dispatch name and secret ids', () => {
@@ -198,12 +218,14 @@ describe('functions', () => {
       expect(env, name).toMatchObject({
         TABLE_NAME: { Ref: logicalIdOf(stack, stack.data.mainTable) },
         AGGREGATES_TABLE_NAME: { Ref: logicalIdOf(stack, stack.data.aggregatesTable) },
+        PURCHASES_TABLE_NAME: { Ref: logicalIdOf(stack, stack.data.purchasesTable) },
         // No custom domain: links point at the API itself.
         PUBLIC_URL: { 'Fn::GetAtt': [logicalIdOf(stack, stack.api.httpApi), 'ApiEndpoint'] },
         SENDER_EMAIL: 'surveys@example.com',
         TIME_ZONE: 'UTC',
         TOKEN_TTL_DAYS: '30',
         DISPATCH_FUNCTION_NAME: `${stack.stackName}-${DISPATCH_FUNCTION}`,
+        VALUE_FUNCTION_NAME: `${stack.stackName}-${VALUE_FUNCTION}`,
         TOKEN_KEY_SECRET_ID: { Ref: tokenKey },
         ADMIN_KEY_SECRET_ID: { Ref: adminKey },
         SUPPRESSION_KEY_SECRET_ID: { Ref: logicalIdOf(stack, stack.keys.suppressionKey) },
@@ -504,10 +526,13 @@ describe('sending', () => {
     }
   });
 
-  it('lets only the run starters invoke the dispatch, the sender starters the sender, and nothing else', () => {
+  it('lets only the run starters invoke the dispatch, the sender starters the sender, the admin API the value recompute, and nothing else', () => {
     // Each is named by ARN; a function starting itself by its fixed name (a GetAtt of its own ARN
     // in its own policy would be a cycle).
-    const arnOf = (target: typeof DISPATCH_FUNCTION | typeof SENDER_FUNCTION, caller: string) =>
+    const arnOf = (
+      target: typeof DISPATCH_FUNCTION | typeof SENDER_FUNCTION | typeof VALUE_FUNCTION,
+      caller: string,
+    ) =>
       caller === target
         ? {
             'Fn::Join': [
@@ -531,6 +556,7 @@ describe('sending', () => {
       const expected = [
         ...(FUNCTION_SPECS[name].startsRuns ? [arnOf(DISPATCH_FUNCTION, name)] : []),
         ...(FUNCTION_SPECS[name].startsSender ? [arnOf(SENDER_FUNCTION, name)] : []),
+        ...(FUNCTION_SPECS[name].startsValueRecompute ? [arnOf(VALUE_FUNCTION, name)] : []),
       ];
       expect(invoked, name).toHaveLength(expected.length);
       expect(invoked, name).toEqual(expect.arrayContaining(expected));
@@ -550,13 +576,18 @@ describe('sending', () => {
       'dispatch-campaign',
       'send-invites',
     ]);
+    // POST /api/value/recompute starts the value recompute.
+    expect(ALL_FUNCTIONS.filter((n) => FUNCTION_SPECS[n].startsValueRecompute)).toEqual(['admin-api']);
   });
 });
 
 describe('schedules', () => {
   it('runs each scheduled function every minute, with no flexible window', () => {
     template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
-    template.resourceCountIs('AWS::Scheduler::Schedule', SCHEDULED_FUNCTIONS.length);
+    template.resourceCountIs(
+      'AWS::Scheduler::Schedule',
+      SCHEDULED_FUNCTIONS.length + Object.keys(DAILY_FUNCTIONS).length,
+    );
     for (const name of SCHEDULED_FUNCTIONS) {
       template.hasResourceProperties('AWS::Scheduler::Schedule', {
         ScheduleExpression: 'rate(1 minute)',
@@ -565,6 +596,18 @@ describe('schedules', () => {
         Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId(name), 'Arn'] } }),
       });
     }
+  });
+
+  it('runs the value recompute daily at 03:00 in the account time zone, retried within the hour', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 3 * * ? *)',
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [fnId(VALUE_FUNCTION), 'Arn'] },
+        RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 3 },
+      }),
+    });
   });
 
   it('invokes through a role Scheduler alone assumes, allowed to invoke exactly the scheduled functions', () => {
@@ -582,7 +625,8 @@ describe('schedules', () => {
             Effect: 'Allow',
             Action: 'lambda:InvokeFunction',
             // CDK lists the ARNs sorted by logical id.
-            Resource: SCHEDULED_FUNCTIONS.map((name) => fnId(name))
+            Resource: [...SCHEDULED_FUNCTIONS, ...Object.keys(DAILY_FUNCTIONS)]
+              .map((name) => fnId(name as FunctionName))
               .sort()
               .map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })),
           },

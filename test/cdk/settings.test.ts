@@ -51,6 +51,17 @@ describe('settings from context', () => {
     expect(() => settingsOf({ segmentDimensions: 'tier;drop' })).toThrow(/segmentDimensions/);
   });
 
+  it('passes the value tier method and loyalty settings when set, and refuses bad ones naming the key', () => {
+    expect(
+      settingsOf({ valueTierMethod: 'four-way', loyaltyWeights: '2, 1,1,0', loyaltyThreshold: '0.75' })
+        .handlerEnv,
+    ).toEqual({ VALUE_TIER_METHOD: 'four-way', LOYALTY_WEIGHTS: '2,1,1,0', LOYALTY_THRESHOLD: '0.75' });
+    expect(() => settingsOf({ valueTierMethod: 'pareto' })).toThrow(/valueTierMethod.*three-way, four-way/);
+    expect(() => settingsOf({ loyaltyWeights: '1,1,1' })).toThrow(/loyaltyWeights/);
+    expect(() => settingsOf({ loyaltyWeights: '0,0,0,0' })).toThrow(/loyaltyWeights/);
+    expect(() => settingsOf({ loyaltyThreshold: '80' })).toThrow(/loyaltyThreshold.*0 to 1/);
+  });
+
   it('passes strict mode against script-running mail scanners on when asked, and refuses anything but true/false', () => {
     // `-c` gives a string, cdk.json may give a JSON boolean.
     expect(settingsOf({ surveyRequirePerson: 'true' }).handlerEnv).toEqual({ SURVEY_REQUIRE_PERSON: 'true' });

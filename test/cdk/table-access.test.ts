@@ -7,6 +7,9 @@ import {
   MAIN_PARTITIONS,
   type MainIndexName,
   type MainPartition,
+  PURCHASES_PARTITIONS,
+  type PurchasesIndexName,
+  type PurchasesPartition,
   TABLE_ACCESS,
 } from '../../cdk/table-access.ts';
 import { ALL_FUNCTIONS, type FunctionName } from '../../functions/routes.ts';
@@ -19,6 +22,7 @@ import {
   inviteModel,
   ownerModel,
   provisionalModel,
+  purchaseModel,
   responseModel,
   routingModel,
   runCounterModel,
@@ -31,6 +35,9 @@ import {
   suppressionModel,
   surveySlotModel,
   themeDefinitionsModel,
+  valueLeaseModel,
+  valueReportModel,
+  valueWatchModel,
 } from '../../shared/store/model.ts';
 import { caseStatus } from '../../shared/store/schemas.ts';
 import { allows, buildStack, logicalIdOf, type PolicyStatement, roleStatements } from './support.ts';
@@ -46,6 +53,7 @@ const TABLE_KEYS: Record<MainPartition, string[]> = {
     surveySlotModel.key('c-1').pk,
     caseMarkModel.key('c-1', 'k-1').pk,
     sevenPlusMarkModel.key('c-1', 'i-1').pk,
+    valueWatchModel.key('c-1').pk,
   ],
   'OWNER#*': [ownerModel.key('o-1').pk],
   'CAMPAIGN#*': [
@@ -63,6 +71,7 @@ const TABLE_KEYS: Record<MainPartition, string[]> = {
   'SUPPRESSION#*': [suppressionModel.key('hash-1').pk],
   ROUTING: [routingModel.key().pk],
   THEMES: [themeDefinitionsModel.key().pk],
+  VALUE: [valueReportModel.key().pk, valueLeaseModel.key().pk],
 };
 
 /** Index partition keys as the model lists items, and the index pattern of the access table that covers each. */
@@ -85,6 +94,7 @@ const INDEX_KEYS: Record<MainIndexName, Array<{ key: string; covers: (pattern: s
     alertModel.dead(AT, 'a-1').gsi1pk,
     // The erasure tombstones' listing (shared/store/model.ts `erasureModel.recent`).
     'ERASED',
+    valueWatchModel.listed(100, 'c-1').gsi1pk,
   ].map((key) => ({
     key,
     covers: (pattern) => (pattern.endsWith('*') ? key.startsWith(pattern.slice(0, -1)) : key === pattern),
@@ -99,6 +109,16 @@ const INDEX_KEYS: Record<MainIndexName, Array<{ key: string; covers: (pattern: s
   ].map((key) => ({ key, covers: (pattern) => key.startsWith(pattern.slice(0, -1)) })),
 };
 
+/** The purchases table's keys and index keys as the model builds them. */
+const PURCHASE_KEYS: Record<PurchasesPartition, string[]> = { 'PURCHASE#*': [purchaseModel.key('p-1').pk] };
+const PURCHASE_INDEX_KEYS: Record<PurchasesIndexName, string[]> = {
+  byMonth: [
+    purchaseModel.listed('2026-01-01', 'p-1').gsi1pk,
+    purchaseModel.listed('2026-12-31', 'p-9').gsi1pk,
+  ],
+  purchasesByCustomer: [purchaseModel.ofCustomer('c-1', '2026-01-01', 'p-1').gsi2pk],
+};
+
 const VERBS = Object.keys(ITEM_ACTIONS) as ItemVerb[];
 const ANY_TABLE_KEY = Object.values(TABLE_KEYS).flat();
 const ANY_TABLE_PATTERN = Object.values(MAIN_PARTITIONS).map((p) => new RegExp(`^${p.replace('*', '.*')}$`));
@@ -107,6 +127,7 @@ let stack: NpsLoopStack;
 let template: Template;
 let main: string;
 let aggregates: string;
+let purchases: string;
 const statements = new Map<FunctionName, PolicyStatement[]>();
 
 beforeAll(() => {
@@ -115,6 +136,7 @@ beforeAll(() => {
   template = Template.fromStack(stack);
   main = `arn:${logicalIdOf(stack, stack.data.mainTable)}`;
   aggregates = `arn:${logicalIdOf(stack, stack.data.aggregatesTable)}`;
+  purchases = `arn:${logicalIdOf(stack, stack.data.purchasesTable)}`;
   for (const name of ALL_FUNCTIONS) {
     statements.set(name, roleStatements(template, logicalIdOf(stack, stack.functions[name].role)));
   }
@@ -167,7 +189,14 @@ describe('table access in the template', () => {
     );
     expect(granted).toEqual([]);
     for (const name of ALL_FUNCTIONS) {
-      for (const resource of [main, aggregates, `${main}/index/byKind`, `${aggregates}/index/byPeriod`]) {
+      for (const resource of [
+        main,
+        aggregates,
+        purchases,
+        `${main}/index/byKind`,
+        `${aggregates}/index/byPeriod`,
+        `${purchases}/index/byMonth`,
+      ]) {
         expect(may(name, 'dynamodb:Scan', resource, undefined), `${name} ${resource}`).toBe(false);
       }
     }
@@ -223,6 +252,54 @@ describe('table access in the template', () => {
       for (const verb of VERBS)
         expect(may(name, ITEM_ACTIONS[verb], main, key), `${verb} ${key}`).toBe(false);
     }
+  });
+});
+
+describe('the purchases table in the template', () => {
+  it('names every partition the model builds there', () => {
+    expect(Object.keys(PURCHASE_KEYS)).toEqual(Object.values(PURCHASES_PARTITIONS));
+  });
+
+  it.each(ALL_FUNCTIONS)('%s: exactly the purchases-table grants of cdk/table-access.ts', (name) => {
+    const access = TABLE_ACCESS[name].purchases ?? {};
+    for (const verb of VERBS) {
+      for (const [partition, keys] of Object.entries(PURCHASE_KEYS) as Array<
+        [PurchasesPartition, string[]]
+      >) {
+        const granted = (access[verb] ?? []).includes(partition);
+        for (const key of keys)
+          expect(may(name, ITEM_ACTIONS[verb], purchases, key), `${verb} ${key}`).toBe(granted);
+      }
+    }
+    for (const [indexName, keys] of Object.entries(PURCHASE_INDEX_KEYS) as Array<
+      [PurchasesIndexName, string[]]
+    >) {
+      const patterns: readonly string[] = access.indexes?.[indexName] ?? [];
+      for (const key of keys) {
+        const covered = patterns.some((p) => key.startsWith(p.slice(0, -1)));
+        expect(
+          may(name, 'dynamodb:Query', `${purchases}/index/${indexName}`, key),
+          `${indexName} ${key}`,
+        ).toBe(covered);
+      }
+    }
+  });
+
+  it('lets only the admin API record purchases, erasure delete them, and the recompute read a year by month', () => {
+    const who = (action: string, resource: string, key: string) =>
+      ALL_FUNCTIONS.filter((name) => may(name, action, resource, key));
+    const purchase = PURCHASE_KEYS['PURCHASE#*'][0] ?? '';
+    expect(who('dynamodb:BatchWriteItem', purchases, purchase).sort()).toEqual(['admin-api', 'sweep-outbox']);
+    for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) {
+      expect(who(action, purchases, purchase), action).toEqual([]);
+    }
+    expect(who('dynamodb:Query', `${purchases}/index/byMonth`, PURCHASE_INDEX_KEYS.byMonth[0] ?? '')).toEqual(
+      ['recompute-value'],
+    );
+    expect(who('dynamodb:Query', `${purchases}/index/purchasesByCustomer`, 'CUSTOMER#c-1').sort()).toEqual([
+      'admin-api',
+      'sweep-outbox',
+    ]);
   });
 });
 
@@ -286,11 +363,16 @@ describe('who may touch what (the hardening issue, point 3)', () => {
       'dispatch-campaign',
       'escalate-cases',
       'raise-alerts',
+      'recompute-value',
       'submit-response',
     ]);
-    // The tombstone is put by the erasure (admin API); the alert consumer puts recovery marks in the
-    // same partition.
-    expect(whoMay('dynamodb:PutItem', 'CUSTOMER#*').sort()).toEqual(['admin-api', 'raise-alerts']);
+    // The tombstone is put by the erasure (admin API); the alert consumer puts recovery marks and
+    // the value recompute best-but-not-loyal entries in the same partition.
+    expect(whoMay('dynamodb:PutItem', 'CUSTOMER#*').sort()).toEqual([
+      'admin-api',
+      'raise-alerts',
+      'recompute-value',
+    ]);
     // An erased customer's answer that reached the table after the erasure is deleted by the alert consumer.
     expect(whoMay('dynamodb:DeleteItem', 'INVITE#*').sort()).toEqual(['raise-alerts']);
     expect(whoMay('dynamodb:BatchWriteItem', 'INVITE#*').sort()).toEqual(['admin-api', 'sweep-outbox']);

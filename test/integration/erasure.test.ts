@@ -66,9 +66,35 @@ describe('erasure is final', () => {
   const secret = newWebhookSecret();
   const receiver = useWebhookReceiver({ '/alice': secret });
 
-  it('leaves nothing of 30 customers erased while they answer, and the aggregates exact', async () => {
+  it('leaves nothing of 30 customers erased while they answer and buy, and the aggregates exact', async () => {
     const tokens = await surveyAll(stack(), receiver(), secret);
     expect(tokens.size).toBe(ERASED + KEPT);
+    // Everyone has purchases; gone-0 only buys big, once — the best customer, and not loyal — so the value
+    // recompute writes value, loyalty and F on every customer and lists gone-0 among the ones to win.
+    const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const bought = await adminFetch(stack(), 'POST', '/api/purchases', [
+      { purchaseId: 'big-0', customerId: 'gone-0', date: day, amount: 5000, quantity: 1, productId: 'a' },
+      ...[
+        ...Array.from({ length: ERASED - 1 }, (_, n) => `gone-${n + 1}`),
+        ...Array.from({ length: KEPT }, (_, n) => `kept-${n}`),
+      ].flatMap((id) =>
+        [1, 2].map((k) => ({
+          purchaseId: `${id}-${k}`,
+          customerId: id,
+          date: day,
+          amount: 10 * k,
+          quantity: k,
+          productId: `p${k}`,
+        })),
+      ),
+    ]);
+    expect(bought.body).toEqual({ recorded: 2 * (ERASED + KEPT - 1) + 1, corrected: 0, unchanged: 0 });
+    expect((await adminFetch(stack(), 'POST', '/api/value/recompute')).status).toBe(202);
+    await stack().settle();
+    const value = await adminFetch(stack(), 'GET', '/api/value');
+    expect(
+      (value.body.bestButNotLoyal as { customers: Array<{ id: string }> }).customers.map((c) => c.id),
+    ).toEqual(['gone-0']);
 
     // Each erased customer answers (a detractor with a comment, then an edit) while the erasure
     // runs; the order within each pair varies, so every interleaving is tried somewhere.
@@ -82,7 +108,12 @@ describe('erasure is final', () => {
       const erase = () => adminFetch(stack(), 'DELETE', `/api/customers/${id}`);
       const answers = async () => {
         const first = await answer(id, n % 7);
+        const purchase = await adminFetch(stack(), 'POST', '/api/purchases', [
+          { purchaseId: `race-${n}`, customerId: id, date: day, amount: 1, quantity: 1, productId: 'p1' },
+        ]);
         const second = await answer(id, (n % 7) + 3);
+        // A purchase racing the erasure is recorded (and erased with the rest) or refused.
+        expect([200, 409]).toContain(purchase.status);
         return [first.status, second.status];
       };
       let statuses: number[];
@@ -108,7 +139,9 @@ describe('erasure is final', () => {
 
     const main = await scanAll(config().TABLE_NAME);
     const aggregates = await scanAll(config().AGGREGATES_TABLE_NAME);
-    for (const item of [...main, ...aggregates]) {
+    const purchases = await scanAll(config().PURCHASES_TABLE_NAME);
+    expect(purchases.length).toBeGreaterThanOrEqual(2 * KEPT);
+    for (const item of [...main, ...aggregates, ...purchases]) {
       const text = JSON.stringify(item);
       // The tombstone keeps the bare id and the erasure time: what later writes are checked against.
       if (item.kind === 'erasure') {
@@ -139,7 +172,7 @@ describe('erasure is final', () => {
     // The kept customers' alerts all reached the owner.
     const alerted = receiver().received.map((h) => (h.payload as { customer: { id: string } }).customer.id);
     for (let n = 0; n < KEPT; n++) expect(alerted).toContain(`kept-${n}`);
-  });
+  }, 90_000);
 
   it('keys aggregates by declared dimensions only, and hashes suppressed addresses with a key', async () => {
     const tokens = await surveyAll(stack(), receiver(), secret);
