@@ -87,7 +87,8 @@ export interface MainIndexPartitions {
     | 'ALERT#pending'
     | 'ALERT#dead'
     | 'ERASED'
-    | 'VALUE#best-not-loyal';
+    | 'VALUE#best-not-loyal'
+    | 'CHURNED';
   byCustomer: 'CUSTOMER#*';
 }
 export type MainIndexName = keyof typeof MAIN_TABLE.indexes;
@@ -206,6 +207,7 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       // Owners (webhook secrets: only here), campaigns with their schedule marker and runs, routing
       // rules, theme definitions, the erasure tombstone, and an event-triggered survey's invite
       // (POST /api/surveys).
+      // A customer's churn mark (its own partition).
       put: ['OWNER#*', 'CAMPAIGN#*', 'ROUTING', 'THEMES', 'CUSTOMER#*', 'INVITE#*'],
       // Case moves and follow-up claims; a dead alert reset for redelivery; for an event-triggered
       // survey, as a campaign run does: the customer's survey slot and the invite's send lease; the
@@ -229,6 +231,8 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
           'ALERT#dead',
           'INVITE#held',
           'VALUE#best-not-loyal',
+          // Churn marks (retention).
+          'CHURNED',
         ],
         // Erasure: every item that carries the customer's personal data.
         byCustomer: ['CUSTOMER#*'],
@@ -241,7 +245,8 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       // a customer's purchases found and deleted.
       batchGet: ['PURCHASE#*'],
       batchWrite: ['PURCHASE#*'],
-      indexes: { purchasesByCustomer: ['CUSTOMER#*'] },
+      // … and the purchases by month: retention and revenue at risk.
+      indexes: { purchasesByCustomer: ['CUSTOMER#*'], byMonth: ['PURCHASE#*'] },
     },
   },
   dashboard: {},

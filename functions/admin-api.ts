@@ -7,6 +7,7 @@ import { parseDayRange } from '#shared/api/date-range';
 import {
   campaignInput,
   caseUpdateInput,
+  churnMarkInput,
   customersInput,
   followUpInput,
   ownerInput,
@@ -38,8 +39,10 @@ import { type HttpEvent, httpHandler, parseBody, pathParam } from '#shared/http/
 import { type HttpResult, json } from '#shared/http/responses';
 import { invokeAsync } from '#shared/invoke';
 import { responseFilterOf } from '#shared/nps/segments';
+import { periodOf } from '#shared/nps/windows';
 import { publicOwner, saveOwner } from '#shared/owners/save-owner';
 import { savePurchases } from '#shared/purchases/save-purchases';
+import { readRetention, readRevenueAtRisk } from '#shared/retention/read-retention';
 import { compareSegment, parseAgainst } from '#shared/rollup/compare-nps';
 import { npsBySegment, npsSeries, parseSegment, parseWindow, periodRange } from '#shared/rollup/read-nps';
 import { deadAlerts, getAlert, resetAlertForRedelivery } from '#shared/store/alerts';
@@ -50,6 +53,7 @@ import { eraseCustomer } from '#shared/store/erasure';
 import { listOwners } from '#shared/store/owners';
 import { listProvisional } from '#shared/store/provisional';
 import { listResponses } from '#shared/store/responses';
+import { putChurnMark } from '#shared/store/retention';
 import { getRoutingRules } from '#shared/store/routing';
 import { caseStatus } from '#shared/store/schemas';
 import { getThemeDefinitions, putThemeDefinitions } from '#shared/store/themes';
@@ -57,6 +61,12 @@ import { themesReport } from '#shared/themes/report';
 import { readValue } from '#shared/value/read-value';
 
 type Route = (event: HttpEvent) => Promise<HttpResult>;
+
+const retentionSettings = () => ({
+  churnAfterDays: config().CHURN_AFTER_DAYS,
+  timeZone: config().TIME_ZONE,
+  dimensions: config().SEGMENT_DIMENSIONS,
+});
 
 const query = (event: HttpEvent, name: string) => event.queryStringParameters?.[name] || undefined;
 
@@ -99,7 +109,33 @@ const handlers: Record<AdminRouteKey, Route> = {
     json(200, await savePurchases(parsePurchasesJson(parseBody(purchasesBody, event.body)))),
   'POST /api/purchases/import': async (event) =>
     json(200, await savePurchases(parsePurchasesCsv(csvBody(event)))),
-  'GET /api/value': async (event) => json(200, await readValue(pageOf(event))),
+  'GET /api/value': async (event) => {
+    const [value, revenueAtRisk] = await Promise.all([
+      readValue(pageOf(event)),
+      readRevenueAtRisk(retentionSettings()),
+    ]);
+    return json(200, { ...value, revenueAtRisk });
+  },
+  'GET /api/retention': async (event) =>
+    json(
+      200,
+      await readRetention(
+        { window: query(event, 'window'), from: query(event, 'from'), to: query(event, 'to') },
+        retentionSettings(),
+      ),
+    ),
+  'POST /api/customers/{id}/churn': async (event) => {
+    const input = parseBody(churnMarkInput, event.body);
+    const mark = {
+      customerId: pathParam(event, 'id'),
+      kind: input.kind,
+      on: input.on ?? periodOf('day', new Date(), config().TIME_ZONE),
+      ...(input.note ? { note: input.note } : {}),
+      markedAt: new Date().toISOString(),
+    };
+    await putChurnMark(mark);
+    return json(200, mark);
+  },
   'POST /api/value/recompute': async () => {
     await invokeAsync(config().VALUE_FUNCTION_NAME, {});
     // Started: GET /api/value shows its figures (`computedAt`) once it is done.

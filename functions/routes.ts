@@ -36,6 +36,8 @@ export const ROUTES = [
   { routeKey: 'POST /api/customers/import', fn: 'admin-api' },
   { routeKey: 'GET /api/customers/{id}', fn: 'admin-api' },
   { routeKey: 'DELETE /api/customers/{id}', fn: 'admin-api' },
+  { routeKey: 'POST /api/customers/{id}/churn', fn: 'admin-api' },
+  { routeKey: 'GET /api/retention', fn: 'admin-api' },
   { routeKey: 'POST /api/purchases', fn: 'admin-api' },
   { routeKey: 'POST /api/purchases/import', fn: 'admin-api' },
   { routeKey: 'GET /api/value', fn: 'admin-api' },

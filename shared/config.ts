@@ -47,6 +47,8 @@ const schema = z
      * this one shared rate (shared/email/send-rate.ts).
      */
     SES_MAX_SEND_RATE: z.coerce.number().int().min(1).max(10_000).default(14),
+    /** A customer with no purchase for this many days is lost (churn and retention). */
+    CHURN_AFTER_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
     /**
      * A campaign run pauses itself when, with at least RUN_PAUSE_MIN_SENT emails out, its complaint
      * rate passes RUN_PAUSE_COMPLAINT_RATE or its hard-bounce rate passes RUN_PAUSE_BOUNCE_RATE

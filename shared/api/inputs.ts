@@ -6,6 +6,7 @@ import { SEGMENT_PATTERN } from '../nps/segments.ts';
 import { parseLocalDate } from '../nps/windows.ts';
 import { INVALID_CURSOR } from '../store/cursor.ts';
 import type { PageRequest } from '../store/db.ts';
+import { CHURN_KINDS } from '../store/retention.ts';
 import { ownerStyle, scheduleShape } from '../store/schemas.ts';
 import { SUBMISSION_TRIGGERS, type SubmissionTrigger } from '../survey/scanner.ts';
 import { COMPUTED_ATTRIBUTES } from '../value/attributes.ts';
@@ -434,3 +435,13 @@ export const pageRequestOf = (params: {
 };
 
 export { id as idSchema };
+
+/**
+ * `POST /api/customers/{id}/churn`: the customer is lost — they left (for no reason we caused, to
+ * a competitor, or because of us), or we ended it — on a day (default today).
+ */
+export const churnMarkInput = z.object({
+  kind: z.enum(CHURN_KINDS, { error: `kind must be one of ${CHURN_KINDS.join(', ')}` }),
+  on: purchaseDate.optional(),
+  note: z.string().trim().max(1000, 'note must be at most 1000 characters').optional(),
+});

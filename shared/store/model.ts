@@ -107,6 +107,7 @@ const LISTING = {
   deadAlert: 'ALERT#dead',
   recentErasure: 'ERASED',
   bestNotLoyal: 'VALUE#best-not-loyal',
+  churned: 'CHURNED',
 } as const;
 
 /** Whether a run id names a campaign run (with a run item and its counters), not an event survey. */
@@ -221,6 +222,18 @@ export const customerModel = {
     ProjectionExpression: 'pk, sk',
     ConsistentRead: true,
   }),
+} as const;
+
+/**
+ * A customer marked churned (the customer left, or we ended it): in the customer's own partition,
+ * so it goes with the customer's erasure; listed under CHURNED for churn and retention.
+ */
+export const churnMarkModel = {
+  kind: 'churn-mark',
+  key: (customerId: string): Key => ({ pk: customerPartition(customerId), sk: 'CHURN' }),
+  listed: (customerId: string): KindIndex => ({ gsi1pk: LISTING.churned, gsi1sk: customerId }),
+  /** churn.all — every churn mark, in customer id order. */
+  all: () => kindQuery(LISTING.churned),
 } as const;
 
 /**
@@ -587,13 +600,14 @@ export const purchaseModel = {
         ExpressionAttributeNames: {
           '#pk': PURCHASES_TABLE.indexes.byMonth.partitionKey,
           '#sk': PURCHASES_TABLE.indexes.byMonth.sortKey,
+          '#date': 'date',
         },
         ExpressionAttributeValues: {
           ':month': purchaseListing(month, shard),
           ':from': from,
           ':to': `${to}#~`,
         },
-        ProjectionExpression: 'customerId, amount, quantity, productId',
+        ProjectionExpression: 'customerId, amount, quantity, productId, #date',
       })),
     ),
   /** purchase.ofCustomer — the keys of a customer's purchases: erasure. */

@@ -34,6 +34,8 @@ export const putPurchases = async (purchases: readonly Purchase[]): Promise<void
 /** What the value recompute reads of a purchase. */
 export const purchaseFacts = z.object({
   customerId: z.string(),
+  /** YYYY-MM-DD, the account's calendar day of the purchase. */
+  date: z.string(),
   amount: z.number(),
   quantity: z.number().int(),
   productId: z.string(),

@@ -4,7 +4,7 @@ import { z } from 'zod';
  * Shapes of the items this service writes. Everything read back from DynamoDB — and above all
  * every stream image — is parsed through these, so a malformed item fails loudly at the boundary.
  */
-const attributes = z.record(z.string(), z.string());
+export const attributes = z.record(z.string(), z.string());
 
 export const customerItem = z.object({
   id: z.string(),

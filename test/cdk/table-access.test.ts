@@ -18,6 +18,7 @@ import {
   campaignModel,
   caseMarkModel,
   caseModel,
+  churnMarkModel,
   customerModel,
   inviteModel,
   ownerModel,
@@ -95,6 +96,7 @@ const INDEX_KEYS: Record<MainIndexName, Array<{ key: string; covers: (pattern: s
     // The erasure tombstones' listing (shared/store/model.ts `erasureModel.recent`).
     'ERASED',
     valueWatchModel.listed(100, 'c-1').gsi1pk,
+    churnMarkModel.listed('c-1').gsi1pk,
   ].map((key) => ({
     key,
     covers: (pattern) => (pattern.endsWith('*') ? key.startsWith(pattern.slice(0, -1)) : key === pattern),
@@ -285,7 +287,7 @@ describe('the purchases table in the template', () => {
     }
   });
 
-  it('lets only the admin API record purchases, erasure delete them, and the recompute read a year by month', () => {
+  it('lets only the admin API record purchases, erasure delete them, and the recompute and the retention reads read them by month', () => {
     const who = (action: string, resource: string, key: string) =>
       ALL_FUNCTIONS.filter((name) => may(name, action, resource, key));
     const purchase = PURCHASE_KEYS['PURCHASE#*'][0] ?? '';
@@ -293,9 +295,9 @@ describe('the purchases table in the template', () => {
     for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) {
       expect(who(action, purchases, purchase), action).toEqual([]);
     }
-    expect(who('dynamodb:Query', `${purchases}/index/byMonth`, PURCHASE_INDEX_KEYS.byMonth[0] ?? '')).toEqual(
-      ['recompute-value'],
-    );
+    expect(
+      who('dynamodb:Query', `${purchases}/index/byMonth`, PURCHASE_INDEX_KEYS.byMonth[0] ?? '').sort(),
+    ).toEqual(['admin-api', 'recompute-value']);
     expect(who('dynamodb:Query', `${purchases}/index/purchasesByCustomer`, 'CUSTOMER#c-1').sort()).toEqual([
       'admin-api',
       'sweep-outbox',

@@ -1,0 +1,244 @@
+import { parseQueryDate } from '../api/date-range.ts';
+import { ValidationError } from '../errors.ts';
+import { classify } from '../nps/score.ts';
+import { segmentsOf } from '../nps/segments.ts';
+import { type LocalDate, localDate, parseLocalDate, periodOfDate, startOfLocalDay } from '../nps/windows.ts';
+import { purchasesDated } from '../store/purchases.ts';
+import { type AnswerFacts, allChurnMarks, answersSince, customersWithOpenCases } from '../store/retention.ts';
+import { proportionDifference, relativeRisk } from '../util/stats.ts';
+import { centsOf } from '../value/activity.ts';
+import {
+  type AnswerAt,
+  churnByNpsClass,
+  type PeriodBounds,
+  retentionByPeriod,
+  type Timeline,
+  timelineOf,
+} from './churn.ts';
+
+export const RETENTION_WINDOWS = ['month', 'quarter'] as const;
+export type RetentionWindow = (typeof RETENTION_WINDOWS)[number];
+
+export interface RetentionSettings {
+  churnAfterDays: number;
+  timeZone: string;
+  dimensions: readonly string[];
+}
+
+const DAY_MS = 86_400_000;
+const YEAR_MS = 365 * DAY_MS;
+
+export const parseRetentionWindow = (value: string | undefined): RetentionWindow => {
+  const w = (value ?? 'month') as RetentionWindow;
+  if (!RETENTION_WINDOWS.includes(w)) {
+    throw new ValidationError(`window must be one of ${RETENTION_WINDOWS.join(', ')}`, 'invalid_window');
+  }
+  return w;
+};
+
+const firstMonthOf = (window: RetentionWindow, d: LocalDate) =>
+  window === 'month' ? d.month : Math.floor((d.month - 1) / 3) * 3 + 1;
+
+/** The periods (months or quarters) from the one holding `from` to the one holding `to`, as instants. */
+export const periodsBetween = (
+  window: RetentionWindow,
+  from: LocalDate,
+  to: LocalDate,
+  timeZone: string,
+): PeriodBounds[] => {
+  const step = window === 'month' ? 1 : 3;
+  const periods: PeriodBounds[] = [];
+  let { year } = from;
+  let month = firstMonthOf(window, from);
+  const lastKey = periodOfDate(window, to);
+  for (;;) {
+    const first = { year, month, day: 1 };
+    const period = periodOfDate(window, first);
+    if (period > lastKey) return periods;
+    const [nextYear, nextMonth] = month + step > 12 ? [year + 1, month + step - 12] : [year, month + step];
+    periods.push({
+      period,
+      start: startOfLocalDay(first, timeZone).getTime(),
+      end: startOfLocalDay({ year: nextYear, month: nextMonth, day: 1 }, timeZone).getTime(),
+    });
+    [year, month] = [nextYear, nextMonth];
+  }
+};
+
+const dayKey = (instant: number, timeZone: string) =>
+  periodOfDate('day', localDate(new Date(instant), timeZone));
+
+/** The start of a purchase's (or mark's) calendar day in the account's zone. */
+const instantOfDay = (day: string, timeZone: string): number => {
+  const date = parseLocalDate(day);
+  if (!date) throw new Error(`not a calendar day: ${day}`);
+  return startOfLocalDay(date, timeZone).getTime();
+};
+
+/** Each customer's purchase instants and churn mark, for purchases dated from..to (day keys). */
+const timelines = async (fromDay: string, toDay: string, timeZone: string): Promise<Timeline[]> => {
+  const purchases = new Map<string, number[]>();
+  for await (const page of purchasesDated(fromDay, toDay)) {
+    for (const p of page) {
+      const list = purchases.get(p.customerId) ?? [];
+      list.push(instantOfDay(p.date, timeZone));
+      purchases.set(p.customerId, list);
+    }
+  }
+  const marks = new Map((await allChurnMarks()).map((m) => [m.customerId, instantOfDay(m.on, timeZone)]));
+  const ids = new Set([...purchases.keys(), ...marks.keys()]);
+  return [...ids].map((customerId) =>
+    timelineOf({ customerId, purchases: purchases.get(customerId) ?? [], churnedAt: marks.get(customerId) }),
+  );
+};
+
+/** Every answer first given since an instant, per customer (an answer's time is its first answer). */
+const answersByCustomer = async (since: number) => {
+  const answers = new Map<string, AnswerFacts[]>();
+  for await (const page of answersSince(new Date(since))) {
+    for (const a of page) {
+      if (Date.parse(a.firstAnsweredAt) < since) continue;
+      const list = answers.get(a.customerId) ?? [];
+      list.push(a);
+      answers.set(a.customerId, list);
+    }
+  }
+  return answers;
+};
+
+const points = (share: number) => Math.round(share * 1000) / 10;
+
+/**
+ * `GET /api/retention`: churn, retention and repeat purchases per month or quarter (see churn.ts
+ * for the definitions), and whether detractors leave more: churn pooled over the periods by the
+ * class of each customer's latest answer before the period, with the difference detractors −
+ * promoters (percentage points, Newcombe's 95 % interval) and the relative risk (95 % interval).
+ * Reads the purchases from one churn window before the first period, the churn marks, and the
+ * answers of the year before the first period.
+ */
+export const readRetention = async (
+  query: { window: string | undefined; from: string | undefined; to: string | undefined },
+  settings: RetentionSettings,
+  now = new Date(),
+) => {
+  const window = parseRetentionWindow(query.window);
+  const today = localDate(now, settings.timeZone);
+  const to = parseQueryDate('to', query.to) ?? today;
+  const from = parseQueryDate('from', query.from) ?? { ...to, year: to.year - 1 };
+  if (periodOfDate('day', from) > periodOfDate('day', to)) {
+    throw new ValidationError('from must not be after to', 'invalid_date');
+  }
+  const periods = periodsBetween(window, from, to, settings.timeZone);
+  const first = periods[0]?.start ?? now.getTime();
+  const options = { churnAfterDays: settings.churnAfterDays, now: now.getTime() };
+  const [customers, answers] = await Promise.all([
+    timelines(
+      dayKey(first - settings.churnAfterDays * DAY_MS, settings.timeZone),
+      periodOfDate('day', today),
+      settings.timeZone,
+    ),
+    answersByCustomer(first - YEAR_MS),
+  ]);
+  const classes = new Map<string, AnswerAt[]>(
+    [...answers].map(([id, list]) => [
+      id,
+      list.map((a) => ({ at: Date.parse(a.firstAnsweredAt), scoreClass: classify(a.score) })),
+    ]),
+  );
+  const byClass = churnByNpsClass(customers, classes, periods, options);
+  const { detractor, promoter } = byClass;
+  const difference = proportionDifference(
+    detractor.lost,
+    detractor.activeAtStart,
+    promoter.lost,
+    promoter.activeAtStart,
+  );
+  const risk = relativeRisk(detractor.lost, detractor.activeAtStart, promoter.lost, promoter.activeAtStart);
+  return {
+    window,
+    churnAfterDays: settings.churnAfterDays,
+    periods: retentionByPeriod(customers, periods, options),
+    churnByNpsClass: {
+      ...byClass,
+      detractorsVsPromoters: {
+        /** Detractors' churn rate − promoters', in percentage points, with its 95 % interval. */
+        difference: difference && {
+          points: points(difference.difference),
+          low: points(difference.low),
+          high: points(difference.high),
+        },
+        /** Detractors' churn rate ÷ promoters', with its 95 % interval. */
+        relativeRisk: risk && {
+          ratio: Math.round(risk.ratio * 100) / 100,
+          low: Math.round(risk.low * 100) / 100,
+          high: Math.round(risk.high * 100) / 100,
+        },
+      },
+    },
+  };
+};
+
+interface AtRisk {
+  segment: string;
+  customers: number;
+  revenue: number;
+  withOpenCase: { customers: number; revenue: number };
+}
+
+/**
+ * Revenue at risk: the trailing-12-month revenue of the customers whose latest answer of the last
+ * 12 months is a detractor's, per segment of that answer's snapshot (the segments it counts in),
+ * and how much of it has a case still open. Amounts in the account's currency.
+ */
+export const readRevenueAtRisk = async (settings: RetentionSettings, now = new Date()) => {
+  const since = now.getTime() - YEAR_MS;
+  const revenueCents = new Map<string, number>();
+  let totalCents = 0;
+  for await (const page of purchasesDated(
+    dayKey(since, settings.timeZone),
+    dayKey(now.getTime(), settings.timeZone),
+  )) {
+    for (const p of page) {
+      const cents = centsOf(p.amount);
+      revenueCents.set(p.customerId, (revenueCents.get(p.customerId) ?? 0) + cents);
+      totalCents += cents;
+    }
+  }
+  const [answers, openCases] = await Promise.all([answersByCustomer(since), customersWithOpenCases()]);
+  const bySegment = new Map<
+    string,
+    { customers: number; cents: number; openCustomers: number; openCents: number }
+  >();
+  for (const [customerId, list] of answers) {
+    const latest = list.reduce((a, b) => (b.firstAnsweredAt > a.firstAnsweredAt ? b : a));
+    if (classify(latest.score) !== 'detractor') continue;
+    const cents = revenueCents.get(customerId) ?? 0;
+    const open = openCases.has(customerId);
+    for (const segment of segmentsOf(latest, settings.dimensions)) {
+      const s = bySegment.get(segment) ?? { customers: 0, cents: 0, openCustomers: 0, openCents: 0 };
+      s.customers++;
+      s.cents += cents;
+      if (open) {
+        s.openCustomers++;
+        s.openCents += cents;
+      }
+      bySegment.set(segment, s);
+    }
+  }
+  const segments: AtRisk[] = [...bySegment]
+    .map(([segment, s]) => ({
+      segment,
+      customers: s.customers,
+      revenue: s.cents / 100,
+      withOpenCase: { customers: s.openCustomers, revenue: s.openCents / 100 },
+    }))
+    .sort((a, b) => b.revenue - a.revenue || (a.segment < b.segment ? -1 : 1));
+  const all = segments.find((s) => s.segment === 'all');
+  return {
+    revenue: totalCents / 100,
+    atRisk: all?.revenue ?? 0,
+    share: totalCents > 0 ? Math.round(((all?.revenue ?? 0) * 100 * 1000) / totalCents) / 10 : null,
+    withOpenCase: all?.withOpenCase.revenue ?? 0,
+    segments,
+  };
+};
