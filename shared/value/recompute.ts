@@ -77,9 +77,9 @@ const recompute = async (now: Date) => {
 
   const clock = { at: performance.now() };
   const lap = () => {
-    const now = performance.now();
-    const ms = Math.round(now - clock.at);
-    clock.at = now;
+    const at = performance.now();
+    const ms = Math.round(at - clock.at);
+    clock.at = at;
     return ms;
   };
   const tally = new ActivityTally();
