@@ -198,4 +198,7 @@ export const seedDemo = async (ctx: DemoContext) => {
     if (!res.ok) throw new Error(`demo answer for ${customer.id} failed: ${res.status}`);
   }
   await ctx.settle();
+  // Again, now that they answered: the value × loyalty matrix reads each customer's latest answer.
+  await api('POST', '/api/value/recompute');
+  await ctx.settle();
 };

@@ -279,11 +279,16 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     if (options.tickMs !== 0) {
       let ticking = false;
       let dailyRunning = false;
-      const lastDailyRun = new Map<DailyFunctionName, string>();
       const timeZone = options.timeZone ?? 'UTC';
+      // A daily function runs at the first tick past its time each day, beside the minute ticks,
+      // which it never holds up. A start after its time waits for tomorrow's: starting is no
+      // reason to run it (what it wrote last is kept with the data), and one running at once would
+      // race whatever the starter does first (the demo's purchases).
+      const started = localDayAndTime(new Date(), timeZone);
+      const lastDailyRun = new Map<DailyFunctionName, string>(
+        dailyNames.filter((n) => started.time >= DAILY_FUNCTIONS[n].at).map((n) => [n, started.day]),
+      );
       const timer = setInterval(() => {
-        // A daily function runs at the first tick past its time each day (after a start, at the
-        // first tick if its time has passed today), beside the minute ticks, which it never holds up.
         const now = new Date();
         const { day, time } = localDayAndTime(now, timeZone);
         const due = dailyNames.filter((n) => time >= DAILY_FUNCTIONS[n].at && lastDailyRun.get(n) !== day);

@@ -341,7 +341,8 @@ describe('the best-but-not-loyal list, paged', () => {
       '/api/purchases',
       ids.map((id, i) => purchase(`${id}-1`, id, 10 + i)),
     );
-    await recompute();
+    // As the local ticker runs it each day.
+    await stack().tickDaily();
     const first = await api('GET', '/api/value?limit=2');
     const listed = first.body.bestButNotLoyal as {
       customers: Array<{ id: string; revenue: number }>;
