@@ -1,3 +1,4 @@
+import { CronExpressionParser } from 'cron-parser';
 import { MINUTES_PER_MONTH } from './prices.ts';
 
 /** The part of a synthesized CloudFormation template the cost reads. */
@@ -113,10 +114,37 @@ export const functionNameOf = (logicalId: string, resource: CfnResource): string
 
 const UNIT_MINUTES: Record<string, number> = { minute: 1, hour: 60, day: 1440 };
 
+/** A fixed month to count cron firings over: the same count on every run. */
+const CRON_MONTH_START = Date.UTC(2026, 0, 1);
+
+/**
+ * How often an EventBridge cron expression (`cron(min hour day-of-month month day-of-week year)`)
+ * fires in a 730-hour month: its firings counted by cron-parser over that span (the year field
+ * dropped and `?` read as `*`; a year-limited cron is refused rather than guessed).
+ */
+const cronPerMonth = (expression: string, fields: string): number => {
+  const parts = fields.trim().split(/\s+/);
+  if (parts.length !== 6 || (parts[5] !== '*' && parts[5] !== '?')) {
+    throw new Error(`schedule expression ${expression}: the cost counts cron with six fields, any year`);
+  }
+  const cron = parts
+    .slice(0, 5)
+    .map((f) => (f === '?' ? '*' : f))
+    .join(' ');
+  const end = CRON_MONTH_START + MINUTES_PER_MONTH * 60_000;
+  const firings = CronExpressionParser.parse(cron, {
+    currentDate: new Date(CRON_MONTH_START - 1),
+    tz: 'UTC',
+  });
+  let count = 0;
+  while (firings.next().getTime() < end) count++;
+  return count;
+};
+
 /**
  * How many times a month an EventBridge Scheduler expression fires: `rate(n unit)` every n units
- * of the 730-hour month, `at(...)` once ever (no monthly cost). A cron expression is refused rather
- * than guessed: count it here when one is added.
+ * of the 730-hour month, `cron(...)` as counted over such a month, `at(...)` once ever (no monthly
+ * cost).
  */
 export const invocationsPerMonth = (expression: string): number => {
   const rate = /^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$/.exec(expression.trim());
@@ -126,7 +154,11 @@ export const invocationsPerMonth = (expression: string): number => {
     return MINUTES_PER_MONTH / every;
   }
   if (/^at\(/.test(expression.trim())) return 0;
-  throw new Error(`schedule expression ${expression}: the cost counts rate() and at() schedules only`);
+  const cron = /^cron\((.+)\)$/.exec(expression.trim());
+  if (cron?.[1]) return cronPerMonth(expression, cron[1]);
+  throw new Error(
+    `schedule expression ${expression}: the cost counts rate(), cron() and at() schedules only`,
+  );
 };
 
 const alarmFacts = (logicalId: string, p: Record<string, unknown>): AlarmFacts => {

@@ -311,6 +311,21 @@ export const IDLE_TICK_STEPS: Record<string, Step[]> = {
       units: times(4, eventual),
     },
   ],
+  // Daily, not every minute: with no data it still reads a year of empty purchase listings.
+  'recompute-value': [
+    {
+      fn: 'recompute-value',
+      what: 'PutItem and DeleteItem the recompute lease, PutItem the value report',
+      source: 'shared/value/recompute.ts recomputeValue, shared/store/value.ts',
+      units: times(3, write(1)),
+    },
+    {
+      fn: 'recompute-value',
+      what: 'Query 13 months × 4 shards of purchases, the answers of the year, the customers',
+      source: 'shared/store/model.ts purchaseModel.dated, shared/store/value.ts',
+      units: times(54, eventual),
+    },
+  ],
   'send-invites': [
     {
       fn: 'send-invites',
@@ -335,6 +350,7 @@ export const IDLE_SECRET_READS_PER_TICK: Record<string, number> = {
   'run-schedules': 0,
   'escalate-cases': 0,
   'sweep-outbox': 0,
+  'recompute-value': 0,
   'send-invites': 60 / 300,
 };
 

@@ -227,13 +227,18 @@ describe('cost: what the template says', () => {
     expect(functionNameOf('CustomResourceProvider', { Type: 'AWS::Lambda::Function' })).toBeUndefined();
   });
 
-  it('counts rate schedules over the 730-hour month, and refuses to guess a cron', () => {
+  it('counts rate and cron schedules over the 730-hour month', () => {
     expect(invocationsPerMonth('rate(1 minute)')).toBe(43_800);
     expect(invocationsPerMonth('rate(5 minutes)')).toBe(8_760);
     expect(invocationsPerMonth('rate(2 hours)')).toBe(365);
     expect(invocationsPerMonth('rate(1 day)')).toBeCloseTo(30.416667, 6);
     expect(invocationsPerMonth('at(2026-12-24T09:00:00)')).toBe(0);
-    expect(() => invocationsPerMonth('cron(0 9 * * ? *)')).toThrow(/rate\(\) and at\(\)/);
+    // From 1 January 2026 00:00 UTC for 730 hours (to 31 January 10:00): 31 mornings at 03:00,
+    // 22 weekdays at 09:00 (1 January 2026 is a Thursday).
+    expect(invocationsPerMonth('cron(0 3 * * ? *)')).toBe(31);
+    expect(invocationsPerMonth('cron(0 9 ? * MON-FRI *)')).toBe(22);
+    expect(() => invocationsPerMonth('cron(0 9 * * ? 2027)')).toThrow(/any year/);
+    expect(() => invocationsPerMonth('every day')).toThrow(/rate\(\), cron\(\) and at\(\)/);
   });
 });
 
