@@ -109,13 +109,9 @@ const handlers: Record<AdminRouteKey, Route> = {
     json(200, await savePurchases(parsePurchasesJson(parseBody(purchasesBody, event.body)))),
   'POST /api/purchases/import': async (event) =>
     json(200, await savePurchases(parsePurchasesCsv(csvBody(event)))),
-  'GET /api/value': async (event) => {
-    const [value, revenueAtRisk] = await Promise.all([
-      readValue(pageOf(event)),
-      readRevenueAtRisk(retentionSettings()),
-    ]);
-    return json(200, { ...value, revenueAtRisk });
-  },
+  'GET /api/value': async (event) => json(200, await readValue(pageOf(event))),
+  // Its own route: it reads a year of purchases and answers, which no page of the value view should wait for.
+  'GET /api/value/revenue-at-risk': async () => json(200, await readRevenueAtRisk(retentionSettings())),
   'GET /api/retention': async (event) =>
     json(
       200,

@@ -38,6 +38,7 @@ export const ROUTES = [
   { routeKey: 'DELETE /api/customers/{id}', fn: 'admin-api' },
   { routeKey: 'POST /api/customers/{id}/churn', fn: 'admin-api' },
   { routeKey: 'GET /api/retention', fn: 'admin-api' },
+  { routeKey: 'GET /api/value/revenue-at-risk', fn: 'admin-api' },
   { routeKey: 'POST /api/purchases', fn: 'admin-api' },
   { routeKey: 'POST /api/purchases/import', fn: 'admin-api' },
   { routeKey: 'GET /api/value', fn: 'admin-api' },

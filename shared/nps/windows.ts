@@ -181,3 +181,7 @@ export const monthsBetween = (fromDay: string, toDay: string): string[] => {
     [year, month] = month === 12 ? [year + 1, 1] : [year, month + 1];
   }
 };
+
+/** The same date a year earlier (29 February → 28 February, a date that exists). */
+export const lastYearOf = (d: LocalDate): LocalDate =>
+  d.month === 2 && d.day === 29 ? { year: d.year - 1, month: 2, day: 28 } : { ...d, year: d.year - 1 };

@@ -1,11 +1,14 @@
 import type { ScoreClass } from '../nps/score.ts';
 
 /**
- * Churn and retention from purchase history.
+ * Churn and retention from purchase history, in calendar days of the account's time zone (day
+ * numbers: days since 1970-01-01 of the local date), so that a daylight-saving change never moves
+ * a boundary by an hour.
  *
- * A customer is **active** at an instant when they have bought within the churn window before it
- * (the window ending at that instant, `churnAfterDays`, default 180) and were not marked churned
- * at or before it. Over a period [start, end):
+ * A customer is **active at the start of day S** when they bought on one of the `churnAfterDays`
+ * (default 180) days before S — a purchase on day P counts while S − P < churnAfterDays — and were
+ * not marked churned on a day before S. A purchase or a mark on day S itself happens inside the
+ * period that starts on S, not before it. Over a period of days [start, end):
  * - **active at start**: the customers active at `start`;
  * - **lost**: those of them not active at `end` — their window ran out inside the period with no
  *   new purchase, or they were marked churned inside it;
@@ -13,16 +16,18 @@ import type { ScoreClass } from '../nps/score.ts';
  *   (both null when nobody was active at the start: a rate of nothing is not 0);
  * - **repeat-purchase rate** = customers with two or more purchases in the period ÷ customers with
  *   at least one, × 100 %.
- * A period still running is read up to `now` and flagged `partial`.
+ * A period still running is read up to the end of today (`today + 1`) and flagged `partial`;
+ * `now` below is that day number, today's plus one.
  */
 export interface CustomerHistory {
   customerId: string;
-  /** Purchase instants, epoch ms, any order. */
+  /** Purchase days (day numbers), any order. */
   purchases: readonly number[];
-  /** When the customer was marked churned, epoch ms. */
+  /** The day (day number) the customer was marked churned. */
   churnedAt?: number | undefined;
 }
 
+/** A period as day numbers: from the start of day `start` to the start of day `end`. */
 export interface PeriodBounds {
   period: string;
   start: number;
@@ -44,8 +49,6 @@ export interface PeriodRetention extends ChurnFigures {
   partial: boolean;
 }
 
-const DAY_MS = 86_400_000;
-
 const oneDecimal = (x: number) => Math.round(x * 10) / 10;
 
 export const rate = (part: number, whole: number): number | null =>
@@ -64,26 +67,26 @@ export const timelineOf = (history: CustomerHistory): Timeline => ({
   churnedAt: history.churnedAt,
 });
 
-/** The latest purchase at or before an instant (binary search), or undefined. */
-const lastPurchaseAtOrBefore = (sorted: readonly number[], at: number): number | undefined => {
+/** The latest purchase on a day before `day` (binary search), or undefined. */
+const lastPurchaseBefore = (sorted: readonly number[], day: number): number | undefined => {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if ((sorted[mid] as number) <= at) lo = mid + 1;
+    if ((sorted[mid] as number) < day) lo = mid + 1;
     else hi = mid;
   }
   return lo === 0 ? undefined : sorted[lo - 1];
 };
 
-/** Active at an instant: bought within the window ending there, and not marked churned by then. */
-export const isActiveAt = (timeline: Timeline, at: number, churnAfterDays: number): boolean => {
-  if (timeline.churnedAt !== undefined && timeline.churnedAt <= at) return false;
-  const last = lastPurchaseAtOrBefore(timeline.sorted, at);
-  return last !== undefined && at - last < churnAfterDays * DAY_MS;
+/** Active at the start of a day: bought within the window before it, and not marked before it. */
+export const isActiveAt = (timeline: Timeline, day: number, churnAfterDays: number): boolean => {
+  if (timeline.churnedAt !== undefined && timeline.churnedAt < day) return false;
+  const last = lastPurchaseBefore(timeline.sorted, day);
+  return last !== undefined && day - last < churnAfterDays;
 };
 
-/** Whether an active-at-start customer is lost by the end of a period (read up to `until`). */
+/** Whether an active-at-start customer is lost by the end of a period (read up to day `until`). */
 export const isLostIn = (timeline: Timeline, until: number, churnAfterDays: number): boolean =>
   !isActiveAt(timeline, until, churnAfterDays);
 
@@ -133,16 +136,17 @@ export const retentionByPeriod = (
       };
     });
 
-/** A customer's answers, to class them by the latest one before an instant. */
+/** A customer's answers, to class them by the latest one before a day. */
 export interface AnswerAt {
+  /** The day (day number) of the answer. */
   at: number;
   scoreClass: ScoreClass;
 }
 
-/** The class of the latest answer at or before an instant, or undefined (never answered by then). */
-export const classAt = (answers: readonly AnswerAt[], at: number): ScoreClass | undefined => {
+/** The class of the latest answer on a day before `day`, or undefined (never answered by then). */
+export const classAt = (answers: readonly AnswerAt[], day: number): ScoreClass | undefined => {
   let latest: AnswerAt | undefined;
-  for (const a of answers) if (a.at <= at && (!latest || a.at > latest.at)) latest = a;
+  for (const a of answers) if (a.at < day && (!latest || a.at > latest.at)) latest = a;
   return latest?.scoreClass;
 };
 

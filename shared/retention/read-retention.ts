@@ -2,7 +2,7 @@ import { parseQueryDate } from '../api/date-range.ts';
 import { ValidationError } from '../errors.ts';
 import { classify } from '../nps/score.ts';
 import { segmentsOf } from '../nps/segments.ts';
-import { type LocalDate, localDate, parseLocalDate, periodOfDate, startOfLocalDay } from '../nps/windows.ts';
+import { type LocalDate, lastYearOf, localDate, parseLocalDate, periodOfDate } from '../nps/windows.ts';
 import { purchasesDated } from '../store/purchases.ts';
 import { type AnswerFacts, allChurnMarks, answersSince, customersWithOpenCases } from '../store/retention.ts';
 import { proportionDifference, relativeRisk } from '../util/stats.ts';
@@ -28,6 +28,9 @@ export interface RetentionSettings {
 const DAY_MS = 86_400_000;
 const YEAR_MS = 365 * DAY_MS;
 
+/** The longest range one request reads: three years. */
+const MAX_PERIODS: Record<RetentionWindow, number> = { month: 36, quarter: 12 };
+
 export const parseRetentionWindow = (value: string | undefined): RetentionWindow => {
   const w = (value ?? 'month') as RetentionWindow;
   if (!RETENTION_WINDOWS.includes(w)) {
@@ -39,13 +42,19 @@ export const parseRetentionWindow = (value: string | undefined): RetentionWindow
 const firstMonthOf = (window: RetentionWindow, d: LocalDate) =>
   window === 'month' ? d.month : Math.floor((d.month - 1) / 3) * 3 + 1;
 
-/** The periods (months or quarters) from the one holding `from` to the one holding `to`, as instants. */
-export const periodsBetween = (
-  window: RetentionWindow,
-  from: LocalDate,
-  to: LocalDate,
-  timeZone: string,
-): PeriodBounds[] => {
+/** A calendar date as a day number (days since 1970-01-01): what churn counts in. */
+const dayNumber = ({ year, month, day }: LocalDate): number => Date.UTC(year, month - 1, day) / DAY_MS;
+
+const dayNumberOfKey = (key: string): number => {
+  const date = parseLocalDate(key);
+  if (!date) throw new Error(`not a calendar day: ${key}`);
+  return dayNumber(date);
+};
+
+const keyOfDayNumber = (n: number): string => new Date(n * DAY_MS).toISOString().slice(0, 10);
+
+/** The periods (months or quarters) from the one holding `from` to the one holding `to`, as days. */
+export const periodsBetween = (window: RetentionWindow, from: LocalDate, to: LocalDate): PeriodBounds[] => {
   const step = window === 'month' ? 1 : 3;
   const periods: PeriodBounds[] = [];
   let { year } = from;
@@ -58,8 +67,8 @@ export const periodsBetween = (
     const [nextYear, nextMonth] = month + step > 12 ? [year + 1, month + step - 12] : [year, month + step];
     periods.push({
       period,
-      start: startOfLocalDay(first, timeZone).getTime(),
-      end: startOfLocalDay({ year: nextYear, month: nextMonth, day: 1 }, timeZone).getTime(),
+      start: dayNumber(first),
+      end: dayNumber({ year: nextYear, month: nextMonth, day: 1 }),
     });
     [year, month] = [nextYear, nextMonth];
   }
@@ -68,24 +77,17 @@ export const periodsBetween = (
 const dayKey = (instant: number, timeZone: string) =>
   periodOfDate('day', localDate(new Date(instant), timeZone));
 
-/** The start of a purchase's (or mark's) calendar day in the account's zone. */
-const instantOfDay = (day: string, timeZone: string): number => {
-  const date = parseLocalDate(day);
-  if (!date) throw new Error(`not a calendar day: ${day}`);
-  return startOfLocalDay(date, timeZone).getTime();
-};
-
-/** Each customer's purchase instants and churn mark, for purchases dated from..to (day keys). */
-const timelines = async (fromDay: string, toDay: string, timeZone: string): Promise<Timeline[]> => {
+/** Each customer's purchase days and churn mark, for purchases dated from..to (day keys). */
+const timelines = async (fromDay: string, toDay: string): Promise<Timeline[]> => {
   const purchases = new Map<string, number[]>();
   for await (const page of purchasesDated(fromDay, toDay)) {
     for (const p of page) {
       const list = purchases.get(p.customerId) ?? [];
-      list.push(instantOfDay(p.date, timeZone));
+      list.push(dayNumberOfKey(p.date));
       purchases.set(p.customerId, list);
     }
   }
-  const marks = new Map((await allChurnMarks()).map((m) => [m.customerId, instantOfDay(m.on, timeZone)]));
+  const marks = new Map((await allChurnMarks()).map((m) => [m.customerId, dayNumberOfKey(m.on)]));
   const ids = new Set([...purchases.keys(), ...marks.keys()]);
   return [...ids].map((customerId) =>
     timelineOf({ customerId, purchases: purchases.get(customerId) ?? [], churnedAt: marks.get(customerId) }),
@@ -124,25 +126,35 @@ export const readRetention = async (
   const window = parseRetentionWindow(query.window);
   const today = localDate(now, settings.timeZone);
   const to = parseQueryDate('to', query.to) ?? today;
-  const from = parseQueryDate('from', query.from) ?? { ...to, year: to.year - 1 };
+  const from = parseQueryDate('from', query.from) ?? lastYearOf(to);
   if (periodOfDate('day', from) > periodOfDate('day', to)) {
     throw new ValidationError('from must not be after to', 'invalid_date');
   }
-  const periods = periodsBetween(window, from, to, settings.timeZone);
-  const first = periods[0]?.start ?? now.getTime();
-  const options = { churnAfterDays: settings.churnAfterDays, now: now.getTime() };
+  if (periodOfDate('day', to) > periodOfDate('day', today)) {
+    throw new ValidationError('to must not be after today', 'invalid_date');
+  }
+  const periods = periodsBetween(window, from, to);
+  if (periods.length > MAX_PERIODS[window]) {
+    throw new ValidationError(
+      `at most ${MAX_PERIODS[window]} ${window}s at a time: narrow from and to`,
+      'invalid_date',
+    );
+  }
+  const todayNumber = dayNumber(today);
+  const first = periods[0]?.start ?? todayNumber;
+  // Read up to the end of today: a period still running is partial.
+  const options = { churnAfterDays: settings.churnAfterDays, now: todayNumber + 1 };
   const [customers, answers] = await Promise.all([
-    timelines(
-      dayKey(first - settings.churnAfterDays * DAY_MS, settings.timeZone),
-      periodOfDate('day', today),
-      settings.timeZone,
-    ),
-    answersByCustomer(first - YEAR_MS),
+    timelines(keyOfDayNumber(first - settings.churnAfterDays), periodOfDate('day', today)),
+    answersByCustomer((first - 365) * DAY_MS - DAY_MS),
   ]);
   const classes = new Map<string, AnswerAt[]>(
     [...answers].map(([id, list]) => [
       id,
-      list.map((a) => ({ at: Date.parse(a.firstAnsweredAt), scoreClass: classify(a.score) })),
+      list.map((a) => ({
+        at: dayNumber(localDate(new Date(a.firstAnsweredAt), settings.timeZone)),
+        scoreClass: classify(a.score),
+      })),
     ]),
   );
   const byClass = churnByNpsClass(customers, classes, periods, options);

@@ -6,6 +6,7 @@ import { type NpsFigures, npsFigures } from '../nps/score.ts';
 import { dimensionOf, SEGMENT_PATTERN } from '../nps/segments.ts';
 import {
   daysOfPeriod,
+  lastYearOf,
   localDate,
   monthsBetween,
   parseLocalDate,
@@ -123,7 +124,7 @@ export const periodRange = (
 ) => {
   const today = localDate(new Date(), timeZone);
   const toDate = parseQueryDate('to', to) ?? today;
-  const fromDate = parseQueryDate('from', from) ?? { ...toDate, year: toDate.year - 1 };
+  const fromDate = parseQueryDate('from', from) ?? lastYearOf(toDate);
   const range = { from: periodOfDate(window, fromDate), to: periodOfDate(window, toDate) };
   if (range.from > range.to) throw new ValidationError('from must not be after to', 'invalid_date');
   return range;

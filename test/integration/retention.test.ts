@@ -136,12 +136,14 @@ describe('churn, retention and revenue at risk', () => {
 
   it('puts revenue at risk where the latest answer is a detractor, and says how much has an open case', async () => {
     await seed();
-    const res = await adminFetch(stack(), 'GET', '/api/value');
+    const res = await adminFetch(stack(), 'GET', '/api/value/revenue-at-risk');
     expect(res.status).toBe(200);
     // Trailing 12 months from today: A's May purchase, C's December one, D's two (if still in the
     // year); only C's latest answer of the year is a detractor's.
-    const { revenueAtRisk } = res.body as {
-      revenueAtRisk: { atRisk: number; withOpenCase: number; segments: Array<{ segment: string }> };
+    const revenueAtRisk = res.body as {
+      atRisk: number;
+      withOpenCase: number;
+      segments: Array<{ segment: string }>;
     };
     expect(revenueAtRisk.atRisk).toBe(200);
     expect(revenueAtRisk.withOpenCase).toBe(200);
@@ -169,5 +171,14 @@ describe('churn, retention and revenue at risk', () => {
     const window = await adminFetch(stack(), 'GET', '/api/retention?window=week');
     expect(window.status).toBe(400);
     expect(window.body.error?.code).toBe('invalid_window');
+    for (const bad of [
+      'to=2999-01-01',
+      'window=month&from=2020-01-01&to=2026-01-31',
+      'from=2026-03-01&to=2026-02-01',
+    ]) {
+      const res = await adminFetch(stack(), 'GET', `/api/retention?${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect(res.body.error?.code).toBe('invalid_date');
+    }
   });
 });

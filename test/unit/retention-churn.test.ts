@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { churnByNpsClass, retentionByPeriod, timelineOf } from '../../shared/retention/churn.ts';
 import { proportionDifference, relativeRisk, wilsonInterval } from '../../shared/util/stats.ts';
 
-const at = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+/** A calendar day as a day number (days since 1970-01-01), what churn counts in. */
+const at = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
 const quarter = (period: string, start: string, end: string) => ({ period, start: at(start), end: at(end) });
 const PERIODS = [
   quarter('2026-Q1', '2026-01-01', '2026-04-01'),
@@ -81,6 +82,23 @@ describe('churn and retention per period', () => {
     const t = timelineOf({ customerId: 'X', purchases: [at('2025-07-05')] }); // 180 days before 1 Jan
     const [q1] = retentionByPeriod([t], PERIODS, { ...OPTIONS, now: at('2026-12-01') });
     expect(q1?.activeAtStart).toBe(0);
+  });
+
+  it('counts a purchase or a mark on the first day of a period inside that period', () => {
+    const rows = retentionByPeriod(
+      [
+        // First buys on the day Q2 starts: a buyer of Q2, not active at its start.
+        timelineOf({ customerId: 'F', purchases: [at('2026-04-01')] }),
+        // Active all of Q1, marked churned on the day Q2 starts: lost in Q2, not in Q1.
+        timelineOf({ customerId: 'G', purchases: [at('2026-03-01')], churnedAt: at('2026-04-01') }),
+      ],
+      PERIODS,
+      { ...OPTIONS, now: at('2026-07-01') },
+    );
+    expect(rows.map((r) => [r.period, r.activeAtStart, r.lost, r.buyers])).toEqual([
+      ['2026-Q1', 0, 0, 1],
+      ['2026-Q2', 1, 1, 1],
+    ]);
   });
 
   it('pools churn by the class of each customer’s latest answer before the period', () => {
