@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { NotFoundError } from '../errors.ts';
-import { mainTable, queryPages, transactWrite } from './db.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import { mainTable, queryPages } from './db.ts';
+import { writeUnlessErased } from './erasure.ts';
 import { caseModel, churnMarkModel, customerModel, responseModel } from './model.ts';
 import { attributes, caseStatus } from './schemas.ts';
 
@@ -18,25 +19,30 @@ export type ChurnMark = z.infer<typeof churnMark>;
 
 /**
  * Marks a customer churned (a later mark replaces an earlier one), only beside a customer record
- * that is there — an erased customer is never marked again; 404 otherwise.
+ * that is there (404 otherwise) and never once the erasure began (409: its tombstone is checked in
+ * the same transaction, as every write of a customer's data is).
  */
 export const putChurnMark = async (mark: ChurnMark): Promise<void> => {
-  const result = await transactWrite([
-    {
-      ConditionCheck: {
-        TableName: mainTable(),
-        Key: customerModel.key(mark.customerId),
-        ConditionExpression: 'attribute_exists(pk)',
-      },
-    },
+  const outcome = await writeUnlessErased(
+    mark.customerId,
     {
       Put: {
         TableName: mainTable(),
         Item: { ...churnMarkModel.key(mark.customerId), ...churnMarkModel.listed(mark.customerId), ...mark },
       },
     },
-  ]);
-  if (!result.committed) throw new NotFoundError('customer not found');
+    [
+      {
+        ConditionCheck: {
+          TableName: mainTable(),
+          Key: customerModel.key(mark.customerId),
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      },
+    ],
+  );
+  if (outcome === 'erased') throw new ConflictError('this customer was erased', 'customer_erased');
+  if (outcome === 'refused') throw new NotFoundError('customer not found');
 };
 
 /** Every churn mark. */

@@ -168,6 +168,10 @@ describe('churn, retention and revenue at risk', () => {
     );
     const unknown = await adminFetch(stack(), 'POST', '/api/customers/nobody/churn', { kind: 'natural' });
     expect(unknown.status).toBe(404);
+    expect((await adminFetch(stack(), 'DELETE', '/api/customers/E')).status).toBe(200);
+    const erased = await adminFetch(stack(), 'POST', '/api/customers/E/churn', { kind: 'natural' });
+    expect(erased.status).toBe(409);
+    expect(erased.body.error?.code).toBe('customer_erased');
     const window = await adminFetch(stack(), 'GET', '/api/retention?window=week');
     expect(window.status).toBe(400);
     expect(window.body.error?.code).toBe('invalid_window');
