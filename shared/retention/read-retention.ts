@@ -3,8 +3,17 @@ import { ValidationError } from '../errors.ts';
 import { classify } from '../nps/score.ts';
 import { segmentsOf } from '../nps/segments.ts';
 import { type LocalDate, lastYearOf, localDate, parseLocalDate, periodOfDate } from '../nps/windows.ts';
+import { computedValuesOf } from '../store/customers.ts';
 import { purchasesDated } from '../store/purchases.ts';
-import { type AnswerFacts, allChurnMarks, answersSince, customersWithOpenCases } from '../store/retention.ts';
+import {
+  type AnswerFacts,
+  allChurnMarks,
+  answersSince,
+  CHURN_KINDS,
+  type ChurnKind,
+  type ChurnMark,
+  customersWithOpenCases,
+} from '../store/retention.ts';
 import { proportionDifference, relativeRisk } from '../util/stats.ts';
 import { centsOf } from '../value/activity.ts';
 import {
@@ -78,7 +87,7 @@ const dayKey = (instant: number, timeZone: string) =>
   periodOfDate('day', localDate(new Date(instant), timeZone));
 
 /** Each customer's purchase days and churn mark, for purchases dated from..to (day keys). */
-const timelines = async (fromDay: string, toDay: string): Promise<Timeline[]> => {
+const timelines = async (fromDay: string, toDay: string, churnMarks: ChurnMark[]): Promise<Timeline[]> => {
   const purchases = new Map<string, number[]>();
   for await (const page of purchasesDated(fromDay, toDay)) {
     for (const p of page) {
@@ -87,7 +96,7 @@ const timelines = async (fromDay: string, toDay: string): Promise<Timeline[]> =>
       purchases.set(p.customerId, list);
     }
   }
-  const marks = new Map((await allChurnMarks()).map((m) => [m.customerId, dayNumberOfKey(m.on)]));
+  const marks = new Map(churnMarks.map((m) => [m.customerId, dayNumberOfKey(m.on)]));
   const ids = new Set([...purchases.keys(), ...marks.keys()]);
   return [...ids].map((customerId) =>
     timelineOf({ customerId, purchases: purchases.get(customerId) ?? [], churnedAt: marks.get(customerId) }),
@@ -106,6 +115,29 @@ const answersByCustomer = async (since: number) => {
     }
   }
   return answers;
+};
+
+/**
+ * The customers marked churned in the range (their mark's day), by value tier today and by kind:
+ * whether key customers leave for a competitor or because of us, and ordinary ones naturally.
+ */
+const markedByValue = async (marks: readonly ChurnMark[], fromDay: string, toDay: string) => {
+  const inRange = marks.filter((m) => m.on >= fromDay && m.on <= toDay);
+  const values = await computedValuesOf(inRange.map((m) => m.customerId));
+  const byValue = new Map<string, Record<ChurnKind, number>>();
+  for (const m of inRange) {
+    const value = values.get(m.customerId)?.attributes.value ?? 'none';
+    const kinds =
+      byValue.get(value) ?? (Object.fromEntries(CHURN_KINDS.map((k) => [k, 0])) as Record<ChurnKind, number>);
+    kinds[m.kind]++;
+    byValue.set(value, kinds);
+  }
+  return {
+    total: inRange.length,
+    byValue: [...byValue]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([value, kinds]) => ({ value, ...kinds })),
+  };
 };
 
 const points = (share: number) => Math.round(share * 1000) / 10;
@@ -144,9 +176,11 @@ export const readRetention = async (
   const first = periods[0]?.start ?? todayNumber;
   // Read up to the end of today: a period still running is partial.
   const options = { churnAfterDays: settings.churnAfterDays, now: todayNumber + 1 };
-  const [customers, answers] = await Promise.all([
-    timelines(keyOfDayNumber(first - settings.churnAfterDays), periodOfDate('day', today)),
+  const marks = await allChurnMarks();
+  const [customers, answers, marked] = await Promise.all([
+    timelines(keyOfDayNumber(first - settings.churnAfterDays), periodOfDate('day', today), marks),
     answersByCustomer((first - 365) * DAY_MS - DAY_MS),
+    markedByValue(marks, keyOfDayNumber(first), keyOfDayNumber((periods.at(-1)?.end ?? todayNumber + 1) - 1)),
   ]);
   const classes = new Map<string, AnswerAt[]>(
     [...answers].map(([id, list]) => [
@@ -170,6 +204,7 @@ export const readRetention = async (
     window,
     churnAfterDays: settings.churnAfterDays,
     periods: retentionByPeriod(customers, periods, options),
+    churnMarks: marked,
     churnByNpsClass: {
       ...byClass,
       detractorsVsPromoters: {

@@ -7,6 +7,7 @@ import { attributes, caseStatus } from './schemas.ts';
 
 /** How a customer was lost, as whoever marked it knows: they left (why), or we ended it. */
 export const CHURN_KINDS = ['natural', 'competitor', 'our-fault', 'ended-by-us'] as const;
+export type ChurnKind = (typeof CHURN_KINDS)[number];
 export const churnMark = z.object({
   customerId: z.string(),
   kind: z.enum(CHURN_KINDS),

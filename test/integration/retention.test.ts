@@ -1,5 +1,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { invoke } from '../../local/lambda.ts';
 import { getClients } from '../../shared/clients.ts';
 import { caseModel, responseModel } from '../../shared/store/model.ts';
 import { adminFetch, useLocalStack } from '../support/local-stack.ts';
@@ -93,6 +94,13 @@ describe('churn, retention and revenue at risk', () => {
     expect(marked.status).toBe(200);
     expect(marked.body).toMatchObject({ customerId: 'C', kind: 'competitor', on: '2026-02-10' });
 
+    // B is marked too, in Q1 after its window ran out (no change to the counts), and D after the range.
+    await adminFetch(stack(), 'POST', '/api/customers/B/churn', { kind: 'natural', on: '2026-03-01' });
+    await adminFetch(stack(), 'POST', '/api/customers/D/churn', { kind: 'competitor', on: '2026-09-01' });
+    // The value tiers as the daily recompute writes them, over the trailing year: C (200) is the top
+    // customer; B bought nothing in it (value none).
+    await invoke('recompute-value', {});
+
     const res = await adminFetch(
       stack(),
       'GET',
@@ -100,6 +108,14 @@ describe('churn, retention and revenue at risk', () => {
     );
     expect(res.status).toBe(200);
     expect(res.body.churnAfterDays).toBe(180);
+    // Marked in the range, by value tier today and by kind: B and C (D's mark is after it).
+    expect(res.body.churnMarks).toEqual({
+      total: 2,
+      byValue: [
+        { value: 'best', natural: 0, competitor: 1, 'our-fault': 0, 'ended-by-us': 0 },
+        { value: 'none', natural: 1, competitor: 0, 'our-fault': 0, 'ended-by-us': 0 },
+      ],
+    });
     expect(res.body.periods).toEqual([
       {
         period: '2026-Q1',
