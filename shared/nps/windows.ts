@@ -138,7 +138,9 @@ const mondayOfIsoWeek = (weekYear: number, week: number): Date => {
   return new Date(Date.UTC(weekYear, 0, 4 - (weekday - 1) + (week - 1) * 7));
 };
 
-const dayKey = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+/** The day key of a UTC calendar date (a Date at that date's UTC midnight). */
+export const utcDayKey = (d: Date) =>
+  `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 
 /**
  * The first and last day keys of a period: what to read of the day counters to sum it. Months and
@@ -154,7 +156,7 @@ export const daysOfPeriod = (window: Window, period: string): { from: string; to
       if (!m) throw new RangeError(`not a week key: ${period}`);
       const monday = mondayOfIsoWeek(Number(m[1]), Number(m[2]));
       const sunday = new Date(monday.getTime() + 6 * 86_400_000);
-      return { from: dayKey(monday), to: dayKey(sunday) };
+      return { from: utcDayKey(monday), to: utcDayKey(sunday) };
     }
     case 'month':
       return { from: `${period}-01`, to: `${period}-31` };

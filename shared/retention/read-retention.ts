@@ -2,7 +2,14 @@ import { parseQueryDate } from '../api/date-range.ts';
 import { ValidationError } from '../errors.ts';
 import { classify } from '../nps/score.ts';
 import { segmentsOf } from '../nps/segments.ts';
-import { type LocalDate, lastYearOf, localDate, parseLocalDate, periodOfDate } from '../nps/windows.ts';
+import {
+  type LocalDate,
+  lastYearOf,
+  localDate,
+  parseLocalDate,
+  periodOfDate,
+  utcDayKey,
+} from '../nps/windows.ts';
 import { computedValuesOf } from '../store/customers.ts';
 import { purchasesDated } from '../store/purchases.ts';
 import {
@@ -16,6 +23,7 @@ import {
 } from '../store/retention.ts';
 import { proportionDifference, relativeRisk } from '../util/stats.ts';
 import { centsOf } from '../value/activity.ts';
+import { periodStart, trailingYear } from '../value/period.ts';
 import {
   type AnswerAt,
   churnByNpsClass,
@@ -35,7 +43,6 @@ export interface RetentionSettings {
 }
 
 const DAY_MS = 86_400_000;
-const YEAR_MS = 365 * DAY_MS;
 
 /** The longest range one request reads: three years. */
 const MAX_PERIODS: Record<RetentionWindow, number> = { month: 36, quarter: 12 };
@@ -60,7 +67,7 @@ const dayNumberOfKey = (key: string): number => {
   return dayNumber(date);
 };
 
-const keyOfDayNumber = (n: number): string => new Date(n * DAY_MS).toISOString().slice(0, 10);
+const keyOfDayNumber = (n: number): string => utcDayKey(new Date(n * DAY_MS));
 
 /** The periods (months or quarters) from the one holding `from` to the one holding `to`, as days. */
 export const periodsBetween = (window: RetentionWindow, from: LocalDate, to: LocalDate): PeriodBounds[] => {
@@ -82,9 +89,6 @@ export const periodsBetween = (window: RetentionWindow, from: LocalDate, to: Loc
     [year, month] = [nextYear, nextMonth];
   }
 };
-
-const dayKey = (instant: number, timeZone: string) =>
-  periodOfDate('day', localDate(new Date(instant), timeZone));
 
 /** Each customer's purchase days and churn mark, for purchases dated from..to (day keys). */
 const timelines = async (fromDay: string, toDay: string, churnMarks: ChurnMark[]): Promise<Timeline[]> => {
@@ -238,13 +242,12 @@ interface AtRisk {
  * and how much of it has a case still open. Amounts in the account's currency.
  */
 export const readRevenueAtRisk = async (settings: RetentionSettings, now = new Date()) => {
-  const since = now.getTime() - YEAR_MS;
+  // The value report's own year, so the two read the same revenue.
+  const year = trailingYear(now, settings.timeZone);
+  const since = periodStart(year, settings.timeZone).getTime();
   const revenueCents = new Map<string, number>();
   let totalCents = 0;
-  for await (const page of purchasesDated(
-    dayKey(since, settings.timeZone),
-    dayKey(now.getTime(), settings.timeZone),
-  )) {
+  for await (const page of purchasesDated(year.from, year.to)) {
     for (const p of page) {
       const cents = centsOf(p.amount);
       revenueCents.set(p.customerId, (revenueCents.get(p.customerId) ?? 0) + cents);

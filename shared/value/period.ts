@@ -1,4 +1,4 @@
-import { type LocalDate, localDate, nextDay, periodOfDate, startOfLocalDay } from '../nps/windows.ts';
+import { lastYearOf, localDate, nextDay, periodOfDate, startOfLocalDay } from '../nps/windows.ts';
 
 /** The trailing 12 months as calendar dates (inclusive) in the account's time zone. */
 export interface ValuePeriod {
@@ -13,14 +13,7 @@ export interface ValuePeriod {
  */
 export const trailingYear = (asOf: Date, timeZone: string): ValuePeriod => {
   const today = localDate(asOf, timeZone);
-  const lastYear = new Date(Date.UTC(today.year - 1, today.month - 1, 1));
-  const daysInMonth = new Date(Date.UTC(today.year - 1, today.month, 0)).getUTCDate();
-  const yearEarlier: LocalDate = {
-    year: lastYear.getUTCFullYear(),
-    month: today.month,
-    day: Math.min(today.day, daysInMonth),
-  };
-  return { from: periodOfDate('day', nextDay(yearEarlier)), to: periodOfDate('day', today) };
+  return { from: periodOfDate('day', nextDay(lastYearOf(today))), to: periodOfDate('day', today) };
 };
 
 /** The instant the period begins: answers given from then on count in it. */
