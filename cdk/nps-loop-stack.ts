@@ -81,6 +81,10 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     description: 'GET|POST /u/{token}: one-click unsubscribe',
     keys: ['tokenKey', 'suppressionKey'],
   },
+  'leave-survey': {
+    description: 'GET|POST /leave/{token}: the "why did you leave?" page (a GET never records)',
+    keys: ['tokenKey'],
+  },
   'admin-api': {
     description: 'The admin API (bearer key)',
     // The token key signs the unsubscribe link of a case follow-up email, which it also sends — never
@@ -148,6 +152,10 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
   },
   'recompute-value': {
     description: 'Daily and on demand: value tiers and loyalty from the trailing 12 months of purchases',
+    // Then the win-back pass: lost customers' cases, and their "why did you leave?" emails (signed
+    // links, never to a suppressed address).
+    keys: ['tokenKey', 'suppressionKey'],
+    sendsEmail: true,
   },
   'dispatch-campaign': {
     description: 'One campaign run: audience, suppression, fatigue and invites, handed to the sender',

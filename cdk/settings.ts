@@ -1,6 +1,7 @@
 import type { Node } from 'constructs';
 import { isTimeZone } from '#shared/config';
 import { VALUE_TIER_METHOD_NAMES } from '#shared/value/tiers';
+import { parseWinBackCases } from '#shared/winback/policy';
 
 /**
  * The deploy-time settings of one nps-loop stack, read from CDK context (`cdk deploy -c name=value`
@@ -33,7 +34,8 @@ export interface NpsLoopSettings {
    * The answer and retention rules of shared/config.ts, passed to the functions only when set
    * (their defaults live there, once): SEGMENT_DIMENSIONS, ALERT_DEBOUNCE_SECONDS,
    * ANSWER_EDITS_PER_HOUR, INVITE_SEND_ATTEMPTS, INVITE_RETENTION_DAYS, ALERT_RETENTION_DAYS,
-   * SURVEY_REQUIRE_PERSON, VALUE_TIER_METHOD, LOYALTY_WEIGHTS, LOYALTY_THRESHOLD.
+   * SURVEY_REQUIRE_PERSON, VALUE_TIER_METHOD, LOYALTY_WEIGHTS, LOYALTY_THRESHOLD, WINBACK_CASES,
+   * WINBACK_SURVEY_TIERS, BRAND_NAME.
    */
   handlerEnv: Record<string, string>;
 }
@@ -180,6 +182,25 @@ const handlerEnv = (node: Node): Record<string, string> => {
       throw new SettingsError(`context "loyaltyThreshold" must be a number from 0 to 1, got "${threshold}"`);
     }
     env.LOYALTY_THRESHOLD = String(t);
+  }
+  // Win-back by value (shared/winback/policy.ts): which tiers get a case, which the email; the brand.
+  const cases = text(node, 'winbackCases');
+  if (cases !== undefined) {
+    try {
+      parseWinBackCases(cases);
+    } catch (err) {
+      throw new SettingsError(`context "winbackCases": ${(err as Error).message}`);
+    }
+    env.WINBACK_CASES = cases;
+  }
+  const surveyTiers = text(node, 'winbackSurveyTiers');
+  if (surveyTiers !== undefined) env.WINBACK_SURVEY_TIERS = surveyTiers;
+  const brand = text(node, 'brandName');
+  if (brand !== undefined) {
+    if (brand.trim().length === 0 || brand.length > 100) {
+      throw new SettingsError(`context "brandName" must be 1 to 100 characters, got "${brand}"`);
+    }
+    env.BRAND_NAME = brand;
   }
   // Strict mode against mail scanners that run script (shared/survey/scanner.ts).
   // `-c` gives a string, cdk.json may give a JSON boolean.

@@ -63,6 +63,8 @@ export const MAIN_PARTITIONS = {
   themes: 'THEMES',
   /** The value report and the value recompute's lease. */
   value: 'VALUE',
+  /** A lost customer (`LOSS`) and its win-back case (`WINBACK`). */
+  loss: 'LOSS#*',
 } as const;
 export type MainPartition = (typeof MAIN_PARTITIONS)[keyof typeof MAIN_PARTITIONS];
 
@@ -88,7 +90,11 @@ export interface MainIndexPartitions {
     | 'ALERT#dead'
     | 'ERASED'
     | 'VALUE#best-not-loyal'
-    | 'CHURNED';
+    | 'CHURNED'
+    | 'LOSS'
+    | 'WINBACK#*'
+    | 'WINBACK#open'
+    | 'WINBACK#contacted';
   byCustomer: 'CUSTOMER#*';
 }
 export type MainIndexName = keyof typeof MAIN_TABLE.indexes;
@@ -175,10 +181,20 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
   },
   unsubscribe: {
     main: {
-      get: ['INVITE#*'],
+      // The invite behind a survey link; for a leave link, the loss and its customer's address.
+      get: ['INVITE#*', 'LOSS#*', 'CUSTOMER#*'],
       // The suppression (by address hash), then the invite's `unsubscribedAt`.
       put: ['SUPPRESSION#*'],
       update: ['INVITE#*'],
+    },
+  },
+  'leave-survey': {
+    main: {
+      // The loss behind the link, its customer's locale.
+      get: ['LOSS#*', 'CUSTOMER#*'],
+      // The answer on the loss and its win-back case, in one transaction with the erasure check.
+      update: ['LOSS#*'],
+      check: ['CUSTOMER#*'],
     },
   },
   'admin-api': {
@@ -197,6 +213,8 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
         'THEMES',
         // The value report.
         'VALUE',
+        // A lost customer and their win-back case.
+        'LOSS#*',
       ],
       // Which customers of an upsert or of purchases were erased (their tombstones), exist, and
       // what the value recompute kept on them.
@@ -208,19 +226,21 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       // rules, theme definitions, the erasure tombstone, and an event-triggered survey's invite
       // (POST /api/surveys).
       // A customer's churn mark (its own partition).
-      put: ['OWNER#*', 'CAMPAIGN#*', 'ROUTING', 'THEMES', 'CUSTOMER#*', 'INVITE#*'],
+      // A marked churn's loss and win-back case.
+      put: ['OWNER#*', 'CAMPAIGN#*', 'ROUTING', 'THEMES', 'CUSTOMER#*', 'INVITE#*', 'LOSS#*'],
       // Case moves and follow-up claims; a dead alert reset for redelivery; for an event-triggered
       // survey, as a campaign run does: the customer's survey slot and the invite's send lease; the
       // send rate's turns (follow-up and event survey emails); a paused run resumed, its held
       // invites released with its counters.
-      update: ['CASE#*', 'ALERT#*', 'CUSTOMER#*', 'INVITE#*', 'SENDRATE#*', 'CAMPAIGN#*'],
+      // A win-back case moved, a marked churn's "why did you leave?" email claimed and settled.
+      update: ['CASE#*', 'ALERT#*', 'CUSTOMER#*', 'INVITE#*', 'SENDRATE#*', 'CAMPAIGN#*', 'LOSS#*'],
       // The invite and the slot are written only while the customer is not erased.
       check: ['CUSTOMER#*'],
       // A campaign's schedule marker once nothing is scheduled.
       delete: ['CAMPAIGN#*'],
       // The customer upsert (puts) and erasure (deletes of the customer's partition, invites,
-      // responses, cases, alerts and run log entries).
-      batchWrite: ['CUSTOMER#*', 'INVITE#*', 'CASE#*', 'ALERT#*', 'RUNLOG#*'],
+      // responses, cases, alerts, run log entries, losses and win-back cases).
+      batchWrite: ['CUSTOMER#*', 'INVITE#*', 'CASE#*', 'ALERT#*', 'RUNLOG#*', 'LOSS#*'],
       indexes: {
         // … and the held invites a resumed run releases; the best customers who are not loyal.
         byKind: [
@@ -233,6 +253,9 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
           'VALUE#best-not-loyal',
           // Churn marks (retention).
           'CHURNED',
+          // Losses by day (why customers left), win-back cases by status.
+          'LOSS',
+          'WINBACK#*',
         ],
         // Erasure: every item that carries the customer's personal data.
         byCustomer: ['CUSTOMER#*'],
@@ -314,7 +337,7 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       // after 410 Gone; erasure: the tombstone leaves its listing; the send rate's turns.
       update: ['CAMPAIGN#*', 'INVITE#*', 'ALERT#*', 'OWNER#*', 'CUSTOMER#*', 'SENDRATE#*'],
       // Erasure: the deletes of the follow-up pass.
-      batchWrite: ['CUSTOMER#*', 'INVITE#*', 'CASE#*', 'ALERT#*', 'RUNLOG#*'],
+      batchWrite: ['CUSTOMER#*', 'INVITE#*', 'CASE#*', 'ALERT#*', 'RUNLOG#*', 'LOSS#*'],
       indexes: {
         byKind: ['RUN#open', 'INVITE#remind', 'ALERT#pending', 'ERASED'],
         byCustomer: ['CUSTOMER#*'],
@@ -339,17 +362,33 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       // What the last recompute kept on a customer (value, loyalty, F) where it changed, on a record
       // that is there; a best-but-not-loyal entry (in the customer's partition, in a transaction
       // with the erasure check) or its removal; the report; the lease (one recompute at a time).
-      update: ['CUSTOMER#*'],
-      put: ['CUSTOMER#*', 'VALUE'],
+      // The win-back pass: a lost customer, their owner by routing, whether their address is
+      // suppressed, whether the customer is erased; a loss read before its email.
+      get: ['CUSTOMER#*', 'OWNER#*', 'ROUTING', 'SUPPRESSION#*', 'LOSS#*'],
+      // Which of the day's losses are recorded already.
+      batchGet: ['LOSS#*'],
+      // … a loss and its case (with the erasure check); its email claimed and settled, a case
+      // closed as won back; the send rate's turns.
+      update: ['CUSTOMER#*', 'LOSS#*', 'SENDRATE#*'],
+      put: ['CUSTOMER#*', 'VALUE', 'LOSS#*'],
       check: ['CUSTOMER#*'],
       delete: ['CUSTOMER#*', 'VALUE'],
       indexes: {
-        // Every customer, the answers of the year, the list as it was.
-        byKind: ['CUSTOMER', 'RESPONSE', 'VALUE#best-not-loyal'],
+        // Every customer, the answers of the year, the list as it was; churn marks, the losses of
+        // the lookback, the win-back cases still worked.
+        byKind: [
+          'CUSTOMER',
+          'RESPONSE',
+          'VALUE#best-not-loyal',
+          'CHURNED',
+          'LOSS',
+          'WINBACK#open',
+          'WINBACK#contacted',
+        ],
       },
     },
-    // A year of purchases, by month.
-    purchases: { indexes: { byMonth: ['PURCHASE#*'] } },
+    // A year of purchases, by month; a churned customer's last purchase (their loss's episode).
+    purchases: { indexes: { byMonth: ['PURCHASE#*'], purchasesByCustomer: ['CUSTOMER#*'] } },
   },
   'dispatch-campaign': {
     main: {

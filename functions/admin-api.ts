@@ -18,6 +18,7 @@ import {
   surveyRequestInput,
   themeDefinitionsInput,
   themesQueryInput,
+  winBackUpdateInput,
 } from '#shared/api/inputs';
 import { parsePurchasesCsv } from '#shared/api/purchases-csv';
 import { requestSurvey } from '#shared/campaigns/event-survey';
@@ -57,8 +58,11 @@ import { putChurnMark } from '#shared/store/retention';
 import { getRoutingRules } from '#shared/store/routing';
 import { caseStatus } from '#shared/store/schemas';
 import { getThemeDefinitions, putThemeDefinitions } from '#shared/store/themes';
+import { listWinBacks } from '#shared/store/winbacks';
 import { themesReport } from '#shared/themes/report';
 import { readValue } from '#shared/value/read-value';
+import { WIN_BACK_STATUSES, type WinBackStatus } from '#shared/winback/policy';
+import { readLossReasons, updateWinBack, winBackOnMark } from '#shared/winback/work';
 
 type Route = (event: HttpEvent) => Promise<HttpResult>;
 
@@ -130,8 +134,27 @@ const handlers: Record<AdminRouteKey, Route> = {
       markedAt: new Date().toISOString(),
     };
     await putChurnMark(mark);
-    return json(200, mark);
+    // Lost at once: the win-back case and the "why did you leave?" email, as the value tier says.
+    const winBack = await winBackOnMark(mark);
+    return json(200, {
+      ...mark,
+      winBack: winBack
+        ? { lossId: winBack.lossId, case: winBack.winBack, survey: winBack.surveyState ?? null }
+        : null,
+    });
   },
+  'GET /api/winbacks': async (event) => {
+    const status = query(event, 'status');
+    if (status !== undefined && !(WIN_BACK_STATUSES as readonly string[]).includes(status)) {
+      throw new ValidationError(`status must be one of ${WIN_BACK_STATUSES.join(', ')}`, 'invalid_status');
+    }
+    const found = await listWinBacks(pageOf(event), status ? [status as WinBackStatus] : undefined);
+    return json(200, { winBacks: found.items, cursor: found.cursor ?? null });
+  },
+  'PATCH /api/winbacks/{id}': async (event) =>
+    json(200, await updateWinBack(pathParam(event, 'id'), parseBody(winBackUpdateInput, event.body))),
+  'GET /api/winbacks/reasons': async (event) =>
+    json(200, await readLossReasons({ from: query(event, 'from'), to: query(event, 'to') })),
   'POST /api/value/recompute': async () => {
     await invokeAsync(config().VALUE_FUNCTION_NAME, {});
     // Started: GET /api/value shows its figures (`computedAt`) once it is done.

@@ -11,6 +11,7 @@ const loaders: Record<FunctionName, () => Promise<{ handler: unknown }>> = {
   'submit-response': () => import('#functions/submit-response'),
   'record-scan': () => import('#functions/record-scan'),
   unsubscribe: () => import('#functions/unsubscribe'),
+  'leave-survey': () => import('#functions/leave-survey'),
   'admin-api': () => import('#functions/admin-api'),
   dashboard: () => import('#functions/dashboard'),
   'not-found': () => import('#functions/not-found'),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 import { DEFAULT_SEGMENT_DIMENSIONS } from './nps/segments.ts';
 import { VALUE_TIER_METHOD_NAMES } from './value/tiers.ts';
+import { parseSurveyTiers, parseWinBackCases } from './winback/policy.ts';
 
 /** The shortest admin key accepted: anything shorter is guessable. */
 export const ADMIN_KEY_MIN_LENGTH = 16;
@@ -108,6 +109,26 @@ const schema = z
       })),
     /** A customer whose loyalty index F is at least this is `loyalty:loyal`, else `loyalty:not`. */
     LOYALTY_THRESHOLD: z.coerce.number().min(0).max(1).default(0.8),
+    /**
+     * Win-back by value (shared/winback/policy.ts): the value tiers whose lost customers get a
+     * win-back case, as tier:priority:hours (priority urgent, high or normal; the SLA in hours).
+     * Tiers not named get none (three-way's `ordinary`, four-way's `small`). Empty: no cases.
+     */
+    WINBACK_CASES: z
+      .string()
+      .default('best:urgent:24,secondary:high:72,major:high:72')
+      .transform((s, ctx) => {
+        try {
+          return parseWinBackCases(s);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
+        }
+      }),
+    /** The value tiers whose lost customers get one "why did you leave?" email: `*` (every tier with purchases), a list, or empty for none. */
+    WINBACK_SURVEY_TIERS: z.string().default('*').transform(parseSurveyTiers),
+    /** The name customers know the company by, in emails that belong to no campaign; else the sender address's domain. */
+    BRAND_NAME: z.string().trim().min(1).max(100).optional(),
     /** The value recompute (functions/recompute-value.ts), started by POST /api/value/recompute. */
     VALUE_FUNCTION_NAME: z.string().min(1).default('recompute-value'),
     /** Changes to one case's answer within this many seconds of its last alert give one update. */

@@ -55,6 +55,9 @@ export type BusinessMetric =
   | 'EmailFailed'
   | 'EmailThrottled'
   | 'RunPaused'
+  | 'WinBackOpened'
+  | 'LossRecorded'
+  | 'LeaveSurveySent'
   | 'RollupBatchSize';
 
 export const count = (name: BusinessMetric, value = 1): void => {

@@ -14,13 +14,13 @@ export interface ApiProps {
 }
 
 /**
- * The throttle class of a route, by its path: survey links `/s/…`, unsubscribe links `/u/…`, the
+ * The throttle class of a route, by its path: survey links `/s/…` and `/leave/…`, unsubscribe links `/u/…`, the
  * admin API `/api/…` and its dashboard. A route in none of them fails the synth, so a new route
  * cannot silently fall to the fallback limits.
  */
 export const routeClassOf = (routeKey: string): RouteClass => {
   const path = routeKey.split(' ')[1] ?? '';
-  if (path.startsWith('/s/')) return 'survey';
+  if (path.startsWith('/s/') || path.startsWith('/leave/')) return 'survey';
   if (path.startsWith('/u/')) return 'unsubscribe';
   if (path.startsWith('/api/') || path === '/dashboard') return 'admin';
   throw new Error(
@@ -64,6 +64,8 @@ const NO_AUTHORIZER_REASON: Record<HttpFunctionName, string> = {
     'Public survey answer: the signed, expiring token in the path is the credential, verified by the function.',
   'record-scan':
     'Honeypot link of the survey email, followed by mail scanners: the signed, expiring token in the path is the credential, verified by the function.',
+  'leave-survey':
+    'Public "why did you leave?" page of a lost customer: the signed, expiring token in the path is the credential, verified by the function.',
   unsubscribe:
     'RFC 8058 one-click unsubscribe must work without login: the signed token in the path is the credential.',
   dashboard:

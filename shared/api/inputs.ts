@@ -10,6 +10,8 @@ import { CHURN_KINDS } from '../store/retention.ts';
 import { ownerStyle, scheduleShape } from '../store/schemas.ts';
 import { SUBMISSION_TRIGGERS, type SubmissionTrigger } from '../survey/scanner.ts';
 import { COMPUTED_ATTRIBUTES } from '../value/attributes.ts';
+import { WIN_BACK_STATUSES } from '../winback/policy.ts';
+import { LEAVE_REASONS } from '../winback/reasons.ts';
 
 /** Public HTTP bodies. Extra fields are allowed (and ignored); the fields named here are fixed. */
 const id = z
@@ -445,3 +447,38 @@ export const churnMarkInput = z.object({
   on: purchaseDate.optional(),
   note: z.string().trim().max(1000, 'note must be at most 1000 characters').optional(),
 });
+
+/**
+ * `POST /leave/{token}` (the "why did you leave?" page, a form or JSON): one reason, and a comment
+ * if the customer wants to say more.
+ */
+export const leaveAnswerInput = z.object({
+  reason: z.enum(LEAVE_REASONS, { error: `choose a reason: one of ${LEAVE_REASONS.join(', ')}` }),
+  comment: z
+    .string()
+    .max(MAX_COMMENT_LENGTH, `comment must be at most ${MAX_COMMENT_LENGTH} characters`)
+    .optional()
+    .transform((c) => (c?.trim() ? c.trim() : undefined)),
+});
+export type LeaveAnswerInput = z.infer<typeof leaveAnswerInput>;
+
+/**
+ * `PATCH /api/winbacks/{id}`: the owner's work on a win-back case — contacted (with a note of how),
+ * won back or not won (with a note of what happened), or reopened; optionally handed to another owner.
+ */
+export const winBackUpdateInput = z
+  .object({
+    status: z.enum(WIN_BACK_STATUSES, { error: `status must be one of ${WIN_BACK_STATUSES.join(', ')}` }),
+    note: z.string().trim().max(2000, 'note must be at most 2000 characters').optional(),
+    ownerId: id.optional(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.status !== 'open' && !input.note) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['note'],
+        message: `a note is required when marking a win-back ${input.status}: how the customer was reached, or what came of it`,
+      });
+    }
+  });
+export type WinBackUpdateInput = z.infer<typeof winBackUpdateInput>;

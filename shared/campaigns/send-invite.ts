@@ -49,7 +49,7 @@ export const MIN_LINK_LIFE_MS = 86_400_000;
 export const sendRetryDelayMs = (attempts: number): number => Math.min(60, 2 ** (attempts - 1)) * 60_000;
 
 /** What is kept of a send failure: the error's name and its message (already without addresses). */
-const failureText = (err: unknown): string =>
+export const failureText = (err: unknown): string =>
   err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 300) : String(err).slice(0, 300);
 
 /**

@@ -153,8 +153,8 @@ export const linkErrorPage = (
   return layout({ title: text, lang: m.locale, body: `<h1>${escapeHtml(text)}</h1>` });
 };
 
-export const unsubscribePage = (opts: { token: string; invite: Invite; done: boolean }): Page => {
-  const m = messagesFor(opts.invite.locale);
+export const unsubscribePage = (opts: { token: string; locale: string | undefined; done: boolean }): Page => {
+  const m = messagesFor(opts.locale);
   if (opts.done) return messagePage(m.t('unsubscribed'), m.t('unsubscribed'), m.locale);
   const body = `
 <h1>${escapeHtml(m.t('unsubscribeConfirm'))}</h1>

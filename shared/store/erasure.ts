@@ -19,6 +19,8 @@ export interface ErasureReport {
   purchases: number;
   cases: number;
   alerts: number;
+  /** Losses ("why did you leave?" answers with them) and their win-back cases. */
+  losses: number;
 }
 
 /** A transaction item that holds only while the customer is not erased (see erasureModel). */
@@ -81,6 +83,7 @@ const deleteCustomerData = async (customerId: string): Promise<ErasureReport> =>
     purchases: purchases.length,
     cases: 0,
     alerts: 0,
+    losses: 0,
   };
   report.customer = ownData.some((item) => item.sk === customerKey.sk);
   for (const item of related) {
@@ -89,6 +92,7 @@ const deleteCustomerData = async (customerId: string): Promise<ErasureReport> =>
     else if (type === 'response') report.responses++;
     else if (type === 'case') report.cases++;
     else if (type === 'alert') report.alerts++;
+    else if (type === 'loss') report.losses++;
   }
   const deletes = (items: Array<Record<string, unknown>>) =>
     items.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } }));
@@ -166,6 +170,7 @@ export const sweepRecentErasures = async (now = new Date(), limit = 100): Promis
       report.purchases +
       report.cases +
       report.alerts +
+      report.losses +
       Number(report.customer);
     if (now.getTime() - Date.parse(String(item.erasedAt)) >= ERASURE_FOLLOW_UP_MS) {
       await getClients().ddb.send(

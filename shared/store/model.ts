@@ -108,6 +108,7 @@ const LISTING = {
   recentErasure: 'ERASED',
   bestNotLoyal: 'VALUE#best-not-loyal',
   churned: 'CHURNED',
+  loss: 'LOSS',
 } as const;
 
 /** Whether a run id names a campaign run (with a run item and its counters), not an event survey. */
@@ -610,6 +611,25 @@ export const purchaseModel = {
         ProjectionExpression: 'customerId, amount, quantity, productId, #date',
       })),
     ),
+  /** purchase.latestOfCustomer — the customer's latest purchase dated on or before a day: a loss's episode. */
+  latestOfCustomer: (customerId: string, onOrBefore: string): QueryCommandInput => ({
+    TableName: purchasesTableName(),
+    IndexName: 'purchasesByCustomer',
+    KeyConditionExpression: '#pk = :customer AND #sk BETWEEN :from AND :to',
+    ExpressionAttributeNames: {
+      '#pk': PURCHASES_TABLE.indexes.purchasesByCustomer.partitionKey,
+      '#sk': PURCHASES_TABLE.indexes.purchasesByCustomer.sortKey,
+      '#date': 'date',
+    },
+    ExpressionAttributeValues: {
+      ':customer': customerPartition(customerId),
+      ':from': 'PURCHASE#',
+      ':to': `PURCHASE#${onOrBefore}#~`,
+    },
+    ProjectionExpression: '#date',
+    ScanIndexForward: false,
+    Limit: 1,
+  }),
   /** purchase.ofCustomer — the keys of a customer's purchases: erasure. */
   keysOfCustomer: (customerId: string): QueryCommandInput => ({
     TableName: purchasesTableName(),
@@ -652,13 +672,55 @@ export const valueWatchModel = {
   all: () => kindQuery(LISTING.bestNotLoyal),
 } as const;
 
+/**
+ * A lost customer and the fight to win them back (shared/winback): the loss (`LOSS`) and, when the
+ * customer's value tier calls for one, its win-back case (`WINBACK`), in one partition per loss.
+ * A loss is named by the customer and their last purchase before it (shared/winback/policy.ts
+ * `lossIdOf`), so a lapse detected by the daily recompute and a churn marked by hand for the same
+ * loss meet on one item, and a customer who comes back and leaves again is a new loss. The loss is
+ * listed by the day the customer was lost (the reason tallies read a range of days); the case by
+ * status, soonest SLA first (the queue); both under the customer, so erasure finds them.
+ */
+const lossPartition = (lossId: string) => `LOSS#${lossId}`;
+const WINBACK_KIND = (status: string) => `WINBACK#${status}`;
+
+export const lossModel = {
+  kind: 'loss',
+  key: (lossId: string): Key => ({ pk: lossPartition(lossId), sk: 'LOSS' }),
+  listed: (lostOn: string, lossId: string): KindIndex => ({
+    gsi1pk: LISTING.loss,
+    gsi1sk: `${lostOn}#${lossId}`,
+  }),
+  ofCustomer: (customerId: string, lostOn: string, lossId: string): CustomerIndex =>
+    customerIndex(customerId, `LOSS#${lostOn}#${lossId}`),
+  /** loss.lostBetween — the losses of the days from..to (YYYY-MM-DD, inclusive), oldest first. */
+  lostBetween: (fromDay: string, toDay: string) =>
+    kindQuery(LISTING.loss, { between: [fromDay, `${toDay}#~`] }),
+} as const;
+
+export const winBackModel = {
+  kind: 'winback',
+  key: (lossId: string): Key => ({ pk: lossPartition(lossId), sk: 'WINBACK' }),
+  withStatus: (status: string, slaDueAt: string, lossId: string): KindIndex => ({
+    gsi1pk: WINBACK_KIND(status),
+    gsi1sk: `${slaDueAt}#${lossId}`,
+  }),
+  ofCustomer: (customerId: string, openedAt: string, lossId: string): CustomerIndex =>
+    customerIndex(customerId, `WINBACK#${openedAt}#${lossId}`),
+  /** winBack.byStatus — the win-back cases of one status, soonest SLA first. */
+  byStatus: (status: string) => kindQuery(WINBACK_KIND(status)),
+} as const;
+
 /** Which item type a main-table key belongs to, for reports over mixed key lists (erasure). */
-export const itemTypeOf = (key: Key): 'invite' | 'response' | 'provisional' | 'case' | 'alert' | 'other' => {
+export const itemTypeOf = (
+  key: Key,
+): 'invite' | 'response' | 'provisional' | 'case' | 'alert' | 'loss' | 'other' => {
   if (key.sk === 'INVITE') return 'invite';
   if (key.sk === RESPONSE_SORT_KEY) return 'response';
   if (key.sk === PROVISIONAL_SORT_KEY) return 'provisional';
   if (key.sk === 'CASE') return 'case';
   if (key.sk === 'ALERT') return 'alert';
+  if (key.sk === 'LOSS') return 'loss';
   return 'other';
 };
 

@@ -1,4 +1,6 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { getClients } from '../clients.ts';
 import { batchGetAll, batchWriteAll, purchasesTable, queryPages } from './db.ts';
 import { purchaseModel } from './model.ts';
 import { type Purchase, purchaseItem } from './schemas.ts';
@@ -29,6 +31,16 @@ export const putPurchases = async (purchases: readonly Purchase[]): Promise<void
       },
     })),
   );
+};
+
+/** The day of the customer's latest purchase on or before `day`, or undefined (none recorded). */
+export const lastPurchaseDayOnOrBefore = async (
+  customerId: string,
+  day: string,
+): Promise<string | undefined> => {
+  const out = await getClients().ddb.send(new QueryCommand(purchaseModel.latestOfCustomer(customerId, day)));
+  const date = out.Items?.[0]?.date;
+  return typeof date === 'string' ? date : undefined;
 };
 
 /** What the value recompute reads of a purchase. */

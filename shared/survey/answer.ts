@@ -8,9 +8,11 @@ import { getInvite, suppressEmail } from '../store/invites.ts';
 import { confirmProvisional, getProvisional, holdProvisional } from '../store/provisional.ts';
 import { type Answer, type AnswerSnapshot, getResponse, writeAnswer } from '../store/responses.ts';
 import type { Invite, Provisional, Response } from '../store/schemas.ts';
+import { suppressAddress } from '../store/suppressions.ts';
 import { getThemeDefinitions } from '../store/themes.ts';
+import { getLoss } from '../store/winbacks.ts';
 import { type ThemeDefinition, themesOf } from '../themes/tagging.ts';
-import { verifySurveyToken } from '../tokens/survey-token.ts';
+import { verifyLeaveToken, verifySurveyToken } from '../tokens/survey-token.ts';
 import { decideAnswer } from './answer-change.ts';
 import { isPersonSign, judgeSubmission, type ProvisionalReason } from './scanner.ts';
 
@@ -152,8 +154,36 @@ export const recordAnswer = async (
   );
 };
 
-export const unsubscribe = async (token: string): Promise<Invite> => {
-  const invite = await openInvite(token, { allowExpired: true });
-  await suppressEmail(invite.email, 'unsubscribe', invite.inviteId);
-  return invite;
+/**
+ * Whom an unsubscribe link names: a survey invite's address (the links of survey, reminder and
+ * follow-up emails), or a lost customer's (the link of a "why did you leave?" email, a leave
+ * token). Links keep working after their survey closed.
+ */
+type UnsubscribeTarget =
+  | { of: 'invite'; invite: Invite; locale?: string | undefined }
+  | { of: 'loss'; email: string; lossId: string; locale?: string | undefined };
+
+const openUnsubscribe = async (token: string): Promise<UnsubscribeTarget> => {
+  try {
+    const invite = await openInvite(token, { allowExpired: true });
+    return { of: 'invite', invite, locale: invite.locale };
+  } catch (err: unknown) {
+    if (!(err instanceof NotFoundError)) throw err;
+    const { lossId } = verifyLeaveToken(await tokenKey(), token, { allowExpired: true });
+    const loss = await getLoss(lossId);
+    const customer = loss ? await getCustomer(loss.customerId) : undefined;
+    if (!customer) throw new NotFoundError('This link is not valid.', 'unknown_link');
+    return { of: 'loss', email: customer.email, lossId, locale: customer.locale };
+  }
+};
+
+/** The language of the unsubscribe page: the customer's, as their link names them. */
+export const unsubscribeLocale = async (token: string): Promise<string | undefined> =>
+  (await openUnsubscribe(token)).locale;
+
+export const unsubscribe = async (token: string): Promise<{ locale?: string | undefined }> => {
+  const target = await openUnsubscribe(token);
+  if (target.of === 'invite') await suppressEmail(target.invite.email, 'unsubscribe', target.invite.inviteId);
+  else await suppressAddress(target.email, 'unsubscribe', new Date(), target.lossId);
+  return { locale: target.locale };
 };

@@ -15,6 +15,7 @@ import {
   type WatchEntry,
 } from '../store/value.ts';
 import { mapLimit } from '../util/concurrency.ts';
+import { runWinBackPass, type WinBackPassOutcome } from '../winback/daily.ts';
 import { ActivityTally } from './activity.ts';
 import { periodStart, trailingYear, type ValuePeriod } from './period.ts';
 import { bestButNotLoyal, computeValue, type ValueSettings, valueChanged } from './report.ts';
@@ -27,6 +28,8 @@ export const valueSettingsOf = (c: Config): ValueSettings => ({
 
 /** Longer than any recompute runs (the function's 15 minutes): a crashed one's lease lapses after it. */
 const LEASE_MS = 16 * 60_000;
+/** The win-back pass starts no email after this long into a recompute: the lease and the Lambda outlast it. */
+const WIN_BACK_SEND_BUDGET_MS = 12 * 60_000;
 /** List entry writes in flight at once. */
 const WRITE_CONCURRENCY = 16;
 /** Customer writes (100 customers each) in flight at once. */
@@ -43,8 +46,17 @@ export type RecomputeOutcome =
       customersWritten: number;
       bestButNotLoyal: number;
       watchWrites: number;
-      /** How long each step took, in ms: reading, computing, writing customers, the list and report. */
-      timings: { read: number; compute: number; customers: number; list: number; report: number };
+      /** The win-back pass that follows (shared/winback/daily.ts): losses opened, emails, won back. */
+      winBack: WinBackPassOutcome;
+      /** How long each step took, in ms: reading, computing, writing customers, the list, report and win-back pass. */
+      timings: {
+        read: number;
+        compute: number;
+        customers: number;
+        list: number;
+        report: number;
+        winBack: number;
+      };
     };
 
 const sameEntry = (a: WatchEntry, b: WatchEntry): boolean =>
@@ -71,6 +83,7 @@ export const recomputeValue = async (now = new Date()): Promise<RecomputeOutcome
 };
 
 const recompute = async (now: Date) => {
+  const started = Date.now();
   const c = config();
   const settings = valueSettingsOf(c);
   const period = trailingYear(now, c.TIME_ZONE);
@@ -83,12 +96,15 @@ const recompute = async (now: Date) => {
     return ms;
   };
   const tally = new ActivityTally();
+  const lastPurchase = new Map<string, string>();
   let purchases = 0;
   const [, latestScores, stored] = await Promise.all([
     (async () => {
       for await (const page of purchasesDated(period.from, period.to)) {
         purchases += page.length;
         tally.add(page);
+        for (const p of page)
+          if ((lastPurchase.get(p.customerId) ?? '') < p.date) lastPurchase.set(p.customerId, p.date);
       }
     })(),
     latestScoresSince(periodStart(period, c.TIME_ZONE)),
@@ -136,8 +152,15 @@ const recompute = async (now: Date) => {
   const list = lap();
 
   await putValueReport({ computedAt: now.toISOString(), period, report });
+  const reportMs = lap();
+  const winBack = await runWinBackPass(
+    { lastPurchase, valueTier: new Map(valued.map((v) => [v.id, v.value])) },
+    now,
+    new Date(started + WIN_BACK_SEND_BUDGET_MS),
+  );
   return {
-    timings: { read, compute, customers: customersMs, list, report: lap() },
+    timings: { read, compute, customers: customersMs, list, report: reportMs, winBack: lap() },
+    winBack,
     period,
     customers: report.customers,
     buyers: report.buyers,

@@ -282,7 +282,9 @@ describe('secrets', () => {
       [
         'admin-api',
         'dispatch-campaign',
+        'leave-survey',
         'record-scan',
+        'recompute-value',
         'send-invites',
         'submit-response',
         'survey-page',
@@ -303,6 +305,7 @@ describe('secrets', () => {
     expect(readers.sort()).toEqual([
       'admin-api',
       'dispatch-campaign',
+      'recompute-value',
       'record-ses-events',
       'send-invites',
       'sweep-outbox',

@@ -21,6 +21,7 @@ import {
   churnMarkModel,
   customerModel,
   inviteModel,
+  lossModel,
   ownerModel,
   provisionalModel,
   purchaseModel,
@@ -39,8 +40,10 @@ import {
   valueLeaseModel,
   valueReportModel,
   valueWatchModel,
+  winBackModel,
 } from '../../shared/store/model.ts';
 import { caseStatus } from '../../shared/store/schemas.ts';
+import { WIN_BACK_STATUSES } from '../../shared/winback/policy.ts';
 import { allows, buildStack, logicalIdOf, type PolicyStatement, roleStatements } from './support.ts';
 
 /**
@@ -73,6 +76,7 @@ const TABLE_KEYS: Record<MainPartition, string[]> = {
   ROUTING: [routingModel.key().pk],
   THEMES: [themeDefinitionsModel.key().pk],
   VALUE: [valueReportModel.key().pk, valueLeaseModel.key().pk],
+  'LOSS#*': [lossModel.key('l-1').pk, winBackModel.key('l-1').pk],
 };
 
 /** Index partition keys as the model lists items, and the index pattern of the access table that covers each. */
@@ -97,6 +101,8 @@ const INDEX_KEYS: Record<MainIndexName, Array<{ key: string; covers: (pattern: s
     'ERASED',
     valueWatchModel.listed(100, 'c-1').gsi1pk,
     churnMarkModel.listed('c-1').gsi1pk,
+    lossModel.listed('2026-01-01', 'l-1').gsi1pk,
+    ...WIN_BACK_STATUSES.map((status) => winBackModel.withStatus(status, AT, 'l-1').gsi1pk),
   ].map((key) => ({
     key,
     covers: (pattern) => (pattern.endsWith('*') ? key.startsWith(pattern.slice(0, -1)) : key === pattern),
@@ -108,6 +114,8 @@ const INDEX_KEYS: Record<MainIndexName, Array<{ key: string; covers: (pattern: s
     caseModel.ofCustomer('c-1', AT, 'i-1').gsi2pk,
     alertModel.ofCustomer('c-1', AT, 'a-1').gsi2pk,
     runLogModel.ofCustomer('c-1', AT, 'k-1', 'r-1').gsi2pk,
+    lossModel.ofCustomer('c-1', '2026-01-01', 'l-1').gsi2pk,
+    winBackModel.ofCustomer('c-1', AT, 'l-1').gsi2pk,
   ].map((key) => ({ key, covers: (pattern) => key.startsWith(pattern.slice(0, -1)) })),
 };
 
