@@ -99,7 +99,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     startsValueRecompute: true,
   },
   dashboard: {
-    description: 'GET /dashboard: the static dashboard page',
+    description: 'GET /dashboard and GET /api/openapi.json: the static dashboard page and API document',
     // uPlot resolved under node_modules, the page's bundled code beside the handler (see vendor.ts).
     bundleFiles: [
       ...CHART_FILES.map((file) => ({ from: `node_modules/${file}`, to: `node_modules/${file}` })),

@@ -36,6 +36,8 @@ export const ROUTES = [
   { routeKey: 'GET /leave/{token}', fn: 'leave-survey' },
   { routeKey: 'POST /leave/{token}', fn: 'leave-survey' },
   { routeKey: 'GET /dashboard', fn: 'dashboard' },
+  // The API's own description (functions/openapi.ts): static, public, like the dashboard page.
+  { routeKey: 'GET /api/openapi.json', fn: 'dashboard' },
   { routeKey: 'POST /api/customers', fn: 'admin-api' },
   { routeKey: 'POST /api/customers/import', fn: 'admin-api' },
   { routeKey: 'GET /api/customers/{id}', fn: 'admin-api' },

@@ -69,7 +69,7 @@ const NO_AUTHORIZER_REASON: Record<HttpFunctionName, string> = {
   unsubscribe:
     'RFC 8058 one-click unsubscribe must work without login: the signed token in the path is the credential.',
   dashboard:
-    'Static page with no data in it; its data comes from the /api routes, which require the admin key.',
+    'Static page and the static OpenAPI document, with no data in them; the data comes from the /api routes, which require the admin key.',
   'not-found': 'The $default route answers 404 to whatever no route matches; it reads and writes nothing.',
   'admin-api':
     'Admin routes check the bearer admin key in the function (constant-time compare with the key in Secrets Manager) before anything else.',

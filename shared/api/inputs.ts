@@ -407,7 +407,7 @@ const limitMessage = `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`;
  * The `limit` and `cursor` query parameters of a list route. A cursor's content is checked where it
  * is opened (shared/store/cursor.ts); here only that it looks like one (base64url, not huge).
  */
-const pageQueryInput = z.object({
+export const pageQueryInput = z.object({
   limit: z
     .string()
     .regex(/^[1-9]\d{0,3}$/, limitMessage)

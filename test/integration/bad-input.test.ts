@@ -183,6 +183,15 @@ describe('bad input gets a clear error and changes nothing', () => {
     await expectCleanError(await fetch(`${stack().url}/dashboard`, { method: 'DELETE' }), 404, 'not_found');
   });
 
+  it('describes itself without a key: the OpenAPI document over HTTP', async () => {
+    const res = await fetch(`${stack().url}/api/openapi.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.paths['/api/customers/{id}/churn']).toHaveProperty('post');
+  });
+
   it('records a valid answer after all that, and counts it once', async () => {
     // "All that" is this test's own: every rejected answer first, then the valid one.
     await postRejectedAnswers();
