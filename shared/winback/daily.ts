@@ -49,8 +49,15 @@ export const runWinBackPass = async (
   const c = config();
   const today = periodOf('day', now, c.TIME_ZONE);
 
+  const allMarks = await allChurnMarks();
+  // A customer marked churned since their last purchase is that mark's loss (the same episode),
+  // opened by it — or, ended by us, no loss to fight: their lapse is no news.
+  const markedSinceLast = new Set(
+    allMarks.filter((m) => m.on >= (facts.lastPurchase.get(m.customerId) ?? '')).map((m) => m.customerId),
+  );
   const sightings: LossSighting[] = [];
   for (const [customerId, last] of facts.lastPurchase) {
+    if (markedSinceLast.has(customerId)) continue;
     const lostOn = lapsedOn(last, today, c.CHURN_AFTER_DAYS);
     if (lostOn && withinLookback(lostOn, today)) {
       sightings.push({

@@ -180,8 +180,12 @@ describe('win-back by value', () => {
   });
 
   it("a churn marked by hand opens the case at once, by the customer's tier; ended-by-us opens nothing", async () => {
-    await seedCustomers(api, {});
-    await recompute(); // value tiers written on the customers
+    // b-3 lapsed 5 days ago, but we ended it the day after their last purchase: no loss to fight.
+    await seedCustomers(api, { 'b-3': 185 });
+    const ended3 = await api('POST', '/api/customers/b-3/churn', { kind: 'ended-by-us', on: day(184) });
+    expect(ended3.body).toMatchObject({ winBack: null });
+    const pass = await recompute(); // value tiers written on the customers; the lapse is no news
+    expect(pass.winBack).toMatchObject({ lapsed: 0, marked: 0, cases: 0, surveysSent: 0 });
     expect(await sesEmails(stack())).toHaveLength(0);
 
     const marked = await api('POST', '/api/customers/b-1/churn', {
