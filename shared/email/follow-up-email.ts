@@ -1,6 +1,6 @@
 import { escapeHtml, singleLine } from './escape.ts';
 import { messagesFor } from './messages.ts';
-import { type RenderedEmail, unsubscribeUrl } from './survey-email.ts';
+import { type RenderedEmail, unsubscribeFooter, unsubscribeUrl } from './survey-email.ts';
 
 export interface FollowUpEmailInput {
   publicUrl: string;
@@ -50,9 +50,7 @@ export const renderFollowUpEmail = (input: FollowUpEmailInput): RenderedEmail =>
 <p>${paragraphs(message)}</p>
 <p>${escapeHtml(m.t('followUpThanks'))}</p>
 <p>${escapeHtml(brand)}</p>
-<p style="font-size:12px;color:#57606a"><a href="${escapeHtml(unsub)}" style="color:#57606a">${escapeHtml(m.t('unsubscribe'))}</a></p>
-</td></tr></table>
-</body></html>`;
+${unsubscribeFooter(unsub, m.t('unsubscribe'))}`;
 
   const text = [
     greeting,

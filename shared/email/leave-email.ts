@@ -1,7 +1,7 @@
 import { LEAVE_REASONS, type LeaveReason, leaveReasonKey } from '../winback/reasons.ts';
 import { escapeHtml, singleLine } from './escape.ts';
 import { messagesFor } from './messages.ts';
-import { type RenderedEmail, unsubscribeUrl } from './survey-email.ts';
+import { type RenderedEmail, unsubscribeFooter, unsubscribeUrl } from './survey-email.ts';
 
 export interface LeaveEmailInput {
   publicUrl: string;
@@ -64,9 +64,7 @@ export const renderLeaveEmail = (input: LeaveEmailInput): RenderedEmail => {
 <table role="presentation" width="100%" style="border-collapse:collapse">${rows}</table>
 <p><a href="${escapeHtml(page)}" style="color:${LINK_COLOR}">${escapeHtml(m.t('leaveOpenPage'))}</a></p>
 <p>${escapeHtml(brand)}</p>
-<p style="font-size:12px;color:#57606a"><a href="${escapeHtml(unsub)}" style="color:#57606a">${escapeHtml(m.t('unsubscribe'))}</a></p>
-</td></tr></table>
-</body></html>`;
+${unsubscribeFooter(unsub, m.t('unsubscribe'))}`;
 
   const text = [
     greeting,

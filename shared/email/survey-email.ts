@@ -27,6 +27,15 @@ const scoreUrl = (publicUrl: string, token: string, score: number) =>
 export const unsubscribeUrl = (publicUrl: string, token: string) =>
   `${publicUrl}/u/${encodeURIComponent(token)}`;
 
+/**
+ * The visible unsubscribe link every email to a customer ends with (beside List-Unsubscribe), and
+ * the end of the email's layout.
+ */
+export const unsubscribeFooter = (unsub: string, label: string) =>
+  `<p style="font-size:12px;color:#57606a"><a href="${escapeHtml(unsub)}" style="color:#57606a">${escapeHtml(label)}</a></p>
+</td></tr></table>
+</body></html>`;
+
 /** The honeypot link: followed only by mail scanners that open every link (shared/survey/scanner.ts). */
 export const honeypotUrl = (publicUrl: string, token: string) =>
   `${publicUrl}/s/${encodeURIComponent(token)}/check`;
@@ -87,9 +96,7 @@ ${intro.map((line) => `<p>${escapeHtml(line)}</p>\n`).join('')}<p style="font-si
 <table role="presentation" width="100%" style="table-layout:fixed;border-collapse:collapse"><tr>${cells}</tr></table>
 <table role="presentation" style="width:100%;font-size:12px;color:#57606a"><tr><td>0 = ${escapeHtml(m.t('notLikely'))}</td><td style="text-align:right">10 = ${escapeHtml(m.t('veryLikely'))}</td></tr></table>
 <p style="font-size:13px;color:#57606a">${escapeHtml(m.t('clickHint'))}</p>
-<p style="font-size:12px;color:#57606a"><a href="${escapeHtml(unsub)}" style="color:#57606a">${escapeHtml(m.t('unsubscribe'))}</a></p>
-</td></tr></table>
-</body></html>`;
+${unsubscribeFooter(unsub, m.t('unsubscribe'))}`;
 
   const text = [
     greetingText,

@@ -8,6 +8,7 @@
  */
 import { IntlMessageFormat } from 'intl-messageformat';
 import type uPlotType from 'uplot';
+import type { RunProgress } from '../../campaigns/run-progress.ts';
 import type { CaseFigures, Durations, readCaseMetrics } from '../../cases/metrics.ts';
 import en from '../../i18n/dashboard/en.json' with { type: 'json' };
 import zhCN from '../../i18n/dashboard/zh-CN.json' with { type: 'json' };
@@ -15,7 +16,7 @@ import { daysOfPeriod, type Window } from '../../nps/windows.ts';
 import type { readRetention, readRevenueAtRisk } from '../../retention/read-retention.ts';
 import type { NpsComparisonResult } from '../../rollup/compare-nps.ts';
 import type { NpsPoint } from '../../rollup/read-nps.ts';
-import type { Alert, Case, CaseStatus, Response } from '../../store/schemas.ts';
+import type { Alert, Case, CaseStatus, Response, Run } from '../../store/schemas.ts';
 import type { WinBack } from '../../store/winbacks.ts';
 import type { themesReport } from '../../themes/report.ts';
 import type { readValue } from '../../value/read-value.ts';
@@ -828,21 +829,7 @@ const followupPanel: Panel = {
     ),
 };
 
-interface CampaignRun {
-  runId: string;
-  status: string;
-  createdAt: string;
-  pausedReason?: string;
-  progress: {
-    recipients: number;
-    queued: number;
-    deferred: number;
-    sent: number;
-    suppressed: number;
-    failed: number;
-    reasons: Record<string, number>;
-  };
-}
+type CampaignRun = Run & { progress: RunProgress };
 
 const runsPanel: Panel = {
   name: 'runs',
