@@ -62,7 +62,7 @@ import { putChurnMark } from '#shared/store/retention';
 import { getRoutingRules } from '#shared/store/routing';
 import { caseStatus } from '#shared/store/schemas';
 import { getThemeDefinitions, putThemeDefinitions } from '#shared/store/themes';
-import { listWinBacks } from '#shared/store/winbacks';
+import { getWinBack, listWinBacks } from '#shared/store/winbacks';
 import { themesReport } from '#shared/themes/report';
 import { readValue } from '#shared/value/read-value';
 import { WIN_BACK_STATUSES, type WinBackStatus } from '#shared/winback/policy';
@@ -173,12 +173,16 @@ const handlers: Record<AdminRouteKey, Route> = {
         : null,
     });
   },
-  'GET /api/winbacks': async (event) => {
+  'GET /api/winbacks': async (event, { access }) => {
     const status = query(event, 'status');
     if (status !== undefined && !(WIN_BACK_STATUSES as readonly string[]).includes(status)) {
       throw new ValidationError(`status must be one of ${WIN_BACK_STATUSES.join(', ')}`, 'invalid_status');
     }
-    const found = await listWinBacks(pageOf(event), status ? [status as WinBackStatus] : undefined);
+    const found = await listWinBacks(
+      pageOf(event),
+      status ? [status as WinBackStatus] : undefined,
+      ownerOf(access, 'own-cases'),
+    );
     return json(200, { winBacks: found.items, cursor: found.cursor ?? null });
   },
   'PATCH /api/winbacks/{id}': async (event) =>
@@ -355,8 +359,11 @@ const authorized = async (routeKey: AdminRouteKey, event: HttpEvent): Promise<Ca
   const access = accessFor(principal, RULES[routeKey], event.queryStringParameters ?? {});
   if (access.kind === 'own-case') {
     const caseId = pathParam(event, 'id');
-    const found = await getCase(caseId);
-    if (found?.ownerId !== access.ownerId) throw new NotFoundError(`case ${caseId} does not exist`);
+    const winBack = routeKey === 'PATCH /api/winbacks/{id}';
+    const owner = winBack ? (await getWinBack(caseId))?.ownerId : (await getCase(caseId))?.ownerId;
+    if (owner !== access.ownerId) {
+      throw new NotFoundError(`${winBack ? 'win-back case' : 'case'} ${caseId} does not exist`);
+    }
   }
   return { principal, access };
 };

@@ -37,9 +37,10 @@ export const OWNER_RULES = {
   'POST /api/customers/{id}/churn': 'admin',
   'GET /api/retention': 'admin',
   'GET /api/value/revenue-at-risk': 'admin',
-  'GET /api/winbacks': 'admin',
+  // Win-back cases are cases: an account manager works the ones of their own lost customers.
+  'GET /api/winbacks': 'own-cases',
   'GET /api/winbacks/reasons': 'admin',
-  'PATCH /api/winbacks/{id}': 'admin',
+  'PATCH /api/winbacks/{id}': 'own-case',
   'POST /api/purchases': 'admin',
   'POST /api/purchases/import': 'admin',
   'GET /api/value': 'admin',

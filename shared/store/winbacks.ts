@@ -149,9 +149,19 @@ export async function* lossesBetween(fromDay: string, toDay: string): AsyncGener
 export const listWinBacks = async (
   page: PageRequest,
   statuses: readonly WinBackStatus[] = WIN_BACK_STATUSES,
+  /** Only this owner's (an account manager's own), filtered in the query so pages stay whole. */
+  ownerId?: string,
 ): Promise<Page<WinBack>> => {
   const found = await queryPage(
-    statuses.map((s) => winBackModel.byStatus(s)),
+    statuses.map((s) => {
+      const query = winBackModel.byStatus(s);
+      if (ownerId === undefined) return query;
+      return {
+        ...query,
+        FilterExpression: 'ownerId = :ownerId',
+        ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':ownerId': ownerId },
+      };
+    }),
     page,
   );
   return { items: found.items.map((i) => winBackItem.parse(i)), cursor: found.cursor };
