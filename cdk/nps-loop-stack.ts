@@ -86,7 +86,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     keys: ['tokenKey'],
   },
   'admin-api': {
-    description: 'The admin API (bearer key)',
+    description: 'The admin API (bearer key, or a signed-in session and its role)',
     // The token key signs the unsubscribe link of a case follow-up email, which it also sends — never
     // to a suppressed address (the suppression key).
     keys: ['adminKey', 'tokenKey', 'suppressionKey'],
@@ -97,6 +97,13 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     // Re-drives dead alerts (POST /api/alerts/{id}/redeliver).
     queuesAlerts: true,
     startsValueRecompute: true,
+  },
+  auth: {
+    description:
+      'POST /auth/sign-in, GET|POST /auth/callback, POST /auth/sign-out: one-time emailed sign-in links and sessions',
+    // The sign-in link's email (at the account's send rate). Nothing signed, nothing suppressed: a
+    // person asks for their own link.
+    sendsEmail: true,
   },
   dashboard: {
     description: 'GET /dashboard and GET /api/openapi.json: the static dashboard page and API document',

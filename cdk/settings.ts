@@ -35,7 +35,7 @@ export interface NpsLoopSettings {
    * (their defaults live there, once): SEGMENT_DIMENSIONS, ALERT_DEBOUNCE_SECONDS,
    * ANSWER_EDITS_PER_HOUR, INVITE_SEND_ATTEMPTS, INVITE_RETENTION_DAYS, ALERT_RETENTION_DAYS,
    * SURVEY_REQUIRE_PERSON, VALUE_TIER_METHOD, LOYALTY_WEIGHTS, LOYALTY_THRESHOLD, WINBACK_CASES,
-   * WINBACK_SURVEY_TIERS, BRAND_NAME.
+   * WINBACK_SURVEY_TIERS, BRAND_NAME, ADMIN_EMAILS, SESSION_HOURS, AUDIT_RETENTION_DAYS.
    */
   handlerEnv: Record<string, string>;
 }
@@ -50,12 +50,13 @@ export interface Throttle {
  * The HTTP API's routes by who calls them, each class throttled on its own (route-level settings of
  * the stage), so that a flood on one cannot starve another: survey pages and answers (people
  * clicking a score in an email), unsubscribes (the RFC 8058 one-click POSTs of mailbox providers,
- * which do not retry forever), and the admin API with its dashboard. API Gateway keeps one bucket
+ * which do not retry forever), signing in (`/auth/…`: a few people a day), and the admin API with
+ * its dashboard. API Gateway keeps one bucket
  * per route key, so each route of a class gets the class's limits — `GET /s/{token}` (fetched by
  * every mail scanner) and `POST /s/{token}` (answers) never share one. The `fallback` limits are the
  * stage's default, which only the `$default` route (404 for unrouted paths) uses.
  */
-export const ROUTE_CLASSES = ['survey', 'unsubscribe', 'admin'] as const;
+export const ROUTE_CLASSES = ['survey', 'unsubscribe', 'auth', 'admin'] as const;
 export type RouteClass = (typeof ROUTE_CLASSES)[number];
 
 /**
@@ -71,13 +72,16 @@ export const EXAMPLE_SENDER_EMAIL = 'surveys@example.com';
  * fetch every link on delivery and people answer in the first hour, each click a GET then a POST —
  * 200/s with a burst of 400 per route leaves room for that peak, well inside the account's
  * 10,000/s. Unsubscribe: far rarer than answers,
- * but mailbox providers post one-clicks in batches — 50/s, burst 100. Admin: a few people and the
+ * but mailbox providers post one-clicks in batches — 50/s, burst 100. Auth: people sign in a few
+ * times a day, and each link asked for is an email on the account's send rate — 5/s, burst 10 per
+ * route (the per-address limit of shared/auth is the finer one). Admin: a few people and the
  * dashboard's parallel reads — 50/s, burst 100 per route. Fallback (`$default`, 404s only): enough for
  * a mistyped link, little for a scanner walking paths — 10/s, burst 20.
  */
 export const THROTTLE_DEFAULTS: Record<RouteClass | 'fallback', Throttle> = {
   survey: { rateLimit: 200, burstLimit: 400 },
   unsubscribe: { rateLimit: 50, burstLimit: 100 },
+  auth: { rateLimit: 5, burstLimit: 10 },
   admin: { rateLimit: 50, burstLimit: 100 },
   fallback: { rateLimit: 10, burstLimit: 20 },
 };
@@ -138,6 +142,8 @@ const HANDLER_INTEGERS = {
   inviteSendAttempts: ['INVITE_SEND_ATTEMPTS', 1, 20],
   inviteRetentionDays: ['INVITE_RETENTION_DAYS', 1, 3650],
   alertRetentionDays: ['ALERT_RETENTION_DAYS', 1, 3650],
+  sessionHours: ['SESSION_HOURS', 1, 720],
+  auditRetentionDays: ['AUDIT_RETENTION_DAYS', 1, 3650],
 } as const;
 
 const handlerEnv = (node: Node): Record<string, string> => {
@@ -154,6 +160,21 @@ const handlerEnv = (node: Node): Record<string, string> => {
   for (const [key, [name, min, max]] of Object.entries(HANDLER_INTEGERS)) {
     const value = optionalInteger(node, key, min, max);
     if (value !== undefined) env[name] = value;
+  }
+  // Who signs in as an admin (shared/auth): addresses, comma-separated.
+  const adminEmails = text(node, 'adminEmails');
+  if (adminEmails !== undefined) {
+    const addresses = adminEmails
+      .split(',')
+      .map((a) => a.trim().toLowerCase())
+      .filter(Boolean);
+    const wrong = addresses.find((a) => !EMAIL.test(a));
+    if (wrong !== undefined) {
+      throw new SettingsError(
+        `context "adminEmails" must be comma-separated email addresses, got "${wrong}"`,
+      );
+    }
+    env.ADMIN_EMAILS = addresses.join(',');
   }
   // Value tiers and loyalty (shared/value/): the method, the loyalty weights and threshold.
   const method = text(node, 'valueTierMethod');
@@ -286,6 +307,7 @@ export const settingsFromContext = (node: Node): NpsLoopSettings => {
     throttle: {
       survey: throttle(node, 'survey'),
       unsubscribe: throttle(node, 'unsubscribe'),
+      auth: throttle(node, 'auth'),
       admin: throttle(node, 'admin'),
       fallback: throttle(node, 'fallback'),
     },

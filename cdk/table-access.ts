@@ -65,6 +65,14 @@ export const MAIN_PARTITIONS = {
   value: 'VALUE',
   /** A lost customer (`LOSS`) and its win-back case (`WINBACK`). */
   loss: 'LOSS#*',
+  /** A one-time sign-in link's token, by the hash of its secret. */
+  signIn: 'SIGNIN#*',
+  /** The sign-in links one address asked for in a window (by a hash of the address). */
+  signInRate: 'SIGNINRATE#*',
+  /** A signed-in session, by the hash of its id. */
+  session: 'SESSION#*',
+  /** The audit log, one partition a day. */
+  audit: 'AUDIT#*',
 } as const;
 export type MainPartition = (typeof MAIN_PARTITIONS)[keyof typeof MAIN_PARTITIONS];
 
@@ -200,8 +208,10 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
   'admin-api': {
     main: {
       // Customers, owners, campaigns and runs, cases, alerts, routing, theme definitions; for a
-      // follow-up email the case's invite and whether its address is suppressed.
+      // follow-up email the case's invite and whether its address is suppressed; the session of a
+      // signed-in caller.
       get: [
+        'SESSION#*',
         'CUSTOMER#*',
         'OWNER#*',
         'CAMPAIGN#*',
@@ -220,14 +230,15 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       // what the value recompute kept on them.
       batchGet: ['CUSTOMER#*'],
       // A campaign's runs and their progress counters, a run's log of skipped recipients; erasure
-      // reads the customer's own partition (record, slot, marks).
-      query: ['CAMPAIGN#*', 'RUNLOG#*', 'CUSTOMER#*'],
+      // reads the customer's own partition (record, slot, marks); the audit log, a day at a time.
+      query: ['CAMPAIGN#*', 'RUNLOG#*', 'CUSTOMER#*', 'AUDIT#*'],
       // Owners (webhook secrets: only here), campaigns with their schedule marker and runs, routing
       // rules, theme definitions, the erasure tombstone, and an event-triggered survey's invite
       // (POST /api/surveys).
       // A customer's churn mark (its own partition).
-      // A marked churn's loss and win-back case.
-      put: ['OWNER#*', 'CAMPAIGN#*', 'ROUTING', 'THEMES', 'CUSTOMER#*', 'INVITE#*', 'LOSS#*'],
+      // A marked churn's loss and win-back case. The audit entries of case moves and follow-ups (in
+      // their transactions) and of erasures.
+      put: ['OWNER#*', 'CAMPAIGN#*', 'ROUTING', 'THEMES', 'CUSTOMER#*', 'INVITE#*', 'LOSS#*', 'AUDIT#*'],
       // Case moves and follow-up claims; a dead alert reset for redelivery; for an event-triggered
       // survey, as a campaign run does: the customer's survey slot and the invite's send lease; the
       // send rate's turns (follow-up and event survey emails); a paused run resumed, its held
@@ -270,6 +281,21 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
       batchWrite: ['PURCHASE#*'],
       // … and the purchases by month: retention and revenue at risk.
       indexes: { purchasesByCustomer: ['CUSTOMER#*'], byMonth: ['PURCHASE#*'] },
+    },
+  },
+  auth: {
+    main: {
+      // The owner an address belongs to (a filtered read of the owner listing, only id and locale);
+      // a link's token read before it is used; the session a sign-out ends (its CSRF token).
+      get: ['SIGNIN#*', 'SESSION#*'],
+      indexes: { byKind: ['OWNER'] },
+      // A link's token (a fresh hash each time); the session (in one transaction with the token
+      // used); the audit entries of sign-ins and sign-outs (in those transactions).
+      put: ['SIGNIN#*', 'SESSION#*', 'AUDIT#*'],
+      // The token marked used; the address's count of links; the send rate's turns (the email).
+      update: ['SIGNIN#*', 'SIGNINRATE#*', 'SENDRATE#*'],
+      // Sign-out.
+      delete: ['SESSION#*'],
     },
   },
   dashboard: {},

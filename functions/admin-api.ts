@@ -21,6 +21,9 @@ import {
   winBackUpdateInput,
 } from '#shared/api/inputs';
 import { parsePurchasesCsv } from '#shared/api/purchases-csv';
+import { auditRange, recordAudit } from '#shared/audit/log';
+import { actorOf, meOf, type Principal } from '#shared/auth/principal';
+import { type Access, accessFor, OWNER_RULES, type OwnerRule, ownSegmentOf } from '#shared/auth/roles';
 import { requestSurvey } from '#shared/campaigns/event-survey';
 import { validateReminder } from '#shared/campaigns/remind';
 import { resumeCampaignRun } from '#shared/campaigns/run-health';
@@ -35,7 +38,7 @@ import { updateCase } from '#shared/cases/update-case';
 import { config } from '#shared/config';
 import { saveCustomers } from '#shared/customers/save-customers';
 import { NotFoundError, ValidationError } from '#shared/errors';
-import { requireAdmin } from '#shared/http/admin-auth';
+import { requireUser } from '#shared/http/auth';
 import { type HttpEvent, httpHandler, parseBody, pathParam } from '#shared/http/handler';
 import { type HttpResult, json } from '#shared/http/responses';
 import { invokeAsync } from '#shared/invoke';
@@ -47,8 +50,9 @@ import { readRetention, readRevenueAtRisk } from '#shared/retention/read-retenti
 import { compareSegment, parseAgainst } from '#shared/rollup/compare-nps';
 import { npsBySegment, npsSeries, parseSegment, parseWindow, periodRange } from '#shared/rollup/read-nps';
 import { deadAlerts, getAlert, resetAlertForRedelivery } from '#shared/store/alerts';
+import { listAuditEntries } from '#shared/store/audit';
 import { getCampaign } from '#shared/store/campaigns';
-import { listCases } from '#shared/store/cases';
+import { getCase, listCases } from '#shared/store/cases';
 import { getCustomer } from '#shared/store/customers';
 import { eraseCustomer } from '#shared/store/erasure';
 import { listOwners } from '#shared/store/owners';
@@ -64,7 +68,19 @@ import { readValue } from '#shared/value/read-value';
 import { WIN_BACK_STATUSES, type WinBackStatus } from '#shared/winback/policy';
 import { readLossReasons, updateWinBack, winBackOnMark } from '#shared/winback/work';
 
-type Route = (event: HttpEvent) => Promise<HttpResult>;
+/** Who asks, and what of the route's data they may reach (shared/auth/roles.ts). */
+interface Caller {
+  principal: Principal;
+  access: Access;
+}
+type Route = (event: HttpEvent, caller: Caller) => Promise<HttpResult>;
+
+/** The role rules of every admin route: a route without a rule does not compile. */
+const RULES: Record<AdminRouteKey, OwnerRule> = OWNER_RULES;
+
+/** An account manager's narrowing of a listing: their owner id, or undefined for everything. */
+const ownerOf = (access: Access, kind: Access['kind']): string | undefined =>
+  access.kind === kind && 'ownerId' in access ? access.ownerId : undefined;
 
 const retentionSettings = () => ({
   churnAfterDays: config().CHURN_AFTER_DAYS,
@@ -98,6 +114,12 @@ const csvBody = (event: HttpEvent): string => {
 
 /** One handler per admin route of functions/routes.ts: a route missing here, or extra, does not compile. */
 const handlers: Record<AdminRouteKey, Route> = {
+  'GET /api/me': async (_event, { principal }) => json(200, meOf(principal)),
+  'GET /api/audit': async (event) => {
+    const range = auditRange({ from: query(event, 'from'), to: query(event, 'to') }, config().TIME_ZONE);
+    const entries = await listAuditEntries(range, pageOf(event));
+    return json(200, { entries: entries.items, cursor: entries.cursor ?? null });
+  },
   'POST /api/customers': async (event) => {
     return json(200, await saveCustomers(parseBody(customersInput, event.body)));
   },
@@ -108,7 +130,15 @@ const handlers: Record<AdminRouteKey, Route> = {
     if (!customer) throw new NotFoundError('customer not found');
     return json(200, customer);
   },
-  'DELETE /api/customers/{id}': async (event) => json(200, await eraseCustomer(pathParam(event, 'id'))),
+  'DELETE /api/customers/{id}': async (event, { principal }) => {
+    const customerId = pathParam(event, 'id');
+    const report = await eraseCustomer(customerId);
+    // After the erasure, not with it: an erasure is a tombstone and batches of deletes, no one
+    // transaction. One that failed part-way has no entry, and its retry (a DELETE is repeatable)
+    // writes it.
+    await recordAudit(actorOf(principal), { action: 'customer.erase', customerId });
+    return json(200, report);
+  },
   'POST /api/purchases': async (event) =>
     json(200, await savePurchases(parsePurchasesJson(parseBody(purchasesBody, event.body)))),
   'POST /api/purchases/import': async (event) =>
@@ -209,11 +239,17 @@ const handlers: Record<AdminRouteKey, Route> = {
     const range = periodRange(window, query(event, 'from'), query(event, 'to'), config().TIME_ZONE);
     return json(200, { segment, window, points: await npsSeries(segment, window, range) });
   },
-  'GET /api/nps/segments': async (event) => {
+  'GET /api/nps/segments': async (event, { access }) => {
     const window = parseWindow(query(event, 'window') ?? 'all');
     const date = query(event, 'date');
     const period = window === 'all' ? 'all' : periodRange(window, date, date, config().TIME_ZONE).to;
-    const segments = await npsBySegment(window, period, pageOf(event));
+    const own = ownerOf(access, 'own-segments');
+    const segments = await npsBySegment(
+      window,
+      period,
+      pageOf(event),
+      own === undefined ? undefined : ownSegmentOf(own),
+    );
     return json(200, { window, period, segments: segments.items, cursor: segments.cursor ?? null });
   },
   'GET /api/nps/compare': async (event) => {
@@ -241,23 +277,31 @@ const handlers: Record<AdminRouteKey, Route> = {
       : await listResponses(listing);
     return json(200, { responses: responses.items, cursor: responses.cursor ?? null });
   },
-  'GET /api/cases': async (event) => {
+  'GET /api/cases': async (event, { access }) => {
     const statusText = query(event, 'status');
     const status = statusText === undefined ? undefined : caseStatus.parse(statusText);
-    const cases = await listCases(pageOf(event), status ? [status] : undefined);
+    const cases = await listCases(pageOf(event), status ? [status] : undefined, ownerOf(access, 'own-cases'));
     return json(200, { cases: cases.items, cursor: cases.cursor ?? null });
   },
-  'PATCH /api/cases/{id}': async (event) =>
-    json(200, await updateCase(pathParam(event, 'id'), parseBody(caseUpdateInput, event.body))),
+  'PATCH /api/cases/{id}': async (event, { principal }) =>
+    json(
+      200,
+      await updateCase(
+        pathParam(event, 'id'),
+        parseBody(caseUpdateInput, event.body),
+        new Date(),
+        actorOf(principal),
+      ),
+    ),
   'GET /api/cases/metrics': async (event) =>
     json(
       200,
       await readCaseMetrics({ from: query(event, 'from'), to: query(event, 'to') }, config().TIME_ZONE),
     ),
-  'POST /api/cases/{id}/follow-up': async (event) => {
+  'POST /api/cases/{id}/follow-up': async (event, { principal }) => {
     // The body is optional: without a message the case's outcome is what the customer reads.
     const input = event.body === undefined || event.body === '' ? {} : parseBody(followUpInput, event.body);
-    return json(200, await sendCaseFollowUp(pathParam(event, 'id'), input));
+    return json(200, await sendCaseFollowUp(pathParam(event, 'id'), input, new Date(), actorOf(principal)));
   },
   'GET /api/routing': async () => json(200, await getRoutingRules()),
   'PUT /api/routing': async (event) =>
@@ -296,21 +340,46 @@ const handlers: Record<AdminRouteKey, Route> = {
 type RouteEntry = (typeof ROUTES)[number];
 const isAdminRoute = (r: RouteEntry): r is Extract<RouteEntry, { fn: 'admin-api' }> => r.fn === 'admin-api';
 
+/** Who each request in flight is from: set before the router runs, read by the route it picks. */
+const principals = new WeakMap<object, Principal>();
+
+/**
+ * The role checks of one route, before its handler: the access the caller's role gives (a 403
+ * otherwise), and for an account manager's case route the case itself — another owner's case is a
+ * 404, worded as for a case that does not exist. A case's owner is set once, when it opens, so the
+ * case read here is the one the handler acts on.
+ */
+const authorized = async (routeKey: AdminRouteKey, event: HttpEvent): Promise<Caller> => {
+  const principal = principals.get(event);
+  if (!principal) throw new Error('a route ran without its caller');
+  const access = accessFor(principal, RULES[routeKey], event.queryStringParameters ?? {});
+  if (access.kind === 'own-case') {
+    const caseId = pathParam(event, 'id');
+    const found = await getCase(caseId);
+    if (found?.ownerId !== access.ownerId) throw new NotFoundError(`case ${caseId} does not exist`);
+  }
+  return { principal, access };
+};
+
 // The router reads only the method and path; each handler gets the event with its parsed body.
 const router = httpRouterHandler<APIGatewayProxyEventV2, HttpResult>({
   routes: ROUTES.filter(isAdminRoute).map(({ routeKey }) => {
     const [method, path] = routeKey.split(' ') as [Method, string];
     const route = handlers[routeKey];
-    return { method, path, handler: (event: HttpEvent) => route(event) };
+    return {
+      method,
+      path,
+      handler: async (event: HttpEvent) => route(event, await authorized(routeKey, event)),
+    };
   }),
   notFoundResponse: ({ method, path }) => {
     throw new NotFoundError(`no route ${method} ${path}`);
   },
 });
 
-/** Every admin route: bearer key first, then the route. */
+/** Every admin route: who is asking first (the bearer key or a session, else 401), then the route. */
 const admin = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
-  await requireAdmin(event);
+  principals.set(event, await requireUser(event));
   return router(event as APIGatewayProxyEventV2, context);
 };
 

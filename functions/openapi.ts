@@ -10,6 +10,8 @@ import {
   pageQueryInput,
   purchasesBody,
   routingInput,
+  signInCallbackInput,
+  signInInput,
   surveyAnswerInput,
   surveyRequestInput,
   themeDefinitionsInput,
@@ -29,7 +31,17 @@ type RouteKey = (typeof ROUTES)[number]['routeKey'];
 
 interface RouteDoc {
   summary: string;
-  tag: 'survey' | 'customers' | 'value' | 'campaigns' | 'nps' | 'cases' | 'settings' | 'alerts' | 'docs';
+  tag:
+    | 'survey'
+    | 'auth'
+    | 'customers'
+    | 'value'
+    | 'campaigns'
+    | 'nps'
+    | 'cases'
+    | 'settings'
+    | 'alerts'
+    | 'docs';
   /** Public routes: the signed token in the path, or nothing, is the credential. */
   public?: boolean;
   body?: z.ZodType;
@@ -38,7 +50,7 @@ interface RouteDoc {
   /** Query parameters: a zod object validating them, or names with what they mean. */
   query?: z.ZodObject | Record<string, string>;
   /** The success status, when not 200. */
-  status?: 201 | 202;
+  status?: 201 | 202 | 303;
   /** The response is a page of HTML, not JSON. */
   html?: boolean;
 }
@@ -93,6 +105,42 @@ const DOCS: Record<RouteKey, RouteDoc> = {
     html: true,
   },
   'GET /api/openapi.json': { summary: 'This document', tag: 'docs', public: true },
+  'POST /auth/sign-in': {
+    summary:
+      'Emails a one-time sign-in link to an admin or account manager; 202 `{status: "sent"}` for any address',
+    tag: 'auth',
+    public: true,
+    body: signInInput,
+    status: 202,
+  },
+  'GET /auth/callback': {
+    summary: "The emailed link's page: a button that signs in (a GET never uses the link)",
+    tag: 'auth',
+    public: true,
+    html: true,
+    query: { token: "the link's one-time token" },
+  },
+  'POST /auth/callback': {
+    summary: 'Uses the link (once, within 15 minutes): sets the `nps_session` cookie, 303 to /dashboard',
+    tag: 'auth',
+    public: true,
+    body: signInCallbackInput,
+    status: 303,
+  },
+  'POST /auth/sign-out': {
+    summary: 'Ends the session (needs `x-csrf-token`), clears the cookie; 303 to /dashboard, or 200 JSON',
+    tag: 'auth',
+    public: true,
+  },
+  'GET /api/me': {
+    summary: 'Who is signed in: `{role, ownerId, email, csrfToken}` (all null but role for the admin key)',
+    tag: 'auth',
+  },
+  'GET /api/audit': {
+    summary: 'The audit log, newest first (admins)',
+    tag: 'auth',
+    query: paged.extend({ from: z.string().optional(), to: z.string().optional() }),
+  },
   'POST /api/customers': {
     summary: 'Upserts customers (JSON array)',
     tag: 'customers',
@@ -335,10 +383,15 @@ export const openApiDocument = (): unknown => {
       title: 'nps-loop',
       version: '1',
       description:
-        'Closed-loop Net Promoter Score: survey emails, answers, per-segment NPS, detractor cases and win-backs. Admin routes take `Authorization: Bearer <admin key>`; survey links carry a signed token.',
+        'Closed-loop Net Promoter Score: survey emails, answers, per-segment NPS, detractor cases and win-backs. `/api` routes take `Authorization: Bearer <admin key>`, or the `nps_session` cookie of a sign-in (writes then carry `x-csrf-token`; account managers reach only their own cases and segment); survey links carry a signed token.',
     },
-    components: { securitySchemes: { adminKey: { type: 'http', scheme: 'bearer' } } },
-    security: [{ adminKey: [] }],
+    components: {
+      securitySchemes: {
+        adminKey: { type: 'http', scheme: 'bearer' },
+        session: { type: 'apiKey', in: 'cookie', name: 'nps_session' },
+      },
+    },
+    security: [{ adminKey: [] }, { session: [] }],
     paths,
   };
   return built;

@@ -11,6 +11,7 @@ export const HTTP_FUNCTIONS = [
   'unsubscribe',
   'leave-survey',
   'admin-api',
+  'auth',
   'dashboard',
   'not-found',
 ] as const;
@@ -38,6 +39,13 @@ export const ROUTES = [
   { routeKey: 'GET /dashboard', fn: 'dashboard' },
   // The API's own description (functions/openapi.ts): static, public, like the dashboard page.
   { routeKey: 'GET /api/openapi.json', fn: 'dashboard' },
+  // Signing in with a one-time emailed link (shared/auth): a GET of the link never uses it.
+  { routeKey: 'POST /auth/sign-in', fn: 'auth' },
+  { routeKey: 'GET /auth/callback', fn: 'auth' },
+  { routeKey: 'POST /auth/callback', fn: 'auth' },
+  { routeKey: 'POST /auth/sign-out', fn: 'auth' },
+  { routeKey: 'GET /api/me', fn: 'admin-api' },
+  { routeKey: 'GET /api/audit', fn: 'admin-api' },
   { routeKey: 'POST /api/customers', fn: 'admin-api' },
   { routeKey: 'POST /api/customers/import', fn: 'admin-api' },
   { routeKey: 'GET /api/customers/{id}', fn: 'admin-api' },
@@ -78,6 +86,7 @@ export const ROUTES = [
 ] as const satisfies ReadonlyArray<{ routeKey: string; fn: HttpFunctionName }>;
 
 export type AdminRouteKey = Extract<(typeof ROUTES)[number], { fn: 'admin-api' }>['routeKey'];
+export type AuthRouteKey = Extract<(typeof ROUTES)[number], { fn: 'auth' }>['routeKey'];
 
 /** Stream consumers and their event filters (the ESM FilterCriteria pattern on the AWS side). */
 export const STREAM_CONSUMERS = {
@@ -163,6 +172,7 @@ export const FUNCTION_LIMITS: Record<FunctionName, { timeoutSeconds: number; mem
   unsubscribe: { timeoutSeconds: 10, memoryMb: 512 },
   'leave-survey': { timeoutSeconds: 10, memoryMb: 512 },
   'admin-api': { timeoutSeconds: 10, memoryMb: 512 },
+  auth: { timeoutSeconds: 10, memoryMb: 512 },
   dashboard: { timeoutSeconds: 10, memoryMb: 512 },
   'not-found': { timeoutSeconds: 10, memoryMb: 512 },
   // A batch of up to 1000 answers touches ~280 counter items; more memory is more CPU for it.

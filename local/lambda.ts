@@ -13,6 +13,7 @@ const loaders: Record<FunctionName, () => Promise<{ handler: unknown }>> = {
   unsubscribe: () => import('#functions/unsubscribe'),
   'leave-survey': () => import('#functions/leave-survey'),
   'admin-api': () => import('#functions/admin-api'),
+  auth: () => import('#functions/auth'),
   dashboard: () => import('#functions/dashboard'),
   'not-found': () => import('#functions/not-found'),
   'rollup-responses': () => import('#functions/rollup-responses'),

@@ -9,13 +9,18 @@ import { watchParents } from './parent-watch.ts';
 import { type LocalStack, startLocalStack, wipeData } from './stack.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
 
+/** The demo's admin, who signs in with a link from the local SES inbox (no such mailbox exists). */
+const DEMO_ADMIN_EMAIL = 'admin@nps-loop.local';
+const adminEmails = process.env.ADMIN_EMAILS || DEMO_ADMIN_EMAIL;
+
 const USAGE = `Usage: npm start [-- --fresh] [-- --no-demo]
 
   --fresh     start with empty tables (deletes the data directory)
   --no-demo   do not seed the demo account on an empty table
 
 Environment: PORT (3000), SES_PORT (8005), DDB_PORT (8000), DEMO_WEBHOOK_PORT (3001),
-             NPS_ADMIN_KEY, PUBLIC_URL, NPS_TIME_ZONE (UTC), NPS_DATA_DIR (.data)`;
+             NPS_ADMIN_KEY, PUBLIC_URL, NPS_TIME_ZONE (UTC), NPS_DATA_DIR (.data),
+             ADMIN_EMAILS (${DEMO_ADMIN_EMAIL}), SESSION_HOURS (8)`;
 
 const { values } = parseArgs({
   options: {
@@ -118,6 +123,10 @@ try {
     timeZone: process.env.NPS_TIME_ZONE || undefined,
     tickMs: 5_000,
     log: (line) => console.error(line),
+    extraEnv: {
+      ADMIN_EMAILS: adminEmails,
+      ...(process.env.SESSION_HOURS ? { SESSION_HOURS: process.env.SESSION_HOURS } : {}),
+    },
   });
   const readyMs = performance.now() - started;
   let seeded = false;
@@ -144,6 +153,11 @@ nps-loop local stack ready in ${(readyMs / 1000).toFixed(1)} s${seeded ? ` (demo
   Demo webhooks    ${receiver.url}/hooks/<owner>   (logged below)
   Admin key        ${stack.adminKey}
   Data             ${dataDir}${stack.tablesCreated ? '' : ' (kept from the last run; --fresh starts empty)'}
+
+Sign in as the admin (${adminEmails.split(',')[0]}) — or as an account manager, by an owner's
+email (the demo's alice@nps-loop.example sees only her own customers' cases and segment):
+  curl -X POST -H 'content-type: application/json' -d '{"email":"${adminEmails.split(',')[0]}"}' ${stack.url}/auth/sign-in
+then open the sign-in email in the local SES inbox (${stack.sesUrl}) and press its link's button.
 
 Open the inbox, click a score in a survey email, add a comment, then watch /dashboard.
 Ctrl-C stops everything.

@@ -151,6 +151,24 @@ const schema = z
     INVITE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
     /** Days an alert (delivered or given up) is kept (DynamoDB TTL). */
     ALERT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    /**
+     * The addresses that sign in as admins with a one-time link (comma-separated, compared in lower
+     * case). Account managers sign in with their owner's `email`. Empty: only the bearer admin key.
+     */
+    ADMIN_EMAILS: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((a) => a.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.email())),
+    /** How long a signed-in session lasts, in hours (its cookie's Max-Age and its item's TTL). */
+    SESSION_HOURS: z.coerce.number().int().min(1).max(720).default(8),
+    /** Days an audit log entry is kept (DynamoDB TTL). */
+    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
     SLA_HOURS_KEY: z.coerce.number().positive().default(24),
     SLA_HOURS_DEFAULT: z.coerce.number().positive().default(72),
     /** Owner alerted when a customer has none of their own. */

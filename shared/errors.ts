@@ -21,9 +21,20 @@ export class ValidationError extends AppError {
 export class UnauthorizedError extends AppError {
   readonly status = 401;
   readonly code = 'unauthorized';
-  constructor(message = 'A valid admin key is required (Authorization: Bearer <key>).') {
+  constructor(message = 'Sign in, or send the admin key (Authorization: Bearer <key>).') {
     super(message);
     this.name = 'UnauthorizedError';
+  }
+}
+
+/** Signed in, but this principal may not do this (a role rule, or a cookie write without its CSRF header). */
+export class ForbiddenError extends AppError {
+  readonly status = 403;
+  readonly code: string;
+  constructor(message: string, code = 'forbidden') {
+    super(message);
+    this.name = 'ForbiddenError';
+    this.code = code;
   }
 }
 

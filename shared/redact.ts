@@ -1,6 +1,6 @@
 /**
- * What must never reach a log line, a trace or a stored error text: survey tokens and email
- * addresses. A module of its own, free of side effects, so the local runtime can use it before the
+ * What must never reach a log line, a trace or a stored error text: survey and sign-in tokens and
+ * email addresses. A module of its own, free of side effects, so the local runtime can use it before the
  * handlers' logger exists (importing shared/observability.ts creates the logger, which reads
  * POWERTOOLS_LOG_LEVEL then).
  */
@@ -13,6 +13,11 @@ const SURVEY_TOKEN = /[A-Za-z0-9_-]{22}\.[0-9a-z]{1,10}\.[A-Za-z0-9_-]{22}/g;
  * after a space or quote, or after a URL's host.
  */
 const TOKEN_PATH = /(^|[\s"'(=]|https?:\/\/[^\s/]+)\/([su])\/[^/?#\s"'<>),;]+/g;
+/**
+ * A `token=` parameter of a URL or a form: the sign-in link's one-time token
+ * (`/auth/callback?token=…`, and the body its page posts).
+ */
+const TOKEN_PARAMETER = /(^|[?&\s"'])token=[^&\s"'<>#]+/g;
 /**
  * An address, also percent-encoded in a path or query (`/api/customers/dana%40example.com`). The
  * characters that delimit it in URLs, headers and prose are not part of it.
@@ -30,4 +35,5 @@ export const redact = (text: string): string =>
   text
     .replace(SURVEY_TOKEN, '<token>')
     .replace(TOKEN_PATH, (_m, before: string, kind: string) => `${before}/${kind}/<token>`)
+    .replace(TOKEN_PARAMETER, '$1token=<token>')
     .replace(EMAIL_ADDRESS, '<email>');

@@ -15,13 +15,14 @@ export interface ApiProps {
 
 /**
  * The throttle class of a route, by its path: survey links `/s/…` and `/leave/…`, unsubscribe links `/u/…`, the
- * admin API `/api/…` and its dashboard. A route in none of them fails the synth, so a new route
+ * sign-in routes `/auth/…`, the admin API `/api/…` and its dashboard. A route in none of them fails the synth, so a new route
  * cannot silently fall to the fallback limits.
  */
 export const routeClassOf = (routeKey: string): RouteClass => {
   const path = routeKey.split(' ')[1] ?? '';
   if (path.startsWith('/s/') || path.startsWith('/leave/')) return 'survey';
   if (path.startsWith('/u/')) return 'unsubscribe';
+  if (path.startsWith('/auth/')) return 'auth';
   if (path.startsWith('/api/') || path === '/dashboard') return 'admin';
   throw new Error(
     `route "${routeKey}" has no throttle class: give its path one in routeClassOf (cdk/constructs/api.ts)`,
@@ -69,10 +70,11 @@ const NO_AUTHORIZER_REASON: Record<HttpFunctionName, string> = {
   unsubscribe:
     'RFC 8058 one-click unsubscribe must work without login: the signed token in the path is the credential.',
   dashboard:
-    'Static page and the static OpenAPI document, with no data in them; the data comes from the /api routes, which require the admin key.',
+    'Static page and the static OpenAPI document, with no data in them; the data comes from the /api routes, which require the admin key or a session.',
   'not-found': 'The $default route answers 404 to whatever no route matches; it reads and writes nothing.',
   'admin-api':
-    'Admin routes check the bearer admin key in the function (constant-time compare with the key in Secrets Manager) before anything else.',
+    'Admin routes check the caller in the function before anything else: the bearer admin key (constant-time compare with the key in Secrets Manager) or a session cookie (a hashed 256-bit id looked up in the table; writes also need its CSRF header), then the role rules.',
+  auth: 'Signing in is what these routes are for: the one-time emailed token (256-bit, stored hashed, 15 minutes, single use) is the credential, checked by the function; asking for a link answers the same for any address and is rate-limited per address.',
 };
 
 /**

@@ -482,3 +482,9 @@ export const winBackUpdateInput = z
     }
   });
 export type WinBackUpdateInput = z.infer<typeof winBackUpdateInput>;
+
+/** POST /auth/sign-in: the address to send a sign-in link to (JSON or a form). */
+export const signInInput = z.object({ email: z.email().max(254) });
+
+/** POST /auth/callback: the emailed link's token, posted by the page's button (a form). */
+export const signInCallbackInput = z.object({ token: z.string().min(1).max(200) });

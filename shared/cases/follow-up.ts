@@ -1,3 +1,4 @@
+import { auditWrite } from '../audit/log.ts';
 import { config } from '../config.ts';
 import { renderFollowUpEmail } from '../email/follow-up-email.ts';
 import { sendEmail } from '../email/send-email.ts';
@@ -7,7 +8,7 @@ import { claimFollowUp, getCase, recordFollowUp, releaseFollowUp } from '../stor
 import { getCustomer } from '../store/customers.ts';
 import { isErased } from '../store/erasure.ts';
 import { getInvite } from '../store/invites.ts';
-import type { Case } from '../store/schemas.ts';
+import type { AuditActor, Case } from '../store/schemas.ts';
 import { isSuppressed } from '../store/suppressions.ts';
 import { signSurveyToken } from '../tokens/survey-token.ts';
 import { caseNotes } from './lifecycle.ts';
@@ -18,12 +19,14 @@ const CLAIM_STALE_MS = 5 * 60_000;
 /**
  * Tells the customer what was done about their complaint, once: a resolved case only, never to an
  * unsubscribed address (the survey suppression rule), recorded on the case. A claim taken before
- * sending makes two simultaneous clicks send one email.
+ * sending makes two simultaneous clicks send one email. With an actor, the audit entry is written
+ * with the record of the follow-up.
  */
 export const sendCaseFollowUp = async (
   caseId: string,
   input: { message?: string | undefined },
   now = new Date(),
+  actor?: AuditActor,
 ): Promise<Case> => {
   const c = await getCase(caseId);
   if (!c) throw new NotFoundError(`case ${caseId} does not exist`);
@@ -80,11 +83,13 @@ export const sendCaseFollowUp = async (
     throw err;
   }
   // Sent: the claim stays from here on, so should recording fail, a retry within the claim's
-  // lifetime cannot send a second email.
+  // lifetime cannot send a second email. The audit entry goes in the record's transaction (the
+  // email itself can be in none).
   return recordFollowUp(
     caseId,
     { sentAt: now.toISOString(), messageId, message },
     caseNotes.followUpSent(now),
     now,
+    actor ? [auditWrite(actor, { action: 'case.follow-up', caseId }, now)] : [],
   );
 };

@@ -178,13 +178,15 @@ const segmentsCursor = z.object({ after: z.string() });
  * segments), a page at a time. The period's months are read from the byPeriod index (a month of
  * every segment is one query) and summed per segment; a segment whose answers were all erased or
  * moved (zero answers) is left out. The cursor is the last segment shown, sealed to this listing.
+ * With `only`, that one segment (an account manager's own) or none.
  */
 export const npsBySegment = async (
   window: Window,
   period: string,
   page: PageRequest,
+  only?: string,
 ): Promise<Page<{ segment: string } & NpsPoint>> => {
-  const listing = `nps-segments|${window}|${period}`;
+  const listing = `nps-segments|${window}|${period}${only === undefined ? '' : `|only:${only}`}`;
   let after: string | undefined;
   if (page.cursor) {
     const parsed = segmentsCursor.safeParse(await openCursor(page.cursor, listing));
@@ -192,7 +194,9 @@ export const npsBySegment = async (
     after = parsed.data.after;
   }
   const figures = [...(await histogramsBySegment(window, period))]
-    .filter(([segment]) => after === undefined || segment > after)
+    .filter(
+      ([segment]) => (after === undefined || segment > after) && (only === undefined || segment === only),
+    )
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([segment, histogram]) => ({ segment, ...toPoint(period, histogram) }))
     .filter((p) => p.responses > 0);

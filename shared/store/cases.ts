@@ -8,6 +8,8 @@ import {
   queryAll,
   queryPage,
   queryUpTo,
+  type TransactItem,
+  transactWrite,
 } from './db.ts';
 import { caseModel } from './model.ts';
 import {
@@ -30,14 +32,26 @@ export const getCase = async (caseId: string): Promise<Case | undefined> => {
 
 /**
  * The cases of the given statuses (all by default), a page at a time: status by status in
- * lifecycle order (open first), each status latest SLA due time first (see case.byStatus).
+ * lifecycle order (open first), each status latest SLA due time first (see case.byStatus). With
+ * `ownerId`, only that owner's cases: a filter in the query, so paging stays the listing's own (a
+ * page that read its budget without filling ends early, with a cursor) and the cursor is sealed to
+ * the filter too.
  */
 export const listCases = async (
   page: PageRequest,
   statuses: readonly CaseStatus[] = caseStatus.options,
+  ownerId?: string,
 ): Promise<Page<Case>> => {
   const found = await queryPage(
-    statuses.map((status) => caseModel.byStatus(status)),
+    statuses.map((status) => {
+      const query = caseModel.byStatus(status);
+      if (ownerId === undefined) return query;
+      return {
+        ...query,
+        FilterExpression: 'ownerId = :ownerId',
+        ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':ownerId': ownerId },
+      };
+    }),
     page,
   );
   return { items: found.items.map((i) => caseItem.parse(i)), cursor: found.cursor };
@@ -297,38 +311,49 @@ export interface CaseTransition {
 
 /**
  * Applies an owner's move (see shared/cases/lifecycle.ts) in one write, conditional on the status
- * it was decided from. Undefined when the case changed meanwhile.
+ * it was decided from, together with `alongside` (the audit entry of the move: both or neither).
+ * Undefined when the case changed meanwhile.
  */
-export const applyCaseTransition = async (t: CaseTransition): Promise<Case | undefined> => {
+export const applyCaseTransition = async (
+  t: CaseTransition,
+  alongside: TransactItem[] = [],
+): Promise<Case | undefined> => {
   // Back to the plain due-time key: an escalated case that leaves `open` needs no marker.
   const listed = caseModel.withStatus(t.to, t.slaDueAt, t.caseId);
+  const write = {
+    TableName: mainTable(),
+    Key: caseModel.key(t.caseId),
+    UpdateExpression:
+      'SET #status = :status, updatedAt = :now, notes = list_append(notes, :note), gsi1pk = :kind, gsi1sk = :sort' +
+      ', acknowledgedAt = if_not_exists(acknowledgedAt, :now)' +
+      (t.outcome ? ', outcome = :outcome' : '') +
+      (t.to === 'contacted' ? ', contactedAt = if_not_exists(contactedAt, :now)' : '') +
+      (t.to === 'resolved' ? ', resolvedAt = if_not_exists(resolvedAt, :now), resolvedBy = :owner' : ''),
+    ConditionExpression: '#status = :expected',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':status': t.to,
+      ':now': t.at.toISOString(),
+      ':note': [t.note],
+      ':kind': listed.gsi1pk,
+      ':sort': listed.gsi1sk,
+      ':expected': t.from,
+      ...(t.outcome ? { ':outcome': t.outcome } : {}),
+      ...(t.to === 'resolved' ? { ':owner': 'owner' } : {}),
+    },
+  };
+  if (alongside.length > 0) {
+    // A transaction returns no item: the case is read back (consistently) once it committed.
+    const result = await transactWrite([{ Update: write }, ...alongside]);
+    if (!result.committed) {
+      if (result.failed.includes(0)) return undefined;
+      throw new Error(`a case move failed on transaction items ${result.failed.join(', ')}`);
+    }
+    return getCase(t.caseId);
+  }
   let updated: Case | undefined;
   await conditionalWrite(async () => {
-    const out = await getClients().ddb.send(
-      new UpdateCommand({
-        TableName: mainTable(),
-        Key: caseModel.key(t.caseId),
-        UpdateExpression:
-          'SET #status = :status, updatedAt = :now, notes = list_append(notes, :note), gsi1pk = :kind, gsi1sk = :sort' +
-          ', acknowledgedAt = if_not_exists(acknowledgedAt, :now)' +
-          (t.outcome ? ', outcome = :outcome' : '') +
-          (t.to === 'contacted' ? ', contactedAt = if_not_exists(contactedAt, :now)' : '') +
-          (t.to === 'resolved' ? ', resolvedAt = if_not_exists(resolvedAt, :now), resolvedBy = :owner' : ''),
-        ConditionExpression: '#status = :expected',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':status': t.to,
-          ':now': t.at.toISOString(),
-          ':note': [t.note],
-          ':kind': listed.gsi1pk,
-          ':sort': listed.gsi1sk,
-          ':expected': t.from,
-          ...(t.outcome ? { ':outcome': t.outcome } : {}),
-          ...(t.to === 'resolved' ? { ':owner': 'owner' } : {}),
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
+    const out = await getClients().ddb.send(new UpdateCommand({ ...write, ReturnValues: 'ALL_NEW' }));
     updated = caseItem.parse(out.Attributes);
   });
   return updated;
@@ -373,27 +398,36 @@ export const releaseFollowUp = async (caseId: string, claimedAt: Date): Promise<
   );
 };
 
+/** Records the follow-up sent, with `alongside` (its audit entry) in the same transaction. */
 export const recordFollowUp = async (
   caseId: string,
   followUp: NonNullable<Case['followUp']>,
   note: CaseNote,
   now: Date,
+  alongside: TransactItem[] = [],
 ): Promise<Case> => {
-  const out = await getClients().ddb.send(
-    new UpdateCommand({
-      TableName: mainTable(),
-      Key: caseModel.key(caseId),
-      UpdateExpression:
-        'SET followUp = :followUp, updatedAt = :now, notes = list_append(if_not_exists(notes, :noNotes), :note) REMOVE followUpClaimedAt',
-      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(followUp)',
-      ExpressionAttributeValues: {
-        ':followUp': followUp,
-        ':now': now.toISOString(),
-        ':noNotes': [],
-        ':note': [note],
-      },
-      ReturnValues: 'ALL_NEW',
-    }),
-  );
+  const write = {
+    TableName: mainTable(),
+    Key: caseModel.key(caseId),
+    UpdateExpression:
+      'SET followUp = :followUp, updatedAt = :now, notes = list_append(if_not_exists(notes, :noNotes), :note) REMOVE followUpClaimedAt',
+    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(followUp)',
+    ExpressionAttributeValues: {
+      ':followUp': followUp,
+      ':now': now.toISOString(),
+      ':noNotes': [],
+      ':note': [note],
+    },
+  };
+  if (alongside.length > 0) {
+    const result = await transactWrite([{ Update: write }, ...alongside]);
+    if (!result.committed) {
+      throw new Error(`recording a follow-up failed on transaction items ${result.failed.join(', ')}`);
+    }
+    const recorded = await getCase(caseId);
+    if (!recorded) throw new Error(`case ${caseId} is gone after its follow-up was recorded`);
+    return recorded;
+  }
+  const out = await getClients().ddb.send(new UpdateCommand({ ...write, ReturnValues: 'ALL_NEW' }));
   return caseItem.parse(out.Attributes);
 };

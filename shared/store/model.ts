@@ -280,6 +280,21 @@ export const ownerModel = {
   listed: (id: string): KindIndex => ({ gsi1pk: LISTING.owner, gsi1sk: id }),
   /** owner.all */
   all: () => kindQuery(LISTING.owner),
+  /**
+   * owner.withEmail — the owners whose address is this one (saved in lower case), with only what a
+   * sign-in needs: never their webhook secrets. A filter over the owner listing, which GET
+   * /api/owners reads whole as well: owners are the account's few account managers.
+   */
+  withEmail: (email: string): QueryCommandInput => {
+    const listing = kindQuery(LISTING.owner);
+    return {
+      ...listing,
+      FilterExpression: '#email = :email',
+      ProjectionExpression: 'id, #email, locale',
+      ExpressionAttributeNames: { ...listing.ExpressionAttributeNames, '#email': 'email' },
+      ExpressionAttributeValues: { ...listing.ExpressionAttributeValues, ':email': email },
+    };
+  },
 } as const;
 
 const campaignPartition = (id: string) => `CAMPAIGN#${id}`;
@@ -558,6 +573,64 @@ export const routingModel = {
 export const themeDefinitionsModel = {
   kind: 'themes',
   key: (): Key => ({ pk: 'THEMES', sk: 'DEFINITIONS' }),
+} as const;
+
+/**
+ * People who sign in (shared/auth): a one-time sign-in link's token, a session, and the count of
+ * links one address asked for in a window. Each is keyed by a SHA-256 of its secret (or of the
+ * address): whoever reads the table finds no credential to present and no address in a key.
+ */
+export const signInModel = {
+  kind: 'sign-in',
+  key: (tokenHash: string): Key => ({ pk: `SIGNIN#${tokenHash}`, sk: 'SIGNIN' }),
+} as const;
+
+/** Sign-in links asked for by one address in one fixed window (`window`: its index since the epoch). */
+export const signInRateModel = {
+  key: (addressHash: string, window: number): Key => ({
+    pk: `SIGNINRATE#${addressHash}#${window}`,
+    sk: 'RATE',
+  }),
+} as const;
+
+export const sessionModel = {
+  kind: 'session',
+  key: (sessionHash: string): Key => ({ pk: `SESSION#${sessionHash}`, sk: 'SESSION' }),
+} as const;
+
+/**
+ * The audit log: who did what, when. One partition per UTC day (`AUDIT#2026-12-06`), sorted by
+ * time, so a range of days is one query a day, newest first, and no partition grows without end.
+ */
+const auditPartition = (utcDay: string) => `AUDIT#${utcDay}`;
+const DAY_MS = 86_400_000;
+
+export const auditModel = {
+  kind: 'audit',
+  key: (at: string, id: string): Key => ({ pk: auditPartition(at.slice(0, 10)), sk: `${at}#${id}` }),
+  /**
+   * audit.between — the entries at or after `since` and before `until`, newest first: one query
+   * per UTC day, latest day first. Sort keys are `<at>#<id>`: one at `until` sorts after the bare
+   * instant, so BETWEEN leaves it out (the same bounds as response.answered).
+   */
+  between: (since: Date, until: Date): QueryCommandInput[] => {
+    const queries: QueryCommandInput[] = [];
+    const first = Date.parse(since.toISOString().slice(0, 10));
+    const last = Date.parse(new Date(until.getTime() - 1).toISOString().slice(0, 10));
+    for (let day = last; day >= first; day -= DAY_MS) {
+      queries.push({
+        TableName: mainTableName(),
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :since AND :until',
+        ExpressionAttributeValues: {
+          ':pk': auditPartition(new Date(day).toISOString().slice(0, 10)),
+          ':since': since.toISOString(),
+          ':until': until.toISOString(),
+        },
+        ScanIndexForward: false,
+      });
+    }
+    return queries;
+  },
 } as const;
 
 /**

@@ -288,3 +288,63 @@ export const alertItem = z.object({
   createdAt: z.string(),
 });
 export type Alert = z.infer<typeof alertItem>;
+
+/** Who may sign in, and as what: an admin (ADMIN_EMAILS) or an account manager (an owner's email). */
+export const role = z.enum(['admin', 'owner']);
+export type Role = z.infer<typeof role>;
+
+/** A one-time sign-in link's token, keyed by a hash of its secret (shared/auth/sign-in.ts). */
+export const signInItem = z.object({
+  email: z.string(),
+  role,
+  ownerId: z.string().optional(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  /** Set when the link was used: it never opens a session again. */
+  usedAt: z.string().optional(),
+});
+export type SignIn = z.infer<typeof signInItem>;
+
+/** A signed-in session, keyed by a hash of its id (the cookie's value). */
+export const sessionItem = z.object({
+  role,
+  ownerId: z.string().optional(),
+  email: z.string(),
+  /** What a cookie-authenticated write must echo in `x-csrf-token`. */
+  csrfToken: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+});
+export type Session = z.infer<typeof sessionItem>;
+
+export const auditAction = z.enum([
+  'case.update',
+  'case.follow-up',
+  'customer.erase',
+  'auth.sign-in',
+  'auth.sign-out',
+]);
+export type AuditAction = z.infer<typeof auditAction>;
+
+/** Who acted: the bearer admin key, or a session (its person's own address and role). */
+export const auditActor = z.object({
+  via: z.enum(['admin-key', 'session']),
+  role,
+  email: z.string().nullable(),
+  ownerId: z.string().nullable(),
+});
+export type AuditActor = z.infer<typeof auditActor>;
+
+/** One audit log entry: who, what, when, and what it was done to. Never a customer's address. */
+export const auditItem = z.object({
+  id: z.string(),
+  at: z.string(),
+  action: auditAction,
+  actor: auditActor,
+  caseId: z.string().optional(),
+  /** A case move's statuses. */
+  from: caseStatus.optional(),
+  to: caseStatus.optional(),
+  customerId: z.string().optional(),
+});
+export type AuditEntry = z.infer<typeof auditItem>;

@@ -463,22 +463,25 @@ describe('HTTP API', () => {
     expect(JSON.stringify(stage?.Properties.AccessLogSettings)).not.toMatch(/\$context\.(path|rawPath)/);
   });
 
-  it('throttles every route with its class limits: surveys, unsubscribes, admin', () => {
+  it('throttles every route with its class limits: surveys, unsubscribes, sign-in, admin', () => {
     const stage = Object.values(resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage');
     const routeSettings = stage?.Properties.RouteSettings as Record<string, unknown>;
     const limits = {
       survey: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
       unsubscribe: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      auth: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
       admin: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
     };
     const classOf = (path: string) =>
-      path.startsWith('/s/')
+      path.startsWith('/s/') || path.startsWith('/leave/')
         ? 'survey'
         : path.startsWith('/u/')
           ? 'unsubscribe'
-          : path.startsWith('/api/') || path === '/dashboard'
-            ? 'admin'
-            : undefined;
+          : path.startsWith('/auth/')
+            ? 'auth'
+            : path.startsWith('/api/') || path === '/dashboard'
+              ? 'admin'
+              : undefined;
     for (const { routeKey } of ROUTES) {
       const routeClass = classOf(routeKey.split(' ')[1] ?? '');
       expect(routeClass, routeKey).toBeDefined();
@@ -504,8 +507,16 @@ describe('sending', () => {
   it('lets only the senders call ses:SendEmail, scoped to the sender identity, never *', () => {
     const senders = ALL_FUNCTIONS.filter((n) => FUNCTION_SPECS[n].sendsEmail);
     // Surveys (the sender), reminders and alert emails to owners (sweep, deliver-alerts), case
-    // follow-ups and event-triggered surveys (admin-api). The dispatch only writes invites.
-    expect(senders.sort()).toEqual(['admin-api', 'deliver-alerts', 'send-invites', 'sweep-outbox']);
+    // follow-ups and event-triggered surveys (admin-api), "why did you leave?" emails (the value
+    // recompute's win-back pass), sign-in links (auth). The dispatch only writes invites.
+    expect(senders.sort()).toEqual([
+      'admin-api',
+      'auth',
+      'deliver-alerts',
+      'recompute-value',
+      'send-invites',
+      'sweep-outbox',
+    ]);
     for (const name of ALL_FUNCTIONS) {
       const ses = statementsOf(name).filter((s) => asList(s.Action).includes('ses:SendEmail'));
       if (!senders.includes(name)) {

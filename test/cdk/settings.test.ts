@@ -21,6 +21,7 @@ describe('settings from context', () => {
       throttle: {
         survey: { rateLimit: 200, burstLimit: 400 },
         unsubscribe: { rateLimit: 50, burstLimit: 100 },
+        auth: { rateLimit: 5, burstLimit: 10 },
         admin: { rateLimit: 50, burstLimit: 100 },
         fallback: { rateLimit: 10, burstLimit: 20 },
       },
@@ -49,6 +50,22 @@ describe('settings from context', () => {
     }
     expect(() => settingsOf({ answerEditsPerHour: '0' })).toThrow(/answerEditsPerHour.*1 to 1000/);
     expect(() => settingsOf({ segmentDimensions: 'tier;drop' })).toThrow(/segmentDimensions/);
+  });
+
+  it('passes who signs in as an admin, the session hours and the audit retention when set, validated', () => {
+    expect(
+      settingsOf({
+        adminEmails: ' Ops@Acme.test, cto@acme.test ',
+        sessionHours: '12',
+        auditRetentionDays: '730',
+      }).handlerEnv,
+    ).toEqual({
+      ADMIN_EMAILS: 'ops@acme.test,cto@acme.test',
+      SESSION_HOURS: '12',
+      AUDIT_RETENTION_DAYS: '730',
+    });
+    expect(() => settingsOf({ adminEmails: 'ops@acme.test,nobody' })).toThrow(/adminEmails.*"nobody"/);
+    expect(() => settingsOf({ sessionHours: '0' })).toThrow(/sessionHours.*1 to 720/);
   });
 
   it('passes the value tier method and loyalty settings when set, and refuses bad ones naming the key', () => {
@@ -83,6 +100,7 @@ describe('settings from context', () => {
       survey: { rateLimit: 500, burstLimit: 1000 },
       // The default burst (100) would hold less than a second of the rate.
       unsubscribe: { rateLimit: 300, burstLimit: 300 },
+      auth: { rateLimit: 5, burstLimit: 10 },
       admin: { rateLimit: 50, burstLimit: 150 },
       fallback: { rateLimit: 10, burstLimit: 20 },
     });

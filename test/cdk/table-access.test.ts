@@ -15,6 +15,7 @@ import {
 import { ALL_FUNCTIONS, type FunctionName } from '../../functions/routes.ts';
 import {
   alertModel,
+  auditModel,
   campaignModel,
   caseMarkModel,
   caseModel,
@@ -33,7 +34,10 @@ import {
   scheduleModel,
   senderLeaseModel,
   sendRateModel,
+  sessionModel,
   sevenPlusMarkModel,
+  signInModel,
+  signInRateModel,
   suppressionModel,
   surveySlotModel,
   themeDefinitionsModel,
@@ -77,6 +81,10 @@ const TABLE_KEYS: Record<MainPartition, string[]> = {
   THEMES: [themeDefinitionsModel.key().pk],
   VALUE: [valueReportModel.key().pk, valueLeaseModel.key().pk],
   'LOSS#*': [lossModel.key('l-1').pk, winBackModel.key('l-1').pk],
+  'SIGNIN#*': [signInModel.key('a'.repeat(64)).pk],
+  'SIGNINRATE#*': [signInRateModel.key('b'.repeat(64), 1_966_000).pk],
+  'SESSION#*': [sessionModel.key('c'.repeat(64)).pk],
+  'AUDIT#*': [auditModel.key('2026-01-01T00:00:00.000Z', 'e-1').pk],
 };
 
 /** Index partition keys as the model lists items, and the index pattern of the access table that covers each. */
@@ -403,6 +411,28 @@ describe('who may touch what (the hardening issue, point 3)', () => {
         ).toBe(name === 'admin-api' && action === 'dynamodb:Query');
       }
     }
+  });
+
+  it('keeps sign-in links, sessions and the audit log to the functions that need them', () => {
+    const writers = (partition: MainPartition) =>
+      [...new Set(WRITES.flatMap((action) => whoMay(action, partition)))].sort();
+    // Links and their per-address counts: the sign-in function alone, which also opens and ends sessions.
+    expect(writers('SIGNIN#*')).toEqual(['auth']);
+    expect(writers('SIGNINRATE#*')).toEqual(['auth']);
+    expect(whoMay('dynamodb:GetItem', 'SIGNINRATE#*')).toEqual([]);
+    expect(writers('SESSION#*')).toEqual(['auth']);
+    expect(whoMay('dynamodb:UpdateItem', 'SESSION#*')).toEqual([]);
+    // The admin API reads a caller's session, nothing else of it.
+    expect(whoMay('dynamodb:GetItem', 'SESSION#*').sort()).toEqual(['admin-api', 'auth']);
+    // Audit entries are only ever put (never changed or deleted), and read by the admin API alone.
+    expect(whoMay('dynamodb:PutItem', 'AUDIT#*').sort()).toEqual(['admin-api', 'auth']);
+    for (const action of ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
+      expect(whoMay(action, 'AUDIT#*'), action).toEqual([]);
+    }
+    expect(whoMay('dynamodb:Query', 'AUDIT#*')).toEqual(['admin-api']);
+    // The sign-in function finds owners by their listing, never by reading owner items (webhook secrets).
+    expect(partitionsFor('auth', 'dynamodb:GetItem').sort()).toEqual(['SESSION#*', 'SIGNIN#*']);
+    expect(may('auth', 'dynamodb:Query', `${main}/index/byKind`, 'OWNER')).toBe(true);
   });
 
   it('gives the static pages no table access at all', () => {

@@ -11,6 +11,7 @@ const SAMPLE = {
   comment: 'slow',
   customer: 'Li Wei',
   status: 'open',
+  minutes: 15,
 };
 
 describe('message catalogs', () => {

@@ -93,6 +93,15 @@ describe('observability', () => {
     expect(redact('mail bob@corp.io now')).toBe('mail <email> now');
   });
 
+  it('blanks the one-time token of a sign-in link, in its URL and in the form its page posts', () => {
+    const secret = 'q1W2e3R4t5Y6u7I8o9P0a1S2d3F4g5H6j7K8l9Z0x1C';
+    expect(redact(`open https://nps.example.com/auth/callback?token=${secret} now`)).toBe(
+      'open https://nps.example.com/auth/callback?token=<token> now',
+    );
+    expect(redact(`token=${secret}&x=1`)).toBe('token=<token>&x=1');
+    expect(redact('a tokens=list stays')).toBe('a tokens=list stays');
+  });
+
   /** A survey link cut short by a mail client: not a whole token, but most of one. */
   const cutToken = 'AbCdEfGhIjKlMnOpQrStUv.t5x9k2.ZyXwVuTsRq';
 
