@@ -314,8 +314,10 @@ describe('the purchases table in the template', () => {
     expect(
       who('dynamodb:Query', `${purchases}/index/byMonth`, PURCHASE_INDEX_KEYS.byMonth[0] ?? '').sort(),
     ).toEqual(['admin-api', 'recompute-value']);
+    // Erasure (admin API, sweep), and a churned customer's last purchase (the win-back pass).
     expect(who('dynamodb:Query', `${purchases}/index/purchasesByCustomer`, 'CUSTOMER#c-1').sort()).toEqual([
       'admin-api',
+      'recompute-value',
       'sweep-outbox',
     ]);
   });
@@ -372,7 +374,7 @@ describe('who may touch what (the hardening issue, point 3)', () => {
           ...whoMay('dynamodb:BatchGetItem', 'SUPPRESSION#*'),
         ]),
       ].sort(),
-    ).toEqual(['admin-api', 'dispatch-campaign', 'send-invites', 'sweep-outbox']);
+    ).toEqual(['admin-api', 'dispatch-campaign', 'recompute-value', 'send-invites', 'sweep-outbox']);
   });
 
   it('lets the writers of a customer’s invites, slots, answers and cases check the erasure tombstone in their transactions', () => {
@@ -380,6 +382,7 @@ describe('who may touch what (the hardening issue, point 3)', () => {
       'admin-api',
       'dispatch-campaign',
       'escalate-cases',
+      'leave-survey',
       'raise-alerts',
       'recompute-value',
       'submit-response',

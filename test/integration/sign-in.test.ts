@@ -245,7 +245,9 @@ describe('sign-in, sessions and roles', () => {
 
     // Her own segment, and no other.
     expect((await api('GET', '/api/nps?segment=owner:alice&window=all', as)).status).toBe(200);
-    expect((await api('GET', '/api/nps/compare?segment=owner:alice', as)).status).toBe(200);
+    const today = new Date().toISOString().slice(0, 10);
+    const compare = `/api/nps/compare?segment=owner:alice&from=${today}&to=${today}&against=previous`;
+    expect((await api('GET', compare, as)).status).toBe(200);
     const responses = await api('GET', '/api/responses?segment=owner:alice', as);
     expect(responses.status).toBe(200);
     const answered = ((await responses.json()) as { responses: Array<{ customerId: string }> }).responses;
@@ -407,6 +409,11 @@ describe('sign-in, sessions and roles', () => {
       (await api('PATCH', `/api/cases/${b2}`, { ...as, body: { status: 'contacted', note: 'Called.' } }))
         .status,
     ).toBe(200);
+    const resolve = { status: 'resolved', outcome: 'Refunded the order.' };
+    expect((await api('PATCH', `/api/cases/${b2}`, { ...as, body: resolve })).status).toBe(200);
+    const followUp = await api('POST', `/api/cases/${b2}/follow-up`, as);
+    expect(followUp.status).toBe(200);
+    expect(((await followUp.json()) as Case).followUp?.message).toBe('Refunded the order.');
     expect(
       (
         await api('POST', '/api/customers', {
@@ -442,6 +449,8 @@ describe('sign-in, sessions and roles', () => {
           from: 'open',
           to: 'contacted',
         }),
+        expect.objectContaining({ action: 'case.update', caseId: b2, from: 'contacted', to: 'resolved' }),
+        expect.objectContaining({ action: 'case.follow-up', actor: byAdmin, caseId: b2 }),
         expect.objectContaining({ action: 'customer.erase', actor: byAdmin, customerId: 'leaver' }),
       ]),
     );
