@@ -286,7 +286,9 @@ const headlinePanel: Panel = {
       const change = element('headline-change');
       change.textContent =
         d.nps == null
-          ? ''
+          ? s.responses === 0
+            ? ''
+            : tr('changeNone', { days })
           : tr(d.significant ? 'changeSignificant' : 'changeNotSignificant', {
               change: `${d.nps > 0 ? '+' : ''}${fmt(d.nps)}`,
               days,
