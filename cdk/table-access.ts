@@ -85,6 +85,7 @@ export interface MainIndexPartitions {
   byKind:
     | 'CUSTOMER'
     | 'OWNER'
+    | 'CAMPAIGN'
     | 'SCHEDULED'
     | 'RUN#open'
     | 'INVITE#unsent'
@@ -256,6 +257,8 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
         // … and the held invites a resumed run releases; the best customers who are not loyal.
         byKind: [
           'OWNER',
+          // Every campaign (GET /api/campaigns).
+          'CAMPAIGN',
           'RESPONSE',
           'PROVISIONAL',
           'CASE#*',

@@ -51,7 +51,7 @@ import { compareSegment, parseAgainst } from '#shared/rollup/compare-nps';
 import { npsBySegment, npsSeries, parseSegment, parseWindow, periodRange } from '#shared/rollup/read-nps';
 import { deadAlerts, getAlert, resetAlertForRedelivery } from '#shared/store/alerts';
 import { listAuditEntries } from '#shared/store/audit';
-import { getCampaign } from '#shared/store/campaigns';
+import { getCampaign, listCampaigns } from '#shared/store/campaigns';
 import { getCase, listCases } from '#shared/store/cases';
 import { getCustomer } from '#shared/store/customers';
 import { eraseCustomer } from '#shared/store/erasure';
@@ -213,6 +213,10 @@ const handlers: Record<AdminRouteKey, Route> = {
       : undefined;
     const campaign = await saveCampaign(input, nextRunAt);
     return json(201, { id: campaign.id, nextRunAt: campaign.nextRunAt ?? null });
+  },
+  'GET /api/campaigns': async (event) => {
+    const campaigns = await listCampaigns(pageOf(event));
+    return json(200, { campaigns: campaigns.items, cursor: campaigns.cursor ?? null });
   },
   'GET /api/campaigns/{id}': async (event) => {
     const page = pageOf(event);

@@ -209,6 +209,7 @@ const DOCS: Record<RouteKey, RouteDoc> = {
     body: campaignInput,
     status: 201,
   },
+  'GET /api/campaigns': { summary: 'Every campaign, in id order', tag: 'campaigns', query: paged },
   'GET /api/campaigns/{id}': { summary: 'A campaign and a page of its runs', tag: 'campaigns', query: paged },
   'POST /api/campaigns/{id}/send': { summary: 'Starts a run', tag: 'campaigns', status: 202 },
   'GET /api/campaigns/{id}/runs/{runId}': {

@@ -63,6 +63,7 @@ export const ROUTES = [
   { routeKey: 'POST /api/owners', fn: 'admin-api' },
   { routeKey: 'GET /api/owners', fn: 'admin-api' },
   { routeKey: 'POST /api/campaigns', fn: 'admin-api' },
+  { routeKey: 'GET /api/campaigns', fn: 'admin-api' },
   { routeKey: 'GET /api/campaigns/{id}', fn: 'admin-api' },
   { routeKey: 'POST /api/campaigns/{id}/send', fn: 'admin-api' },
   { routeKey: 'GET /api/campaigns/{id}/runs/{runId}', fn: 'admin-api' },

@@ -1,9 +1,40 @@
 import { parse } from 'csv-parse/sync';
 import { ValidationError } from '../errors.ts';
-import { type CustomerInput, customerInput } from './inputs.ts';
+import { type CustomerInput, customerInput, problemOf, type RowCheck } from './inputs.ts';
 
 const MAX_CSV_ROWS = 5000;
 const FIXED_COLUMNS = new Set(['id', 'email', 'name', 'locale', 'ownerid', 'owner_id', 'owner']);
+
+/**
+ * How a customers CSV is read, by the API's import and by `nps customers import` alike: header
+ * names trimmed, a BOM dropped, values trimmed, empty lines skipped.
+ */
+export const CUSTOMER_CSV_OPTIONS = {
+  columns: (header: string[]) => header.map((h) => h.trim()),
+  bom: true,
+  trim: true,
+  skip_empty_lines: true,
+};
+
+/**
+ * One CSV row as a customer: `id,email,name,locale,ownerId` (any case; `owner_id` and `owner` too),
+ * every other non-empty column an attribute — or what is wrong with the row.
+ */
+export const checkCustomerRow = (row: Record<string, string>): RowCheck<CustomerInput> => {
+  const lower = Object.fromEntries(Object.entries(row).map(([k, v]) => [k.toLowerCase(), v]));
+  const attributes = Object.fromEntries(
+    Object.entries(row).filter(([k, v]) => !FIXED_COLUMNS.has(k.toLowerCase()) && v !== ''),
+  );
+  const parsed = customerInput.safeParse({
+    id: lower.id,
+    email: lower.email,
+    name: lower.name || undefined,
+    locale: lower.locale || undefined,
+    ownerId: lower.ownerid || lower.owner_id || lower.owner || undefined,
+    attributes,
+  });
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, problem: problemOf(parsed.error) };
+};
 
 /**
  * Customers from CSV: `id,email,name,locale,ownerId` plus any other column as a segment attribute
@@ -12,12 +43,7 @@ const FIXED_COLUMNS = new Set(['id', 'email', 'name', 'locale', 'ownerid', 'owne
 export const parseCustomersCsv = (text: string): CustomerInput[] => {
   let rows: Array<Record<string, string>>;
   try {
-    rows = parse(text, {
-      columns: (header: string[]) => header.map((h) => h.trim()),
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-    });
+    rows = parse(text, CUSTOMER_CSV_OPTIONS);
   } catch (err: unknown) {
     throw new ValidationError(
       `the CSV could not be read: ${err instanceof Error ? err.message : String(err)}`,
@@ -31,23 +57,9 @@ export const parseCustomersCsv = (text: string): CustomerInput[] => {
   const problems: string[] = [];
   const customers: CustomerInput[] = [];
   rows.forEach((row, index) => {
-    const lower = Object.fromEntries(Object.entries(row).map(([k, v]) => [k.toLowerCase(), v]));
-    const attributes = Object.fromEntries(
-      Object.entries(row).filter(([k, v]) => !FIXED_COLUMNS.has(k.toLowerCase()) && v !== ''),
-    );
-    const parsed = customerInput.safeParse({
-      id: lower.id,
-      email: lower.email,
-      name: lower.name || undefined,
-      locale: lower.locale || undefined,
-      ownerId: lower.ownerid || lower.owner_id || lower.owner || undefined,
-      attributes,
-    });
-    if (parsed.success) customers.push(parsed.data);
-    else {
-      const issue = parsed.error.issues[0];
-      problems.push(`line ${index + 2}: ${issue?.path.join('.') || 'row'}: ${issue?.message ?? 'invalid'}`);
-    }
+    const checked = checkCustomerRow(row);
+    if (checked.ok) customers.push(checked.value);
+    else problems.push(`line ${index + 2}: ${checked.problem}`);
   });
   if (problems.length) {
     const more = problems.length > 10 ? ` (and ${problems.length - 10} more)` : '';

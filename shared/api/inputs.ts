@@ -59,7 +59,9 @@ export const customerInput = z.object({
 });
 export type CustomerInput = z.infer<typeof customerInput>;
 
-export const customersInput = z.array(customerInput).min(1).max(1000);
+/** Customers per `POST /api/customers` request (`nps customers import` sends batches of this size). */
+export const MAX_CUSTOMERS_JSON = 1000;
+export const customersInput = z.array(customerInput).min(1).max(MAX_CUSTOMERS_JSON);
 
 /**
  * A purchase (`POST /api/purchases`, `/api/purchases/import`). Amounts are in the account's
@@ -132,6 +134,24 @@ export const refuseProblems = (problems: string[], code: string, subject = 'no p
   throw new ValidationError(`${subject} — ${problems.slice(0, PROBLEMS_NAMED).join('; ')}${more}`, code);
 };
 
+/** One row checked: its value, or what is wrong with it (`email: Invalid email address`). */
+export type RowCheck<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+/** A failed parse as a row's problem: the field of its first issue, then what is wrong. */
+export const problemOf = (error: z.ZodError): string => {
+  const issue = error.issues[0];
+  return `${issue?.path.join('.') || 'row'}: ${issue?.message ?? 'invalid'}`;
+};
+
+/**
+ * One purchase checked by the API's rules. Exposed per row so `nps purchases import` can check a
+ * file it streams, row by row, exactly as the API would before it sends anything.
+ */
+export const checkPurchase = (raw: unknown): RowCheck<PurchaseInput> => {
+  const parsed = purchaseInput.safeParse(raw);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, problem: problemOf(parsed.error) };
+};
+
 /** Validates every row before anything is written: all valid, or one 400 naming the bad rows. */
 export const validatePurchaseRows = (
   rows: ReadonlyArray<{ where: string; raw: unknown }>,
@@ -140,12 +160,9 @@ export const validatePurchaseRows = (
   const problems: string[] = [];
   const valid: PlacedPurchase[] = [];
   for (const { where, raw } of rows) {
-    const parsed = purchaseInput.safeParse(raw);
-    if (parsed.success) valid.push({ where, purchase: parsed.data });
-    else {
-      const issue = parsed.error.issues[0];
-      problems.push(`${where}: ${issue?.path.join('.') || 'row'}: ${issue?.message ?? 'invalid'}`);
-    }
+    const checked = checkPurchase(raw);
+    if (checked.ok) valid.push({ where, purchase: checked.value });
+    else problems.push(`${where}: ${checked.problem}`);
   }
   refuseProblems(problems, code);
   return valid;

@@ -48,6 +48,7 @@ export const OWNER_RULES = {
   'POST /api/owners': 'admin',
   'GET /api/owners': 'admin',
   'POST /api/campaigns': 'admin',
+  'GET /api/campaigns': 'admin',
   'GET /api/campaigns/{id}': 'admin',
   'POST /api/campaigns/{id}/send': 'admin',
   'GET /api/campaigns/{id}/runs/{runId}': 'admin',

@@ -171,6 +171,21 @@ export const daysOfPeriod = (window: Window, period: string): { from: string; to
   }
 };
 
+/**
+ * The first and last calendar dates of a period (`2026-11` → 2026-11-01 to 2026-11-30), as date
+ * query parameters name them — unlike daysOfPeriod's key range, every date here exists.
+ */
+export const datesOfPeriod = (
+  window: Exclude<Window, 'all'>,
+  period: string,
+): { from: string; to: string } => {
+  const { from, to } = daysOfPeriod(window, period);
+  if (window !== 'month' && window !== 'quarter') return { from, to };
+  const [year, month] = [Number(to.slice(0, 4)), Number(to.slice(5, 7))];
+  // Day 0 of the next month is the last day of this one.
+  return { from, to: utcDayKey(new Date(Date.UTC(year, month, 0))) };
+};
+
 /** The months (`2026-11`) from one day key to another, both included. */
 export const monthsBetween = (fromDay: string, toDay: string): string[] => {
   const months: string[] = [];

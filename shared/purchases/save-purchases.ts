@@ -1,10 +1,10 @@
-import { type PlacedPurchase, type PurchaseInput, refuseProblems } from '../api/inputs.ts';
+import { type PlacedPurchase, refuseProblems } from '../api/inputs.ts';
 import { ConflictError } from '../errors.ts';
 import { existingCustomerIds } from '../store/customers.ts';
 import { eraseCustomer, erasedAmong } from '../store/erasure.ts';
 import { putPurchases, storedPurchases } from '../store/purchases.ts';
 import type { Purchase } from '../store/schemas.ts';
-import { centsOf } from '../value/activity.ts';
+import { sameBody } from './same-body.ts';
 
 export interface PurchasesSaved {
   /** Purchase ids not seen before. */
@@ -14,13 +14,6 @@ export interface PurchasesSaved {
   /** Known purchase ids sent again as they are: no news, nothing written. */
   unchanged: number;
 }
-
-const sameBody = (a: PurchaseInput | Purchase, b: PurchaseInput | Purchase): boolean =>
-  a.customerId === b.customerId &&
-  a.date === b.date &&
-  centsOf(a.amount) === centsOf(b.amount) &&
-  a.quantity === b.quantity &&
-  a.productId === b.productId;
 
 const listIds = (ids: Iterable<string>) => {
   const all = [...ids];

@@ -43,6 +43,12 @@ export const getCampaign = async (id: string): Promise<Campaign | undefined> => 
   return out.Item ? campaignItem.parse(out.Item) : undefined;
 };
 
+/** Every campaign, in id order, a page at a time. */
+export const listCampaigns = async (page: PageRequest): Promise<Page<Campaign>> => {
+  const found = await queryPage([campaignModel.all()], page);
+  return { items: found.items.map((i) => campaignItem.parse(i)), cursor: found.cursor };
+};
+
 export interface DueSchedule {
   campaignId: string;
   nextRunAt: string;

@@ -303,6 +303,8 @@ export const campaignModel = {
   kind: 'campaign',
   key: (id: string): Key => ({ pk: campaignPartition(id), sk: 'CAMPAIGN' }),
   listed: (id: string): KindIndex => ({ gsi1pk: LISTING.campaign, gsi1sk: id }),
+  /** campaign.all — every campaign, in id order: GET /api/campaigns, a page at a time. */
+  all: () => kindQuery(LISTING.campaign),
 } as const;
 
 /** A campaign's next scheduled run: its own item, so the due-campaign query is one index range. */

@@ -9,6 +9,8 @@ const CUSTOMERS = 7;
 const ACKNOWLEDGED = 3;
 const RUNS = 4;
 const DEAD_ALERTS = 7;
+/** Campaigns besides `cmp`, never sent: only listed. */
+const OTHER_CAMPAIGNS = ['cmp-b', 'cmp-c', 'cmp-d'];
 
 /** Each list route, the field its items come under, and what tells one item from another. */
 const LISTS = [
@@ -19,6 +21,7 @@ const LISTS = [
   { path: '/api/responses?segment=campaign:cmp', field: 'responses', id: 'inviteId' },
   { path: '/api/nps/segments?window=all', field: 'segments', id: 'segment' },
   { path: '/api/campaigns/cmp', field: 'runs', id: 'runId' },
+  { path: '/api/campaigns', field: 'campaigns', id: 'id' },
   { path: '/api/alerts/dead', field: 'alerts', id: 'alertId' },
 ] as const;
 type List = (typeof LISTS)[number];
@@ -29,7 +32,8 @@ const withParams = (path: string, params: Record<string, string>) =>
 /**
  * Seven customers in seven regions answer as detractors (seven responses and cases, nine or more
  * segments), three cases are acknowledged (so the case listing spans two status partitions), the
- * campaign runs five times, and seven alerts are dead: more than a page of everything.
+ * campaign runs five times beside three others never sent, and seven alerts are dead: more than a
+ * page of everything.
  */
 describe('bounded reads: every list answers a page and a cursor', () => {
   const stack = useLocalStack();
@@ -70,6 +74,7 @@ describe('bounded reads: every list answers a page and a cursor', () => {
       })),
     );
     await adminFetch(stack(), 'POST', '/api/campaigns', { id: 'cmp', name: 'Campaign' });
+    for (const id of OTHER_CAMPAIGNS) await adminFetch(stack(), 'POST', '/api/campaigns', { id, name: id });
     await adminFetch(stack(), 'POST', '/api/campaigns/cmp/send');
     await stack().settle();
     const emails = await sesEmails(stack());
