@@ -106,7 +106,12 @@ describe('the dashboard at a glance, in a real browser', () => {
     // A comment holding a script is text; the class filter shows detractors only.
     const hostile = page.locator('#responses tbody td', { hasText: '<script>alert(1)</script> too slow' });
     expect(await hostile.count()).toBe(1);
+    // The class filter applies to the comments read so far: every page read, every detractor shown.
     await page.selectOption('#class', 'detractor');
+    const more = page.locator('#responses-panel button.more');
+    await expect.poll(() => more.isVisible()).toBe(true);
+    await more.click();
+    await expect.poll(() => more.isVisible()).toBe(false);
     await expect
       .poll(() => page.locator('#responses tbody tr').count())
       .toBe(SCORES.filter((s) => s <= 6).length);
