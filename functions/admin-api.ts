@@ -21,7 +21,7 @@ import {
   winBackUpdateInput,
 } from '#shared/api/inputs';
 import { parsePurchasesCsv } from '#shared/api/purchases-csv';
-import { auditRange, recordAudit } from '#shared/audit/log';
+import { auditRange, erasedCustomerRef, recordAudit } from '#shared/audit/log';
 import { actorOf, meOf, type Principal } from '#shared/auth/principal';
 import { type Access, accessFor, OWNER_RULES, type OwnerRule, ownSegmentOf } from '#shared/auth/roles';
 import { requestSurvey } from '#shared/campaigns/event-survey';
@@ -136,7 +136,10 @@ const handlers: Record<AdminRouteKey, Route> = {
     // After the erasure, not with it: an erasure is a tombstone and batches of deletes, no one
     // transaction. One that failed part-way has no entry, and its retry (a DELETE is repeatable)
     // writes it.
-    await recordAudit(actorOf(principal), { action: 'customer.erase', customerId });
+    await recordAudit(actorOf(principal), {
+      action: 'customer.erase',
+      customerRef: await erasedCustomerRef(customerId),
+    });
     return json(200, report);
   },
   'POST /api/purchases': async (event) =>

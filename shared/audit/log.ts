@@ -1,8 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { parseDayRange, parseQueryDate } from '../api/date-range.ts';
 import { config } from '../config.ts';
 import { ValidationError } from '../errors.ts';
 import { type LocalDate, localDate, periodOfDate } from '../nps/windows.ts';
+import { tokenKey } from '../secrets.ts';
 import { auditEntryWrite, putAuditEntry } from '../store/audit.ts';
 import type { TransactItem } from '../store/db.ts';
 import type { AuditAction, AuditActor, AuditEntry, CaseStatus } from '../store/schemas.ts';
@@ -16,19 +17,22 @@ import type { AuditAction, AuditActor, AuditEntry, CaseStatus } from '../store/s
 export type AuditSubject =
   | { action: 'case.update'; caseId: string; from: CaseStatus; to: CaseStatus }
   | { action: 'case.follow-up'; caseId: string }
-  | { action: 'customer.erase'; customerId: string }
+  /** `customerRef`: erasedCustomerRef of the id. */
+  | { action: 'customer.erase'; customerRef: string }
   | { action: 'auth.sign-in' | 'auth.sign-out' };
 
-const ADDRESS = /@/;
-
 /**
- * A customer id as the log keeps it. Ids may be addresses (`dana@example.com` is a valid id): such
- * an id is kept as its SHA-256 (`sha256:<hex>`), so the log shows no address. An unkeyed hash:
- * whoever already has the address can tell it was erased — as they could from the erasure
- * tombstone, which keeps the id itself.
+ * An erased customer as the log keeps them: a keyed hash of the id (`ref:<base64url>`), never the
+ * id — erasure leaves nothing that names the customer but the tombstone, which the erasure itself
+ * needs. Someone holding the token key can tell which customer an entry is about; the log alone
+ * cannot (an id may be an address, and ids are guessable).
  */
-export const loggedCustomerId = (customerId: string): string =>
-  ADDRESS.test(customerId) ? `sha256:${createHash('sha256').update(customerId).digest('hex')}` : customerId;
+export const erasedCustomerRef = async (customerId: string): Promise<string> =>
+  `ref:${createHmac('sha256', await tokenKey())
+    .update(`nps-loop/audit-customer/v1\n${customerId}`)
+    .digest()
+    .subarray(0, 16)
+    .toString('base64url')}`;
 
 export const auditEntryOf = (actor: AuditActor, subject: AuditSubject, now: Date): AuditEntry => {
   const base = { id: randomUUID(), at: now.toISOString(), actor };
@@ -38,7 +42,7 @@ export const auditEntryOf = (actor: AuditActor, subject: AuditSubject, now: Date
     case 'case.follow-up':
       return { ...base, action: subject.action, caseId: subject.caseId };
     case 'customer.erase':
-      return { ...base, action: subject.action, customerId: loggedCustomerId(subject.customerId) };
+      return { ...base, action: subject.action, customerId: subject.customerRef };
     default:
       return { ...base, action: subject.action satisfies AuditAction };
   }

@@ -164,6 +164,9 @@ describe('the role table', () => {
       'GET /api/nps/compare',
       'GET /api/responses',
       'GET /api/nps/segments',
+      // Win-back cases are cases: their own lost customers'.
+      'GET /api/winbacks',
+      'PATCH /api/winbacks/{id}',
     ]);
     const others = adminRoutes.filter((routeKey) => !allowed.has(routeKey));
     expect(others).toEqual(
