@@ -365,7 +365,7 @@ export const SECRET_READS_PER_QUIET_ANSWER = 2;
  * shared/observability.ts), each one custom metric with the service dimension; every function also
  * publishes its own ColdStart metric.
  */
-export const BUSINESS_METRICS = 15;
+export const BUSINESS_METRICS = 18;
 
 /**
  * Figures neither measured nor read off the code: each one a judgement, printed with the output so
