@@ -51,6 +51,12 @@ export interface LocalStackOptions {
   extraEnv?: Record<string, string>;
   /** Which stream consumers to run (default all); tests that drive a consumer themselves leave it out. */
   streamConsumers?: StreamFunctionName[];
+  /**
+   * Start with the stream consumers and the schedule ticker stopped, until `resume()`: the demo
+   * writes a year of history first, as the functions would have written it at the time, and only
+   * then lets the consumers read the stream (from its start, as on AWS) and the ticker run.
+   */
+  startPaused?: boolean;
 }
 
 export interface LocalStack {
@@ -70,6 +76,8 @@ export interface LocalStack {
   tick: () => Promise<void>;
   /** Runs the daily functions (the value recompute) once, now. */
   tickDaily: () => Promise<void>;
+  /** Starts the stream consumers and the ticker of a stack started with `startPaused` (once). */
+  resume: () => void;
   stop: () => Promise<void>;
 }
 
@@ -250,7 +258,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
           appendFileSync(join(options.dataDir, 'stream-failures.jsonl'), `${JSON.stringify(failure)}\n`);
       },
     });
-    poller.start();
+    let running = false;
+    const startPoller = () => poller.start();
     stops.push(() => poller.stop());
 
     const localSqs = sqs;
@@ -276,37 +285,46 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         );
       }
     };
-    if (options.tickMs !== 0) {
-      let ticking = false;
-      let dailyRunning = false;
-      const timeZone = options.timeZone ?? 'UTC';
-      // A daily function runs at the first tick past its time each day, beside the minute ticks,
-      // which it never holds up. A start after its time waits for tomorrow's: starting is no
-      // reason to run it (what it wrote last is kept with the data), and one running at once would
-      // race whatever the starter does first (the demo's purchases).
-      const started = localDayAndTime(new Date(), timeZone);
-      const lastDailyRun = new Map<DailyFunctionName, string>(
-        dailyNames.filter((n) => started.time >= DAILY_FUNCTIONS[n].at).map((n) => [n, started.day]),
-      );
-      const timer = setInterval(() => {
-        const now = new Date();
-        const { day, time } = localDayAndTime(now, timeZone);
-        const due = dailyNames.filter((n) => time >= DAILY_FUNCTIONS[n].at && lastDailyRun.get(n) !== day);
-        if (due.length > 0 && !dailyRunning) {
-          dailyRunning = true;
-          for (const name of due) lastDailyRun.set(name, day);
-          void tickDaily(due).finally(() => {
-            dailyRunning = false;
+    const startTicker = () => {
+      if (options.tickMs !== 0) {
+        let ticking = false;
+        let dailyRunning = false;
+        const timeZone = options.timeZone ?? 'UTC';
+        // A daily function runs at the first tick past its time each day, beside the minute ticks,
+        // which it never holds up. A start after its time waits for tomorrow's: starting is no
+        // reason to run it (what it wrote last is kept with the data), and one running at once would
+        // race whatever the starter does first (the demo's purchases).
+        const started = localDayAndTime(new Date(), timeZone);
+        const lastDailyRun = new Map<DailyFunctionName, string>(
+          dailyNames.filter((n) => started.time >= DAILY_FUNCTIONS[n].at).map((n) => [n, started.day]),
+        );
+        const timer = setInterval(() => {
+          const now = new Date();
+          const { day, time } = localDayAndTime(now, timeZone);
+          const due = dailyNames.filter((n) => time >= DAILY_FUNCTIONS[n].at && lastDailyRun.get(n) !== day);
+          if (due.length > 0 && !dailyRunning) {
+            dailyRunning = true;
+            for (const name of due) lastDailyRun.set(name, day);
+            void tickDaily(due).finally(() => {
+              dailyRunning = false;
+            });
+          }
+          if (ticking) return;
+          ticking = true;
+          void tick().finally(() => {
+            ticking = false;
           });
-        }
-        if (ticking) return;
-        ticking = true;
-        void tick().finally(() => {
-          ticking = false;
-        });
-      }, options.tickMs ?? 5_000);
-      stops.push(async () => clearInterval(timer));
-    }
+        }, options.tickMs ?? 5_000);
+        stops.push(async () => clearInterval(timer));
+      }
+    };
+    const resume = () => {
+      if (running) return;
+      running = true;
+      startPoller();
+      startTicker();
+    };
+    if (!options.startPaused) resume();
     // Let in-flight async invocations finish before the tables and emulators go away.
     stops.push(() => internal.drain());
 
@@ -325,6 +343,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         // they feed (its delayed retries excepted: those wait for their backoff).
         const deadline = Date.now() + 30_000;
         await internal.drain();
+        // Paused: nothing reads the stream yet (waiting for it would start its readers).
+        if (!running) return;
         await poller.waitForIdle();
         await internal.drain();
         while (!localSqs.isIdle()) {
@@ -335,6 +355,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       queueDeadLetters: () => localSqs.deadLetters(QUEUE_CONSUMERS['deliver-alerts'].queue),
       tick,
       tickDaily: () => tickDaily(),
+      resume,
       stop: stopAll,
     };
   } catch (err: unknown) {

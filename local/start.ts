@@ -2,9 +2,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ADMIN_KEY_MIN_LENGTH } from '#shared/config';
+import { periodOf } from '#shared/nps/windows';
 import { newWebhookSecret } from '#shared/owners/save-owner';
 import { buildBrowserScripts } from '../scripts/build-browser.ts';
-import { seedDemo } from './demo.ts';
+import { DEMO_OWNERS, planDemo } from './demo-data.ts';
 import { watchParents } from './parent-watch.ts';
 import { type LocalStack, startLocalStack, wipeData } from './stack.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
@@ -62,7 +63,19 @@ const demoSecretsPath = join(dataDir, 'demo-webhooks.json');
 const loadDemoSecrets = (): Record<string, string> =>
   existsSync(demoSecretsPath)
     ? (JSON.parse(readFileSync(demoSecretsPath, 'utf8')) as Record<string, string>)
-    : Object.fromEntries(['alice', 'bob', 'carol'].map((id) => [`/hooks/${id}`, newWebhookSecret()]));
+    : Object.fromEntries(DEMO_OWNERS.map((owner) => [owner.hook, newWebhookSecret()]));
+/** The demo's receiver paths that answer 410 Gone (an archived channel): their alerts end dead. */
+const refusedHooks = new Set(DEMO_OWNERS.filter((owner) => owner.refused).map((owner) => owner.hook));
+
+/**
+ * Whether the demo was seeded: `seeding` from its first write to its last, with the instant its
+ * plan is made for, so a start after an interrupted seed finishes that same plan (every step of
+ * the seed is idempotent), and a start after a finished one seeds nothing.
+ */
+const demoStatePath = join(dataDir, 'demo.json');
+type DemoState = { status: 'seeding' | 'seeded'; now: string };
+const loadDemoState = (): DemoState | undefined =>
+  existsSync(demoStatePath) ? (JSON.parse(readFileSync(demoStatePath, 'utf8')) as DemoState) : undefined;
 
 const started = performance.now();
 let stack: LocalStack | undefined;
@@ -103,13 +116,16 @@ try {
         customer?: { name?: string };
         response?: { score?: number; comment?: string | null };
       };
-      const summary = p.type
-        ? `${p.type}: ${p.customer?.name ?? '?'} scored ${p.response?.score}${p.response?.comment ? ` — "${p.response.comment}"` : ''}`
-        : (p.text ?? hook.body.slice(0, 200));
+      // Generic alerts name their event; Slack's carry text; Teams' an Adaptive Card.
+      const summary = p.customer
+        ? `${p.type}: ${p.customer.name ?? '?'} scored ${p.response?.score}${p.response?.comment ? ` — "${p.response.comment}"` : ''}`
+        : (p.text ?? (p.type === 'message' ? 'an Adaptive Card' : hook.body.slice(0, 200)));
+      const answer = refusedHooks.has(hook.path) ? ' · answered 410 Gone (an archived channel)' : '';
       console.log(
-        `[demo webhook ${hook.path}] ${hook.verified ? 'signature verified' : 'SIGNATURE INVALID'} · ${summary}`,
+        `[demo webhook ${hook.path}] ${hook.verified ? 'signature verified' : 'SIGNATURE INVALID'}${answer} · ${summary}`,
       );
     },
+    respond: (hook) => (refusedHooks.has(hook.path) ? 410 : 204),
   });
   // The dashboard serves the pages' bundled browser code: build it from the source first.
   buildBrowserScripts();
@@ -127,22 +143,43 @@ try {
       ADMIN_EMAILS: adminEmails,
       ...(process.env.SESSION_HOURS ? { SESSION_HOURS: process.env.SESSION_HOURS } : {}),
     },
+    // The demo writes its year of history before the stream consumers and the ticker start.
+    startPaused: values.demo,
   });
   const readyMs = performance.now() - started;
   let seeded = false;
-  if (stack.tablesCreated && values.demo) {
+  const demoState = loadDemoState();
+  if ((stack.tablesCreated || demoState?.status === 'seeding') && values.demo) {
     writeFileSync(demoSecretsPath, JSON.stringify(demoSecrets), { mode: 0o600 });
-    await seedDemo({
-      secrets: demoSecrets,
-      url: stack.url,
-      adminKey: stack.adminKey,
-      sesUrl: stack.sesUrl,
-      webhookBase: receiver.url,
-      log: console.log,
-      settle: stack.settle,
-    });
+    const now = demoState?.status === 'seeding' ? demoState.now : new Date().toISOString();
+    writeFileSync(demoStatePath, JSON.stringify({ status: 'seeding', now } satisfies DemoState));
+    const timeZone = process.env.NPS_TIME_ZONE || 'UTC';
+    const plan = planDemo({ now, today: periodOf('day', new Date(now), timeZone) });
+    // Loaded once the stack has set the handlers' environment (their log level among it).
+    const { seedDemo } = await import('./demo.ts');
+    const summary = await seedDemo(
+      {
+        secrets: demoSecrets,
+        url: stack.url,
+        adminKey: stack.adminKey,
+        sesUrl: stack.sesUrl,
+        webhookBase: receiver.url,
+        log: console.log,
+        settle: stack.settle,
+        resume: stack.resume,
+        tick: stack.tick,
+      },
+      plan,
+    );
+    writeFileSync(demoStatePath, JSON.stringify({ status: 'seeded', now } satisfies DemoState));
+    const { account, history, catchUp, today } = summary.seconds;
+    console.log(
+      `demo: ${summary.customers} customers, ${summary.purchases} purchases, ${summary.invites} surveys sent and ${summary.answers} answered over the last year (${summary.cases} detractor cases), ${summary.liveAnswers} answers to today's key-account pulse` +
+        ` — account ${account} s, history ${history} s, consumers catching up ${catchUp} s, today ${today} s`,
+    );
     seeded = true;
   }
+  stack.resume();
   console.log(`
 nps-loop local stack ready in ${(readyMs / 1000).toFixed(1)} s${seeded ? ` (demo seeded in ${((performance.now() - started - readyMs) / 1000).toFixed(1)} s)` : ''}
 
