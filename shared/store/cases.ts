@@ -3,6 +3,7 @@ import { getClients } from '../clients.ts';
 import {
   conditionalWrite,
   mainTable,
+  ownedBy,
   type Page,
   type PageRequest,
   queryAll,
@@ -43,15 +44,7 @@ export const listCases = async (
   ownerId?: string,
 ): Promise<Page<Case>> => {
   const found = await queryPage(
-    statuses.map((status) => {
-      const query = caseModel.byStatus(status);
-      if (ownerId === undefined) return query;
-      return {
-        ...query,
-        FilterExpression: 'ownerId = :ownerId',
-        ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':ownerId': ownerId },
-      };
-    }),
+    statuses.map((status) => ownedBy(caseModel.byStatus(status), ownerId)),
     page,
   );
   return { items: found.items.map((i) => caseItem.parse(i)), cursor: found.cursor };

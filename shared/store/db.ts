@@ -195,6 +195,19 @@ const positionOf = async (queries: readonly QueryCommandInput[], cursor: string)
  * the cursor is sealed (store/cursor.ts) to this listing. A page holds `limit` items unless the
  * listing ends or the read budget runs out first; only a page without a cursor ends the listing.
  */
+/**
+ * The query keeping only one owner's items (an account manager's own), or as it is without an
+ * owner. A filter, so a page's cursor still marks where the read stopped.
+ */
+export const ownedBy = (query: QueryCommandInput, ownerId: string | undefined): QueryCommandInput =>
+  ownerId === undefined
+    ? query
+    : {
+        ...query,
+        FilterExpression: 'ownerId = :ownerId',
+        ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':ownerId': ownerId },
+      };
+
 export const queryPage = async (
   queries: readonly QueryCommandInput[],
   page: PageRequest,

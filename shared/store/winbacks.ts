@@ -12,6 +12,7 @@ import {
   batchGetAll,
   conditionalWrite,
   mainTable,
+  ownedBy,
   type Page,
   type PageRequest,
   queryAll,
@@ -153,15 +154,7 @@ export const listWinBacks = async (
   ownerId?: string,
 ): Promise<Page<WinBack>> => {
   const found = await queryPage(
-    statuses.map((s) => {
-      const query = winBackModel.byStatus(s);
-      if (ownerId === undefined) return query;
-      return {
-        ...query,
-        FilterExpression: 'ownerId = :ownerId',
-        ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':ownerId': ownerId },
-      };
-    }),
+    statuses.map((s) => ownedBy(winBackModel.byStatus(s), ownerId)),
     page,
   );
   return { items: found.items.map((i) => winBackItem.parse(i)), cursor: found.cursor };
