@@ -305,7 +305,19 @@ const startOfPeriod = (window: Window, period: string) =>
   Date.parse(`${window === 'all' ? '2000-01-01' : daysOfPeriod(window, period).from}T00:00:00Z`) / 1000;
 
 const charts = new Map<string, uPlotType>();
-const chartWidth = (target: HTMLElement) => Math.max(280, Math.min(target.clientWidth || 900, 1140));
+/** A chart as wide as its box: drawn (again) once the box has a width, see redrawCharts. */
+const chartWidth = (target: HTMLElement) => Math.max(240, Math.min(target.clientWidth, 1140));
+/** What the charts last drew, to draw it again at the size the page now gives them. */
+let drawn: { window: Window; points: NpsPoint[]; histogram: number[] } | undefined;
+/**
+ * The panels are read while the page is still hidden (a refused key never shows them), when the
+ * charts' boxes have no width yet: they are drawn again once shown, and when the window resizes.
+ */
+const redrawCharts = () => {
+  if (!drawn) return;
+  drawTrend(drawn.window, drawn.points);
+  drawDistribution(drawn.histogram);
+};
 
 /** NPS per period as a line, its 95 % interval (as the API gives it, clipped) as the band around it. */
 const drawTrend = (window: Window, points: NpsPoint[]) => {
@@ -404,10 +416,12 @@ const trendPanel: Panel = {
         );
         tbody('distribution').replaceChildren(...histogram.map((n, s) => row([s, int(n)])));
         drawDistribution(histogram);
+        drawn = { window, points: trend.points, histogram };
       },
       () => {
         tbody('trend').replaceChildren();
         tbody('distribution').replaceChildren();
+        drawn = undefined;
         drawTrend('month', []);
         drawDistribution([]);
       },
@@ -926,6 +940,7 @@ async function load(): Promise<void> {
     return;
   }
   element('app').hidden = false;
+  redrawCharts();
 }
 
 const reload = (names: string[]) =>
@@ -994,6 +1009,7 @@ element('segment').addEventListener(
 );
 element('class').addEventListener('change', () => void reload(['responses']));
 element('theme').addEventListener('change', () => void reload(['responses']));
+addEventListener('resize', redrawCharts);
 // The SLA countdowns move on by themselves.
 setInterval(() => {
   for (const s of document.querySelectorAll<HTMLElement>('[data-due]')) countDown(s);
