@@ -10,7 +10,14 @@ import { tokenKey } from '#shared/secrets';
 import { completeRun, createRun, getCampaign } from '#shared/store/campaigns';
 import { getCase } from '#shared/store/cases';
 import { customerPages } from '#shared/store/customers';
-import { getSurveySlot, markInviteSent, putInviteOnce, takeSurveySlot } from '#shared/store/invites';
+import {
+  getSurveySlot,
+  markInviteSent,
+  putInviteOnce,
+  releaseSenderLease,
+  takeSenderLease,
+  takeSurveySlot,
+} from '#shared/store/invites';
 import { getResponse, writeAnswer } from '#shared/store/responses';
 import { inCounterLane, logRunSkip } from '#shared/store/run-progress';
 import type { Campaign, Customer, Response } from '#shared/store/schemas';
@@ -52,6 +59,9 @@ export interface DemoSummary {
 const WRITE_CONCURRENCY = 16;
 const POST_PURCHASES_MAX = 1000;
 
+/** The seed's hold on the invite sender's lease (its own name, so a seed run again takes it back). */
+const SEED_LEASE = 'demo-seed';
+
 const CASE_ORDER = { open: 0, acknowledged: 1, contacted: 2, resolved: 3 } as const;
 
 /**
@@ -66,12 +76,14 @@ const CASE_ORDER = { open: 0, acknowledged: 1, contacted: 2, resolved: 3 } as co
  * the skips of the fatigued), each answer (`writeAnswer`, its themes tagged), each detractor's case
  * opened by `raiseDetractorAlert` as the alert consumer would have opened it then (SLA from then),
  * and worked by its owner (`updateCase`) on the days the plan says — each call checked against the
- * IAM grant of the function that makes it (local/table-access-check.ts). Meanwhile the stream
- * consumers wait (the stack is paused); resumed, they read the stream from its start, as Lambda's
- * would after an import: the rollup counts every answer on the day it was first given, and the
- * alert consumer finds each case opened already (a redelivery to it: no second case, no alert),
- * marking the cases whose customer later answered 7 or more as recovered. Owners get their email
- * and webhook only after the history, so a year of old detractors pages nobody today.
+ * IAM grant of the function that makes it (local/table-access-check.ts). The stack is paused
+ * until every case of the history is open and worked; then its stream consumers read the stream
+ * from its start, as Lambda's would after an import, while the rest of the history is written (the
+ * invite sender kept off the invites by its lease): the rollup counts every answer on the day it
+ * was first given, and the alert consumer finds each case opened already (a redelivery to it: no
+ * second case, no alert), marking the cases whose customer later answered 7 or more as recovered.
+ * Owners get their email and webhook only after the history, so a year of old detractors pages
+ * nobody today.
  *
  * Safe to run again over a seed that stopped halfway: every write is idempotent or conditional.
  */
@@ -115,7 +127,9 @@ export const seedDemo = async (ctx: DemoContext, plan: DemoPlan): Promise<DemoSu
   }
 
   const account = took();
-  const written = await writeHistory(plan);
+  // Once every case of the history is open and worked, the consumers and the ticker may start:
+  // they catch up while the rest of the history (the other answers and invites) is written.
+  const written = await writeHistory(plan, ctx.resume);
   // The CRM's next sync marks the churned customers, whom the campaigns' audiences leave out.
   const churned = new Set(plan.churns.map((c) => c.customerId));
   await api(
@@ -138,7 +152,6 @@ export const seedDemo = async (ctx: DemoContext, plan: DemoPlan): Promise<DemoSu
     });
   }
   const history = took();
-  ctx.resume();
   await settleLong(ctx);
   // The SLA check, as the ticker runs it each minute: the case left open past its SLA is escalated.
   await ctx.tick();
@@ -177,7 +190,7 @@ const settleLong = async (ctx: DemoContext) => {
 const as = <T>(name: FunctionName, work: () => Promise<T>) => runAsFunction(name, work);
 
 /** The year of runs, invites, answers and cases, written with their own times (see seedDemo). */
-const writeHistory = async (plan: DemoPlan) => {
+const writeHistory = async (plan: DemoPlan, afterCases: () => void) => {
   const key = await tokenKey();
   const customers = new Map<string, Customer>();
   for await (const page of customerPages()) for (const c of page) customers.set(c.id, c);
@@ -213,7 +226,7 @@ const writeHistory = async (plan: DemoPlan) => {
   ]);
   let answers = 0;
   let cases = 0;
-  await mapLimit(jobs, WRITE_CONCURRENCY, (job, worker) =>
+  const write = (job: Job, worker: number) =>
     // Each worker adds to run counters of its own, as a dispatch's workers do.
     inCounterLane(`demo-${worker}`, async () => {
       const { run } = job;
@@ -289,23 +302,45 @@ const writeHistory = async (plan: DemoPlan) => {
       await as('raise-alerts', () => raiseDetractorAlert(undefined, response, at));
       cases++;
       for (const move of planned.caseMoves ?? []) await moveCase(inviteId, move);
-    }),
-  );
-
-  // Each customer's survey slot: their latest invite, which the next run's fatigue reads.
-  const latest = new Map<string, { invitedAt: string; runKey: string }>();
-  for (const run of plan.runs) {
-    for (const invite of run.invites) {
-      const seen = latest.get(invite.customerId);
-      if (!seen || seen.invitedAt < invite.sentAt)
-        latest.set(invite.customerId, { invitedAt: invite.sentAt, runKey: `${run.campaignId}/${run.runId}` });
+    });
+  // The detractors first: their cases opened and worked before any consumer reads the stream.
+  const detractor = (job: Job) => job.kind === 'invite' && (job.invite.answer?.score ?? 10) <= 6;
+  await mapLimit(jobs.filter(detractor), WRITE_CONCURRENCY, write);
+  afterCases();
+  // Then the rest, the invite sender kept off them by its lease (the ticker runs now): an invite
+  // is listed as unsent from its write until it is marked sent.
+  if (
+    !(await as('send-invites', () =>
+      takeSenderLease(SEED_LEASE, new Date(Date.now() + 15 * 60_000), new Date()),
+    ))
+  )
+    throw new Error('the invite sender is busy: the demo cannot write its invites now');
+  try {
+    await mapLimit(
+      jobs.filter((job) => !detractor(job)),
+      WRITE_CONCURRENCY,
+      write,
+    );
+    // Each customer's survey slot: their latest invite, which the next run's fatigue reads.
+    const latest = new Map<string, { invitedAt: string; runKey: string }>();
+    for (const run of plan.runs) {
+      for (const invite of run.invites) {
+        const seen = latest.get(invite.customerId);
+        if (!seen || seen.invitedAt < invite.sentAt)
+          latest.set(invite.customerId, {
+            invitedAt: invite.sentAt,
+            runKey: `${run.campaignId}/${run.runId}`,
+          });
+      }
     }
+    await mapLimit([...latest], WRITE_CONCURRENCY, async ([customerId, slot]) => {
+      const current = await getSurveySlot(customerId);
+      if (current && current.invitedAt >= slot.invitedAt) return;
+      await as('dispatch-campaign', () => takeSurveySlot(customerId, slot, current));
+    });
+  } finally {
+    await as('send-invites', () => releaseSenderLease(SEED_LEASE));
   }
-  await mapLimit([...latest], WRITE_CONCURRENCY, async ([customerId, slot]) => {
-    const current = await getSurveySlot(customerId);
-    if (current && current.invitedAt >= slot.invitedAt) return;
-    await as('dispatch-campaign', () => takeSurveySlot(customerId, slot, current));
-  });
   return { invites: jobs.filter((j) => j.kind === 'invite').length, answers, cases };
 };
 
