@@ -13,6 +13,7 @@ import {
   SCHEDULED_FUNCTIONS,
   SENDER_FUNCTION,
   SES_EVENTS_FUNCTION,
+  SIGN_IN_LINK_FUNCTION,
   STREAM_CONSUMERS,
   type StreamFunctionName,
   VALUE_FUNCTION,
@@ -51,6 +52,8 @@ interface FunctionSpec {
   startsSender?: boolean;
   /** Starts the value recompute: invokes it asynchronously (POST /api/value/recompute). */
   startsValueRecompute?: boolean;
+  /** Starts the sign-in link's email: invokes it asynchronously (POST /auth/sign-in). */
+  startsSignInLink?: boolean;
   /** Hands committed alerts to the alert queue. */
   queuesAlerts?: boolean;
   /** Dependency files it reads at run time, shipped in its bundle. */
@@ -101,9 +104,8 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
   auth: {
     description:
       'POST /auth/sign-in, GET|POST /auth/callback, POST /auth/sign-out: one-time emailed sign-in links and sessions',
-    // The sign-in link's email (at the account's send rate). Nothing signed, nothing suppressed: a
-    // person asks for their own link.
-    sendsEmail: true,
+    // Every sign-in request goes on to the link's email function, whatever the address.
+    startsSignInLink: true,
   },
   dashboard: {
     description: 'GET /dashboard and GET /api/openapi.json: the static dashboard page and API document',
@@ -162,6 +164,11 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     // Then the win-back pass: lost customers' cases, and their "why did you leave?" emails (signed
     // links, never to a suppressed address).
     keys: ['tokenKey', 'suppressionKey'],
+    sendsEmail: true,
+  },
+  'send-sign-in-link': {
+    description: 'Started by POST /auth/sign-in: emails the one-time link to an address that may sign in',
+    // At the account's send rate. Nothing signed, nothing suppressed: a person asks for their own link.
     sendsEmail: true,
   },
   'dispatch-campaign': {
@@ -232,10 +239,12 @@ export class NpsLoopStack extends Stack {
     const dispatchFunctionName = fixedName(DISPATCH_FUNCTION);
     const senderFunctionName = fixedName(SENDER_FUNCTION);
     const valueFunctionName = fixedName(VALUE_FUNCTION);
+    const signInFunctionName = fixedName(SIGN_IN_LINK_FUNCTION);
     const fixedNames: Partial<Record<FunctionName, string>> = {
       [DISPATCH_FUNCTION]: dispatchFunctionName,
       [SENDER_FUNCTION]: senderFunctionName,
       [VALUE_FUNCTION]: valueFunctionName,
+      [SIGN_IN_LINK_FUNCTION]: signInFunctionName,
     };
 
     // Every function gets the same settings (shared/config.ts validates them all at start-up). The
@@ -252,6 +261,7 @@ export class NpsLoopStack extends Stack {
       DISPATCH_FUNCTION_NAME: dispatchFunctionName,
       SENDER_FUNCTION_NAME: senderFunctionName,
       VALUE_FUNCTION_NAME: valueFunctionName,
+      SIGN_IN_FUNCTION_NAME: signInFunctionName,
       SES_MAX_SEND_RATE: String(settings.sesMaxSendRate),
       TOKEN_KEY_SECRET_ID: this.keys.tokenKey.secretArn,
       ADMIN_KEY_SECRET_ID: this.keys.adminKey.secretArn,
@@ -330,6 +340,12 @@ export class NpsLoopStack extends Stack {
     for (const name of ALL_FUNCTIONS.filter((n) => FUNCTION_SPECS[n].startsValueRecompute)) {
       fns[name].allowInvoke(fns[VALUE_FUNCTION].fn);
     }
+    for (const name of ALL_FUNCTIONS.filter((n) => FUNCTION_SPECS[n].startsSignInLink)) {
+      fns[name].allowInvoke(fns[SIGN_IN_LINK_FUNCTION].fn);
+    }
+    // At most once: a retry after a failure past the send would email a second link; a person
+    // whose link never came asks again (and the failure is in the function's errors alarm).
+    fns[SIGN_IN_LINK_FUNCTION].fn.configureAsyncInvoke({ retryAttempts: 0 });
 
     new Schedules(this, 'Schedules', {
       targets: SCHEDULED_FUNCTIONS.map((name) => ({ name, fn: fns[name].fn })),

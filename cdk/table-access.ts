@@ -288,17 +288,25 @@ export const TABLE_ACCESS: Record<FunctionName, FunctionTableAccess> = {
   },
   auth: {
     main: {
-      // The owner an address belongs to (a filtered read of the owner listing, only id and locale);
-      // a link's token read before it is used; the session a sign-out ends (its CSRF token).
+      // A link's token read before it is used; the session a sign-out ends (its CSRF token).
       get: ['SIGNIN#*', 'SESSION#*'],
-      indexes: { byKind: ['OWNER'] },
-      // A link's token (a fresh hash each time); the session (in one transaction with the token
-      // used); the audit entries of sign-ins and sign-outs (in those transactions).
-      put: ['SIGNIN#*', 'SESSION#*', 'AUDIT#*'],
-      // The token marked used; the address's count of links; the send rate's turns (the email).
-      update: ['SIGNIN#*', 'SIGNINRATE#*', 'SENDRATE#*'],
+      // The session (in one transaction with the token used); the audit entries of sign-ins and
+      // sign-outs (in those transactions).
+      put: ['SESSION#*', 'AUDIT#*'],
+      // The token marked used; the address's count of links.
+      update: ['SIGNIN#*', 'SIGNINRATE#*'],
       // Sign-out.
       delete: ['SESSION#*'],
+    },
+  },
+  'send-sign-in-link': {
+    main: {
+      // The owner an address belongs to (a filtered read of the owner listing, only id and locale).
+      indexes: { byKind: ['OWNER'] },
+      // A link's token (a fresh hash each time).
+      put: ['SIGNIN#*'],
+      // The send rate's turns (the email).
+      update: ['SENDRATE#*'],
     },
   },
   dashboard: {},

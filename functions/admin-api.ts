@@ -33,6 +33,7 @@ import { validateSchedule } from '#shared/campaigns/schedule';
 import { newRunId, startRun } from '#shared/campaigns/start-run';
 import { sendCaseFollowUp } from '#shared/cases/follow-up';
 import { readCaseMetrics } from '#shared/cases/metrics';
+import { worksCase } from '#shared/cases/policy';
 import { saveRoutingRules } from '#shared/cases/routing';
 import { updateCase } from '#shared/cases/update-case';
 import { config } from '#shared/config';
@@ -42,6 +43,7 @@ import { requireUser } from '#shared/http/auth';
 import { type HttpEvent, httpHandler, parseBody, pathParam } from '#shared/http/handler';
 import { type HttpResult, json } from '#shared/http/responses';
 import { invokeAsync } from '#shared/invoke';
+import { SCORE_CLASSES, type ScoreClass } from '#shared/nps/score';
 import { responseFilterOf } from '#shared/nps/segments';
 import { periodOf } from '#shared/nps/windows';
 import { publicOwner, saveOwner } from '#shared/owners/save-owner';
@@ -95,6 +97,14 @@ const parseFlag = (name: string, value: string | undefined): boolean => {
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
   throw new ValidationError(`${name} must be true or false`);
+};
+
+/** `class=promoter|passive|detractor` (absent: every class), or a 400. */
+const parseScoreClass = (value: string | undefined): ScoreClass | undefined => {
+  if (value === undefined) return undefined;
+  const found = SCORE_CLASSES.find((c) => c === value);
+  if (!found) throw new ValidationError(`class must be one of ${SCORE_CLASSES.join(', ')}`);
+  return found;
 };
 
 /**
@@ -278,6 +288,7 @@ const handlers: Record<AdminRouteKey, Route> = {
     );
     const listing = {
       filter: segment ? responseFilterOf(parseSegment(segment)) : undefined,
+      scoreClass: parseScoreClass(query(event, 'class')),
       since,
       until,
       ...page,
@@ -357,8 +368,9 @@ const principals = new WeakMap<object, Principal>();
 /**
  * The role checks of one route, before its handler: the access the caller's role gives (a 403
  * otherwise), and for an account manager's case route the case itself — another owner's case is a
- * 404, worded as for a case that does not exist. A case's owner is set once, when it opens, so the
- * case read here is the one the handler acts on.
+ * 404, worded as for a case that does not exist. A detractor case is also the escalation owner's
+ * once escalated to them (shared/cases/policy.ts). A case's owner is set once, when it opens, and
+ * its escalation owner once, so the case read here is the one the handler acts on.
  */
 const authorized = async (routeKey: AdminRouteKey, event: HttpEvent): Promise<Caller> => {
   const principal = principals.get(event);
@@ -367,8 +379,9 @@ const authorized = async (routeKey: AdminRouteKey, event: HttpEvent): Promise<Ca
   if (access.kind === 'own-case') {
     const caseId = pathParam(event, 'id');
     const winBack = routeKey === 'PATCH /api/winbacks/{id}';
-    const owner = winBack ? (await getWinBack(caseId))?.ownerId : (await getCase(caseId))?.ownerId;
-    if (owner !== access.ownerId) {
+    const found = winBack ? await getWinBack(caseId) : await getCase(caseId);
+    const theirs = winBack ? found?.ownerId === access.ownerId : found && worksCase(found, access.ownerId);
+    if (!theirs) {
       throw new NotFoundError(`${winBack ? 'win-back case' : 'case'} ${caseId} does not exist`);
     }
   }

@@ -18,6 +18,7 @@ import {
   themesQueryInput,
   winBackUpdateInput,
 } from '#shared/api/inputs';
+import { SCORE_CLASSES } from '#shared/nps/score';
 import type { ROUTES } from './routes.ts';
 
 /**
@@ -240,6 +241,7 @@ const DOCS: Record<RouteKey, RouteDoc> = {
     tag: 'nps',
     query: paged.extend({
       segment: z.string().optional(),
+      class: z.enum(SCORE_CLASSES).optional(),
       from: z.string().optional(),
       to: z.string().optional(),
       provisional: z.enum(['true', 'false']).optional(),

@@ -145,6 +145,12 @@ export const SENDER_FUNCTION = 'send-invites';
 /** SES bounce and complaint events (via SNS) → suppression. */
 export const SES_EVENTS_FUNCTION = 'record-ses-events';
 
+/**
+ * The sign-in link's email, started by POST /auth/sign-in for every address alike (an asynchronous
+ * invoke), so the route's answer takes as long whether the address may sign in or not.
+ */
+export const SIGN_IN_LINK_FUNCTION = 'send-sign-in-link';
+
 /** SQS consumers: the alert queue, with the settings its event source mapping uses. */
 export const QUEUE_CONSUMERS = {
   'deliver-alerts': { queue: 'alerts', batchSize: 10, maxReceiveCount: 12 },
@@ -159,6 +165,7 @@ export const ALL_FUNCTIONS = [
   DISPATCH_FUNCTION,
   ...(Object.keys(QUEUE_CONSUMERS) as QueueFunctionName[]),
   SES_EVENTS_FUNCTION,
+  SIGN_IN_LINK_FUNCTION,
 ] as const;
 export type FunctionName = (typeof ALL_FUNCTIONS)[number];
 
@@ -190,6 +197,8 @@ export const FUNCTION_LIMITS: Record<FunctionName, { timeoutSeconds: number; mem
   'dispatch-campaign': { timeoutSeconds: 900, memoryMb: 1024 },
   'deliver-alerts': { timeoutSeconds: 60, memoryMb: 512 },
   'record-ses-events': { timeoutSeconds: 60, memoryMb: 512 },
+  // One email, after its turn at the account's send rate (a busy campaign can make that seconds).
+  'send-sign-in-link': { timeoutSeconds: 30, memoryMb: 512 },
 };
 
 /** A queue's visibility timeout: six times its consumer's timeout, as Lambda recommends. */

@@ -143,7 +143,13 @@ export const DEMO_OWNERS: readonly DemoOwner[] = [
     hook: '/hooks/alice',
   },
   { id: 'bob', name: 'Bob Chen', email: 'bob@nps-loop.example', style: 'generic', hook: '/hooks/bob' },
-  { id: 'carol', name: 'Carol Diaz', email: 'carol@nps-loop.example', style: 'slack', hook: '/hooks/carol' },
+  {
+    id: 'carol',
+    name: 'Carol Diaz (team lead)',
+    email: 'carol@nps-loop.example',
+    style: 'slack',
+    hook: '/hooks/carol',
+  },
   {
     id: 'wang',
     name: '王芳 (Wang Fang, Greater China)',
@@ -154,6 +160,9 @@ export const DEMO_OWNERS: readonly DemoOwner[] = [
     refused: true,
   },
 ];
+
+/** The team lead: a case left unacknowledged past its SLA is escalated to her (ESCALATION_OWNER_ID). */
+export const DEMO_ESCALATION_OWNER_ID = 'carol';
 
 /** Customers with no owner of their own (the small tier) are routed by region. */
 export const DEMO_ROUTING: RoutingInput['rules'] = [

@@ -26,6 +26,7 @@ const loaders: Record<FunctionName, () => Promise<{ handler: unknown }>> = {
   'dispatch-campaign': () => import('#functions/dispatch-campaign'),
   'deliver-alerts': () => import('#functions/deliver-alerts'),
   'record-ses-events': () => import('#functions/record-ses-events'),
+  'send-sign-in-link': () => import('#functions/send-sign-in-link'),
 };
 
 export const isFunctionName = (name: string): name is FunctionName => Object.hasOwn(loaders, name);

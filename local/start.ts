@@ -5,7 +5,7 @@ import { ADMIN_KEY_MIN_LENGTH } from '#shared/config';
 import { periodOf } from '#shared/nps/windows';
 import { newWebhookSecret } from '#shared/owners/save-owner';
 import { buildBrowserScripts } from '../scripts/build-browser.ts';
-import { DEMO_OWNERS, planDemo } from './demo-data.ts';
+import { DEMO_ESCALATION_OWNER_ID, DEMO_OWNERS, planDemo } from './demo-data.ts';
 import { watchParents } from './parent-watch.ts';
 import { type LocalStack, startLocalStack, wipeData } from './stack.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
@@ -141,6 +141,10 @@ try {
     log: (line) => console.error(line),
     extraEnv: {
       ADMIN_EMAILS: adminEmails,
+      // The demo's team lead works the cases escalated past their SLA.
+      ...(values.demo && !process.env.ESCALATION_OWNER_ID
+        ? { ESCALATION_OWNER_ID: DEMO_ESCALATION_OWNER_ID }
+        : {}),
       ...(process.env.SESSION_HOURS ? { SESSION_HOURS: process.env.SESSION_HOURS } : {}),
     },
     // The demo writes its year of history before the stream consumers and the ticker start.

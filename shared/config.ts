@@ -131,6 +131,8 @@ const schema = z
     BRAND_NAME: z.string().trim().min(1).max(100).optional(),
     /** The value recompute (functions/recompute-value.ts), started by POST /api/value/recompute. */
     VALUE_FUNCTION_NAME: z.string().min(1).default('recompute-value'),
+    /** The sign-in link's email (functions/send-sign-in-link.ts), started by POST /auth/sign-in. */
+    SIGN_IN_FUNCTION_NAME: z.string().min(1).default('send-sign-in-link'),
     /** Changes to one case's answer within this many seconds of its last alert give one update. */
     ALERT_DEBOUNCE_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
     /** Tries of one survey email before it is given up (its reason kept on the invite). */

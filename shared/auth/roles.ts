@@ -7,8 +7,9 @@ import type { Role } from '../store/schemas.ts';
  * owner's address) works their own customers' cases and reads their own segment, `owner:<id>`:
  *
  * - `any`: as an admin (who am I).
- * - `own-cases`: a listing narrowed to the cases whose owner is theirs (server-side, in the query).
- * - `own-case`: one case, only if its owner is theirs — else 404, as for a case that does not
+ * - `own-cases`: a listing narrowed to the cases they work — their own, and those escalated to them
+ *   (server-side, in the query).
+ * - `own-case`: one case, only if they work it — else 404, as for a case that does not
  *   exist, so another manager's case ids are not confirmed.
  * - `own-segment`: a read of one segment, only with `segment=owner:<their id>` — else 403.
  * - `own-segments`: the segments listing, narrowed to their own.

@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import { auditWrite } from '../audit/log.ts';
 import { config } from '../config.ts';
 import { sendEmail } from '../email/send-email.ts';
 import { renderSignInEmail } from '../email/sign-in-email.ts';
 import { GoneError, NotFoundError, TooManyRequestsError } from '../errors.ts';
+import { invokeAsync } from '../invoke.ts';
 import { logger } from '../observability.ts';
 import {
   deleteSession,
@@ -41,13 +43,19 @@ const identityOf = async (email: string): Promise<Identity | undefined> => {
   return owner ? { role: 'owner', ownerId: owner.id, locale: owner.locale } : undefined;
 };
 
+/** What POST /auth/sign-in hands to the sign-in link's email function: the address as asked. */
+export const signInLinkRequest = z.object({
+  email: z.email().max(254),
+  locale: z.string().max(100).optional(),
+});
+export type SignInLinkRequest = z.infer<typeof signInLinkRequest>;
+
 /**
- * POST /auth/sign-in: emails a one-time link to an address that may sign in — and to any other
- * address does nothing, with the same answer, so the route tells nobody which addresses have
- * accounts. The per-address count is taken first, for every address alike (a 429 says nothing
- * either): its key is a SHA-256 of the address, gone by TTL after its window. The link's secret is
- * stored only as its hash. The email takes its turn at the account's send rate; one SES refuses is
- * logged, not told (that too would tell a known address from an unknown one).
+ * POST /auth/sign-in: takes the address's turn and hands the rest to the sign-in link's email
+ * function (functions/send-sign-in-link.ts) — for every address alike, so the route does the same
+ * work and answers in the same time whether the address may sign in or not: it tells nobody which
+ * addresses have accounts, not even by its timing. The per-address count comes first (a 429 says
+ * nothing either): its key is a SHA-256 of the address, gone by TTL after its window.
  */
 export const requestSignIn = async (
   input: { email: string; locale?: string | undefined },
@@ -60,6 +68,18 @@ export const requestSignIn = async (
       'too_many_sign_in_requests',
     );
   }
+  const request: SignInLinkRequest = { email, ...(input.locale ? { locale: input.locale } : {}) };
+  await invokeAsync(config().SIGN_IN_FUNCTION_NAME, request);
+};
+
+/**
+ * The sign-in link's email: to an address that may sign in, a one-time link — to any other,
+ * nothing. The link's secret is stored only as its hash. The email takes its turn at the account's
+ * send rate. Sent at most once: the function is never retried (a lost link is asked for again,
+ * where a retry could send two), and one SES refuses is logged, not retried.
+ */
+export const sendSignInLink = async (request: SignInLinkRequest, now = new Date()): Promise<void> => {
+  const { email } = request;
   const identity = await identityOf(email);
   if (!identity) return;
   const token = newSecret();
@@ -80,7 +100,7 @@ export const requestSignIn = async (
     publicUrl: c.PUBLIC_URL,
     token,
     brand: accountBrand(c),
-    locale: (identity.role === 'owner' ? identity.locale : undefined) ?? input.locale,
+    locale: (identity.role === 'owner' ? identity.locale : undefined) ?? request.locale,
     minutes: SIGN_IN_LINK_MINUTES,
   });
   try {

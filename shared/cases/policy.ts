@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import type { CasePriority } from '../store/schemas.ts';
+import type { Case, CasePriority } from '../store/schemas.ts';
 
 export type PolicySettings = Pick<Config, 'KEY_TIERS' | 'SLA_HOURS_KEY' | 'SLA_HOURS_DEFAULT'>;
 
@@ -19,3 +19,12 @@ export const casePolicy = (
 
 export const slaDueAt = (openedAt: Date, slaHours: number): string =>
   new Date(openedAt.getTime() + slaHours * 3_600_000).toISOString();
+
+/**
+ * Whose case it is to work: its owner's, and — once its SLA passed unacknowledged — also the
+ * escalation owner's it was handed to (escalating brings someone in; it takes the case from nobody).
+ */
+export const CASE_WORKER_FIELDS = ['ownerId', 'escalatedTo'] as const satisfies ReadonlyArray<keyof Case>;
+
+export const worksCase = (c: Pick<Case, (typeof CASE_WORKER_FIELDS)[number]>, ownerId: string): boolean =>
+  CASE_WORKER_FIELDS.some((field) => c[field] === ownerId);

@@ -8,11 +8,18 @@ export const MAX_SCORE = 10;
 const isScore = (value: unknown): value is number =>
   Number.isInteger(value) && (value as number) >= MIN_SCORE && (value as number) <= MAX_SCORE;
 
+export const SCORE_CLASSES = ['promoter', 'passive', 'detractor'] as const satisfies readonly ScoreClass[];
+
+/** The scores of each class, both ends included. */
+export const SCORE_RANGES: Record<ScoreClass, { min: number; max: number }> = {
+  promoter: { min: 9, max: MAX_SCORE },
+  passive: { min: 7, max: 8 },
+  detractor: { min: MIN_SCORE, max: 6 },
+};
+
 export const classify = (score: number): ScoreClass => {
   if (!isScore(score)) throw new RangeError(`score must be an integer 0..10, got ${score}`);
-  if (score >= 9) return 'promoter';
-  if (score >= 7) return 'passive';
-  return 'detractor';
+  return SCORE_CLASSES.find((c) => score >= SCORE_RANGES[c].min) ?? 'detractor';
 };
 
 /** 0–6: the answers that open a case; 7 or more wins the customer back. */

@@ -1,4 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { CASE_WORKER_FIELDS } from '../cases/policy.ts';
 import { getClients } from '../clients.ts';
 import {
   conditionalWrite,
@@ -34,7 +35,7 @@ export const getCase = async (caseId: string): Promise<Case | undefined> => {
 /**
  * The cases of the given statuses (all by default), a page at a time: status by status in
  * lifecycle order (open first), each status latest SLA due time first (see case.byStatus). With
- * `ownerId`, only that owner's cases: a filter in the query, so paging stays the listing's own (a
+ * `ownerId`, only the cases that owner works (their own, and those escalated to them): a filter in the query, so paging stays the listing's own (a
  * page that read its budget without filling ends early, with a cursor) and the cursor is sealed to
  * the filter too.
  */
@@ -44,7 +45,7 @@ export const listCases = async (
   ownerId?: string,
 ): Promise<Page<Case>> => {
   const found = await queryPage(
-    statuses.map((status) => ownedBy(caseModel.byStatus(status), ownerId)),
+    statuses.map((status) => ownedBy(caseModel.byStatus(status), ownerId, CASE_WORKER_FIELDS)),
     page,
   );
   return { items: found.items.map((i) => caseItem.parse(i)), cursor: found.cursor };

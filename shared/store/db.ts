@@ -190,24 +190,29 @@ const positionOf = async (queries: readonly QueryCommandInput[], cursor: string)
 };
 
 /**
+ * The query keeping only one owner's items (an account manager's own: those naming them in any of
+ * `fields`), or as it is without an owner. A filter, so a page's cursor still marks where the read
+ * stopped.
+ */
+export const ownedBy = (
+  query: QueryCommandInput,
+  ownerId: string | undefined,
+  fields: readonly string[] = ['ownerId'],
+): QueryCommandInput =>
+  ownerId === undefined
+    ? query
+    : {
+        ...query,
+        FilterExpression: fields.map((field) => `${field} = :ownerId`).join(' OR '),
+        ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':ownerId': ownerId },
+      };
+
+/**
  * One page of a listing, the one paging helper of every list route: the queries are read one after
  * another (a listing over several partitions, e.g. the cases of every status, in that order), and
  * the cursor is sealed (store/cursor.ts) to this listing. A page holds `limit` items unless the
  * listing ends or the read budget runs out first; only a page without a cursor ends the listing.
  */
-/**
- * The query keeping only one owner's items (an account manager's own), or as it is without an
- * owner. A filter, so a page's cursor still marks where the read stopped.
- */
-export const ownedBy = (query: QueryCommandInput, ownerId: string | undefined): QueryCommandInput =>
-  ownerId === undefined
-    ? query
-    : {
-        ...query,
-        FilterExpression: 'ownerId = :ownerId',
-        ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':ownerId': ownerId },
-      };
-
 export const queryPage = async (
   queries: readonly QueryCommandInput[],
   page: PageRequest,

@@ -21,6 +21,24 @@ export const getOwner = async (id: string): Promise<Owner | undefined> => {
   return out.Item ? ownerItem.parse(out.Item) : undefined;
 };
 
+/**
+ * An owner's saved address, and nothing else of the owner (never its webhook secret): undefined
+ * when the owner does not exist or has no address. Read on each signed-in request, so strongly.
+ */
+export const ownerEmailOf = async (id: string): Promise<string | undefined> => {
+  const out = await getClients().ddb.send(
+    new GetCommand({
+      TableName: mainTable(),
+      Key: ownerModel.key(id),
+      ProjectionExpression: '#email',
+      ExpressionAttributeNames: { '#email': 'email' },
+      ConsistentRead: true,
+    }),
+  );
+  const email: unknown = out.Item?.email;
+  return typeof email === 'string' ? email : undefined;
+};
+
 export const listOwners = async (): Promise<Owner[]> =>
   (await queryAll(ownerModel.all())).map((i) => ownerItem.parse(i));
 

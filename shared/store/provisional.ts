@@ -122,7 +122,7 @@ export const confirmProvisional = async (
 
 /** Held answers, newest first, filtered as responses are, a page at a time (see queryPage). */
 export const listProvisional = async (q: ResponseQuery): Promise<Page<Provisional>> => {
-  const filter = filterExpression(q.filter);
+  const filter = filterExpression(q);
   const pattern = provisionalModel.heldBetween(q.since, q.until);
   const page = await queryPage(
     [

@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { getClients } from '../clients.ts';
+import { SCORE_RANGES, type ScoreClass } from '../nps/score.ts';
 import { mainTable, type Page, type PageRequest, queryPage, queryUpTo } from './db.ts';
 import { writeUnlessErased } from './erasure.ts';
 import { responseModel } from './model.ts';
@@ -107,16 +108,16 @@ export type ResponseFilter =
 
 export interface ResponseQuery extends PageRequest {
   filter?: ResponseFilter | undefined;
+  /** Only the answers of this class (promoters 9–10, passives 7–8, detractors 0–6). */
+  scoreClass?: ScoreClass | undefined;
   /** Answered at or after `since`, before `until`. */
   since?: Date | undefined;
   until?: Date | undefined;
 }
 
-/** A listing's filter as a FilterExpression over the snapshot fields (responses and provisional answers). */
-export const filterExpression = (
-  filter: ResponseFilter | undefined,
-): { expr?: string; names?: Record<string, string>; values?: Record<string, unknown> } => {
-  if (!filter) return {};
+type Condition = { expr: string; names: Record<string, string>; values: Record<string, unknown> };
+
+const filterCondition = (filter: ResponseFilter): Condition => {
   if ('ownerId' in filter) return { expr: 'ownerId = :v', names: {}, values: { ':v': filter.ownerId } };
   if ('campaignId' in filter)
     return { expr: 'campaignId = :v', names: {}, values: { ':v': filter.campaignId } };
@@ -129,9 +130,34 @@ export const filterExpression = (
   };
 };
 
+const classCondition = (scoreClass: ScoreClass): Condition => ({
+  expr: '#score BETWEEN :scoreMin AND :scoreMax',
+  names: { '#score': 'score' },
+  values: { ':scoreMin': SCORE_RANGES[scoreClass].min, ':scoreMax': SCORE_RANGES[scoreClass].max },
+});
+
+/**
+ * A listing's filter and class as one FilterExpression over the snapshot fields (responses and
+ * provisional answers), or nothing without either.
+ */
+export const filterExpression = (
+  q: Pick<ResponseQuery, 'filter' | 'scoreClass'>,
+): { expr?: string; names?: Record<string, string>; values?: Record<string, unknown> } => {
+  const conditions = [
+    ...(q.filter ? [filterCondition(q.filter)] : []),
+    ...(q.scoreClass ? [classCondition(q.scoreClass)] : []),
+  ];
+  if (conditions.length === 0) return {};
+  return {
+    expr: conditions.map((c) => (conditions.length > 1 ? `(${c.expr})` : c.expr)).join(' AND '),
+    names: Object.assign({}, ...conditions.map((c) => c.names)),
+    values: Object.assign({}, ...conditions.map((c) => c.values)),
+  };
+};
+
 /** The listing's one query: response.answered in the range, with the filter. */
 const listingQuery = (q: Omit<ResponseQuery, keyof PageRequest>) => {
-  const filter = filterExpression(q.filter);
+  const filter = filterExpression(q);
   const pattern = responseModel.answered(q.since, q.until);
   return {
     ...pattern,

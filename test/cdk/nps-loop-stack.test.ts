@@ -18,6 +18,7 @@ import {
   ROUTES,
   SCHEDULED_FUNCTIONS,
   SENDER_FUNCTION,
+  SIGN_IN_LINK_FUNCTION,
   STREAM_CONSUMERS,
   type StreamFunctionName,
   VALUE_FUNCTION,
@@ -138,10 +139,11 @@ describe('functions', () => {
     for (const name of ALL_FUNCTIONS) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         // The functions others start by name have fixed names (see the stack).
-        FunctionName:
-          name === DISPATCH_FUNCTION || name === SENDER_FUNCTION || name === VALUE_FUNCTION
-            ? `${stack.stackName}-${name}`
-            : Match.absent(),
+        FunctionName: [DISPATCH_FUNCTION, SENDER_FUNCTION, VALUE_FUNCTION, SIGN_IN_LINK_FUNCTION].includes(
+          name,
+        )
+          ? `${stack.stackName}-${name}`
+          : Match.absent(),
         Role: { 'Fn::GetAtt': [logicalIdOf(stack, stack.functions[name].role), 'Arn'] },
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
@@ -226,6 +228,7 @@ describe('functions', () => {
         TOKEN_TTL_DAYS: '30',
         DISPATCH_FUNCTION_NAME: `${stack.stackName}-${DISPATCH_FUNCTION}`,
         VALUE_FUNCTION_NAME: `${stack.stackName}-${VALUE_FUNCTION}`,
+        SIGN_IN_FUNCTION_NAME: `${stack.stackName}-${SIGN_IN_LINK_FUNCTION}`,
         TOKEN_KEY_SECRET_ID: { Ref: tokenKey },
         ADMIN_KEY_SECRET_ID: { Ref: adminKey },
         SUPPRESSION_KEY_SECRET_ID: { Ref: logicalIdOf(stack, stack.keys.suppressionKey) },
@@ -508,13 +511,14 @@ describe('sending', () => {
     const senders = ALL_FUNCTIONS.filter((n) => FUNCTION_SPECS[n].sendsEmail);
     // Surveys (the sender), reminders and alert emails to owners (sweep, deliver-alerts), case
     // follow-ups and event-triggered surveys (admin-api), "why did you leave?" emails (the value
-    // recompute's win-back pass), sign-in links (auth). The dispatch only writes invites.
+    // recompute's win-back pass), sign-in links (their own function, never the route that answers).
+    // The dispatch only writes invites.
     expect(senders.sort()).toEqual([
       'admin-api',
-      'auth',
       'deliver-alerts',
       'recompute-value',
       'send-invites',
+      'send-sign-in-link',
       'sweep-outbox',
     ]);
     for (const name of ALL_FUNCTIONS) {
@@ -544,7 +548,11 @@ describe('sending', () => {
     // Each is named by ARN; a function starting itself by its fixed name (a GetAtt of its own ARN
     // in its own policy would be a cycle).
     const arnOf = (
-      target: typeof DISPATCH_FUNCTION | typeof SENDER_FUNCTION | typeof VALUE_FUNCTION,
+      target:
+        | typeof DISPATCH_FUNCTION
+        | typeof SENDER_FUNCTION
+        | typeof VALUE_FUNCTION
+        | typeof SIGN_IN_LINK_FUNCTION,
       caller: string,
     ) =>
       caller === target
@@ -571,6 +579,7 @@ describe('sending', () => {
         ...(FUNCTION_SPECS[name].startsRuns ? [arnOf(DISPATCH_FUNCTION, name)] : []),
         ...(FUNCTION_SPECS[name].startsSender ? [arnOf(SENDER_FUNCTION, name)] : []),
         ...(FUNCTION_SPECS[name].startsValueRecompute ? [arnOf(VALUE_FUNCTION, name)] : []),
+        ...(FUNCTION_SPECS[name].startsSignInLink ? [arnOf(SIGN_IN_LINK_FUNCTION, name)] : []),
       ];
       expect(invoked, name).toHaveLength(expected.length);
       expect(invoked, name).toEqual(expect.arrayContaining(expected));
@@ -592,6 +601,12 @@ describe('sending', () => {
     ]);
     // POST /api/value/recompute starts the value recompute.
     expect(ALL_FUNCTIONS.filter((n) => FUNCTION_SPECS[n].startsValueRecompute)).toEqual(['admin-api']);
+    // POST /auth/sign-in starts the sign-in link's email, which is never retried (at most one link).
+    expect(ALL_FUNCTIONS.filter((n) => FUNCTION_SPECS[n].startsSignInLink)).toEqual(['auth']);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: fnId(SIGN_IN_LINK_FUNCTION) },
+      MaximumRetryAttempts: 0,
+    });
   });
 });
 

@@ -419,8 +419,11 @@ describe('who may touch what (the hardening issue, point 3)', () => {
   it('keeps sign-in links, sessions and the audit log to the functions that need them', () => {
     const writers = (partition: MainPartition) =>
       [...new Set(WRITES.flatMap((action) => whoMay(action, partition)))].sort();
-    // Links and their per-address counts: the sign-in function alone, which also opens and ends sessions.
-    expect(writers('SIGNIN#*')).toEqual(['auth']);
+    // Links: written by the link's email function, used by the sign-in function; the per-address
+    // counts are the sign-in function's alone, which also opens and ends sessions.
+    expect(writers('SIGNIN#*')).toEqual(['auth', 'send-sign-in-link']);
+    expect(whoMay('dynamodb:PutItem', 'SIGNIN#*')).toEqual(['send-sign-in-link']);
+    expect(whoMay('dynamodb:UpdateItem', 'SIGNIN#*')).toEqual(['auth']);
     expect(writers('SIGNINRATE#*')).toEqual(['auth']);
     expect(whoMay('dynamodb:GetItem', 'SIGNINRATE#*')).toEqual([]);
     expect(writers('SESSION#*')).toEqual(['auth']);
@@ -433,9 +436,12 @@ describe('who may touch what (the hardening issue, point 3)', () => {
       expect(whoMay(action, 'AUDIT#*'), action).toEqual([]);
     }
     expect(whoMay('dynamodb:Query', 'AUDIT#*')).toEqual(['admin-api']);
-    // The sign-in function finds owners by their listing, never by reading owner items (webhook secrets).
+    // The link's email function finds owners by their listing, never by reading owner items (webhook
+    // secrets); the sign-in function, which answers every address alike, looks up none.
     expect(partitionsFor('auth', 'dynamodb:GetItem').sort()).toEqual(['SESSION#*', 'SIGNIN#*']);
-    expect(may('auth', 'dynamodb:Query', `${main}/index/byKind`, 'OWNER')).toBe(true);
+    expect(partitionsFor('send-sign-in-link', 'dynamodb:GetItem')).toEqual([]);
+    expect(may('send-sign-in-link', 'dynamodb:Query', `${main}/index/byKind`, 'OWNER')).toBe(true);
+    expect(may('auth', 'dynamodb:Query', `${main}/index/byKind`, 'OWNER')).toBe(false);
   });
 
   it('gives the static pages no table access at all', () => {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { seedDemo } from '../../local/demo.ts';
-import { DEMO_OWNERS, type DemoPlan, planDemo, plannedAnswers } from '../../local/demo-data.ts';
+import {
+  DEMO_ESCALATION_OWNER_ID,
+  DEMO_OWNERS,
+  type DemoPlan,
+  planDemo,
+  plannedAnswers,
+} from '../../local/demo-data.ts';
 import { startWebhookReceiver } from '../../local/webhook-receiver.ts';
 import { periodOf } from '../../shared/nps/windows.ts';
 import { newWebhookSecret } from '../../shared/owners/save-owner.ts';
@@ -13,7 +19,11 @@ type Listed = Record<string, unknown> & { cursor: string | null };
  * panel of the dashboard has something to show, through the API routes it reads.
  */
 describe('the demo account', () => {
-  const stack = useLocalStack({ startPaused: true, timeZone: 'UTC' });
+  const stack = useLocalStack({
+    startPaused: true,
+    timeZone: 'UTC',
+    extraEnv: { ESCALATION_OWNER_ID: DEMO_ESCALATION_OWNER_ID },
+  });
   const api = async (path: string) => {
     const res = await adminFetch(stack(), 'GET', path);
     expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(200);
@@ -130,14 +140,23 @@ describe('the demo account', () => {
       expect(atRisk.atRisk).toBeGreaterThan(0);
 
       // Cases in every status; one escalated; some recovered by a later 7+.
-      type Case = { status: string; escalatedAt?: string; recovered: boolean; createdAt: string };
+      type Case = {
+        status: string;
+        escalatedAt?: string;
+        escalatedTo?: string;
+        recovered: boolean;
+        createdAt: string;
+      };
       const cases: Case[] = [];
       for (const status of ['open', 'acknowledged', 'contacted', 'resolved']) {
         const found = await all<Case>(`/api/cases?status=${status}`, 'cases');
         expect(found.length, status).toBeGreaterThan(0);
         cases.push(...found);
       }
-      expect(cases.filter((c) => c.escalatedAt)).toHaveLength(1);
+      // Escalated to the team lead, as npm start configures it.
+      expect(cases.filter((c) => c.escalatedAt).map((c) => c.escalatedTo)).toEqual([
+        DEMO_ESCALATION_OWNER_ID,
+      ]);
       expect(cases.filter((c) => c.recovered).length).toBeGreaterThan(0);
       // Opened when the answer came, months ago for the oldest.
       expect(cases.some((c) => Date.parse(c.createdAt) < now.getTime() - 180 * 86_400_000)).toBe(true);

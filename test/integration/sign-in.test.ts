@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.ts';
 import { hashOf, newSecret } from '../../shared/auth/credentials.ts';
+import { escalateOverdueCases } from '../../shared/cases/escalate.ts';
 import { putSignIn } from '../../shared/store/auth.ts';
 import type { Case } from '../../shared/store/schemas.ts';
 import {
@@ -15,6 +16,8 @@ import {
 const ADMIN = 'boss@example.com';
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
+/** The escalation owner: owns no customer, and works the cases escalated to them. */
+const CAROL = 'carol@example.com';
 
 interface Signed {
   /** The session cookie's value. */
@@ -30,7 +33,9 @@ interface Signed {
  * and touches cases no other test moves backwards, so they pass alone and in any order.
  */
 describe('sign-in, sessions and roles', () => {
-  const stack = useLocalStack({ extraEnv: { ADMIN_EMAILS: ` ${ADMIN.toUpperCase()} , admin2@example.com` } });
+  const stack = useLocalStack({
+    extraEnv: { ADMIN_EMAILS: ` ${ADMIN.toUpperCase()} , admin2@example.com`, ESCALATION_OWNER_ID: 'carol' },
+  });
   const s = (): LocalStack => stack();
   let cases: Case[];
 
@@ -45,6 +50,7 @@ describe('sign-in, sessions and roles', () => {
     for (const [id, email] of [
       ['alice', ALICE],
       ['bob', BOB],
+      ['carol', CAROL],
     ]) {
       expect(
         (await adminFetch(s(), 'POST', '/api/owners', { id, name: id, email, locale: 'en' })).status,
@@ -97,6 +103,8 @@ describe('sign-in, sessions and roles', () => {
     const res = await askForLink(email);
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ status: 'sent' });
+    // The email goes out after the answer, from its own function (invoked asynchronously).
+    await s().settle();
     const emails = await signInEmailsTo(email);
     expect(emails).toHaveLength(before + 1);
     return linkOf(emails.at(-1));
@@ -285,6 +293,67 @@ describe('sign-in, sessions and roles', () => {
     }
   });
 
+  it('lets the escalation owner see and work the cases escalated to them, and no other', async () => {
+    const all = async () =>
+      ((await (await api('GET', '/api/cases?limit=100', { bearer: true })).json()) as { cases: Case[] })
+        .cases;
+    // Past every SLA: each case still open is escalated to carol (a2's at least: no test moves it).
+    const lastDue = Math.max(...(await all()).map((c) => Date.parse(c.slaDueAt)));
+    await escalateOverdueCases(new Date(lastDue + 60_000));
+    const cases = await all();
+    const hers = cases.filter((c) => c.escalatedTo === 'carol').map((c) => c.caseId);
+    expect(hers).toContain(caseOf('a2').caseId);
+
+    const carol = await signIn(CAROL);
+    const as = { session: carol.session, csrf: carol.csrfToken };
+    const listed = (await (await api('GET', '/api/cases?limit=100', as)).json()) as { cases: Case[] };
+    expect(listed.cases.map((c) => c.caseId).sort()).toEqual([...hers].sort());
+    // She works alice's escalated case; alice still has it.
+    const a2 = await api('PATCH', `/api/cases/${caseOf('a2').caseId}`, {
+      ...as,
+      body: { status: 'acknowledged' },
+    });
+    expect(a2.status).toBe(200);
+    expect((await a2.json()) as Case).toMatchObject({
+      status: 'acknowledged',
+      ownerId: 'alice',
+      escalatedTo: 'carol',
+    });
+    // A case not escalated to her is no case of hers.
+    for (const other of cases.filter((c) => c.escalatedTo !== 'carol')) {
+      const res = await api('PATCH', `/api/cases/${other.caseId}`, {
+        ...as,
+        body: { status: 'contacted', note: 'x' },
+      });
+      expect(res.status, other.customerId).toBe(404);
+    }
+  });
+
+  it("ends an account manager's sessions when their owner is given another address", async () => {
+    const saveDave = async (email: string) =>
+      expect(
+        (await adminFetch(s(), 'POST', '/api/owners', { id: 'dave', name: 'Dave', email, locale: 'en' }))
+          .status,
+      ).toBe(200);
+    await saveDave('dave@example.com');
+    const dave = await signIn('dave@example.com');
+    expect((await me(dave.session)).ownerId).toBe('dave');
+    // Saved again unchanged, the session goes on; with another address it ends at once.
+    await saveDave('DAVE@example.com');
+    expect((await api('GET', '/api/me', { session: dave.session })).status).toBe(200);
+    await saveDave('dave.new@example.com');
+    const ended = await api('GET', '/api/cases', { session: dave.session });
+    expect(ended.status).toBe(401);
+    expect(((await ended.json()) as { error: { message: string } }).error.message).toBe(
+      'Your session has ended: sign in again.',
+    );
+    // The new address signs in as dave; the old one as nobody.
+    expect((await me((await signIn('dave.new@example.com')).session)).ownerId).toBe('dave');
+    await askForLink('dave@example.com');
+    await s().settle();
+    expect(await signInEmailsTo('dave@example.com')).toHaveLength(1);
+  });
+
   it('refuses an expired link with a clear 410 page', async () => {
     const token = newSecret();
     const sent = new Date(Date.now() - 20 * 60_000);
@@ -321,6 +390,7 @@ describe('sign-in, sessions and roles', () => {
     const res = await askForLink('stranger@example.com');
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ status: 'sent' });
+    await s().settle();
     expect(await sesEmails(s())).toHaveLength(before);
     // A browser's form post gets a page that says the same whoever asks.
     const form = await fetch(`${s().url}/auth/sign-in`, {

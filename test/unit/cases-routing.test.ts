@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { caseUpdateInput, routingInput } from '../../shared/api/inputs.ts';
-import { casePolicy } from '../../shared/cases/policy.ts';
+import { casePolicy, worksCase } from '../../shared/cases/policy.ts';
 import { matchingRules } from '../../shared/cases/routing.ts';
 
 const RULES = [
@@ -75,5 +75,17 @@ describe('case policy', () => {
   it('gives every other tier, and no tier, normal priority and the default SLA', () => {
     expect(casePolicy('smb', settings)).toEqual({ priority: 'normal', slaHours: 72 });
     expect(casePolicy(undefined, settings)).toEqual({ priority: 'normal', slaHours: 72 });
+  });
+});
+
+describe('who works a case', () => {
+  it('is its owner, and once escalated also the escalation owner', () => {
+    expect(worksCase({ ownerId: 'alice' }, 'alice')).toBe(true);
+    expect(worksCase({ ownerId: 'alice' }, 'carol')).toBe(false);
+    expect(worksCase({ ownerId: 'alice', escalatedTo: 'carol' }, 'carol')).toBe(true);
+    expect(worksCase({ ownerId: 'alice', escalatedTo: 'carol' }, 'alice')).toBe(true);
+    expect(worksCase({ ownerId: 'alice', escalatedTo: 'carol' }, 'bob')).toBe(false);
+    // A case with no owner yet is nobody's to work but an admin's.
+    expect(worksCase({}, '')).toBe(false);
   });
 });

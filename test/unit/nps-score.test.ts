@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { classify, MIN_READABLE_RESPONSES, npsFigures, tallyScores } from '../../shared/nps/score.ts';
+import {
+  classify,
+  MIN_READABLE_RESPONSES,
+  npsFigures,
+  SCORE_CLASSES,
+  SCORE_RANGES,
+  tallyScores,
+} from '../../shared/nps/score.ts';
 
 describe('classify', () => {
   it.each([
@@ -15,6 +22,15 @@ describe('classify', () => {
 
   it.each([-1, 11, 6.5, Number.NaN])('rejects %s', (score) => {
     expect(() => classify(score)).toThrow(RangeError);
+  });
+
+  it('has class ranges (the listing filter) that hold every score 0–10 once, in its own class', () => {
+    for (let score = 0; score <= 10; score++) {
+      const holding = SCORE_CLASSES.filter(
+        (c) => score >= SCORE_RANGES[c].min && score <= SCORE_RANGES[c].max,
+      );
+      expect(holding, String(score)).toEqual([classify(score)]);
+    }
   });
 });
 

@@ -665,20 +665,19 @@ const winBacksPanel = pagedPanel<WinBack>({
   },
 });
 
-// Comments: by segment (or theme, itself a segment), and by class.
-const CLASS_OF = (score: number) => (score >= 9 ? 'promoter' : score >= 7 ? 'passive' : 'detractor');
+// Comments: by segment (or theme, itself a segment), and by class — both filtered by the API, so
+// every page read holds only what was asked for.
 const responsesPanel = pagedPanel<Response>({
   name: 'responses',
   path: () => {
     const theme = element<HTMLSelectElement>('theme').value;
-    return `/api/responses?segment=${q(theme ? `theme:${theme}` : segment())}&limit=${PAGE_SIZE}`;
+    const scoreClass = element<HTMLSelectElement>('class').value;
+    return `/api/responses?segment=${q(theme ? `theme:${theme}` : segment())}${scoreClass ? `&class=${q(scoreClass)}` : ''}&limit=${PAGE_SIZE}`;
   },
   field: 'responses',
   render: (items, body, fresh) => {
     if (fresh) body.replaceChildren();
-    const wanted = element<HTMLSelectElement>('class').value;
     for (const r of items) {
-      if (wanted && CLASS_OF(r.score) !== wanted) continue;
       const attributes = Object.entries(r.attributes)
         .map(([k, v]) => `${k}:${v}`)
         .join(' ');
