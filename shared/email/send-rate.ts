@@ -13,11 +13,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  *
  * Each process asks for as many turns as it has senders waiting (at most the whole second), so one
  * table write serves a burst of sends, and asks for the second its answer will arrive in (when the
- * table is slow, the next one), so that turns do not come back after their second has passed. Each turn has its place in the second's order, across every
- * sender, and is not used before its share of the second (place / rate): the emails go out evenly
- * through the second instead of in a burst at its start, so they also reach SES at the rate.
- * Turns left unused when their second ends are lost, as SES's own are. After SES throttles, every
- * sender of the process waits out the back-off.
+ * table is slow, the next one), so that turns do not come back after their second has passed. Each
+ * turn has its place in the second's order, across every sender, and is not used before its share
+ * of the second (place / rate): the emails go out evenly through the second instead of in a burst
+ * at its start, so they also reach SES at the rate. Turns left unused when their second ends are
+ * lost, as SES's own are, and so is a turn whose sender wakes only after its second ended. After
+ * SES throttles, every sender of the process waits out the back-off.
  */
 export class SendRate {
   private pool = { second: -1, next: 0, end: 0 };
@@ -47,6 +48,10 @@ export class SendRate {
           const place = this.pool.next++;
           const at = this.pool.second * 1000 + (place * 1000) / this.perSecond();
           if (at > now) await sleep(at - now);
+          // A turn is for its own second: one handed back after that second ended (an event loop
+          // held up on a busy machine) would go out on top of the next second's turns. It is lost,
+          // as an unused one is, and the sender asks again.
+          if (Date.now() >= (this.pool.second + 1) * 1000) continue;
           return at;
         }
         // Ask for the second the answer will arrive in: when the table is slow to answer, turns
