@@ -11,6 +11,10 @@ import { CliError, unexpectedErrorLine } from './errors.ts';
 import { type ApiClient, apiClient, DEFAULT_API_URL } from './http.ts';
 import { processOutput } from './output.ts';
 
+// `npm run nps -- customers import file.csv` runs in the package's directory, whatever directory
+// the command was typed in: npm passes that one as INIT_CWD, and file names are read from there.
+if (process.env.npm_lifecycle_event === 'nps' && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
+
 const out = processOutput();
 
 const wholeNumber =

@@ -17,7 +17,7 @@ import { LEAVE_REASONS } from '../winback/reasons.ts';
 const id = z
   .string()
   .trim()
-  .min(1)
+  .min(1, 'required (an empty value is no id)')
   .max(100)
   .regex(/^[A-Za-z0-9._@-]+$/, 'use letters, digits and . _ @ - only');
 

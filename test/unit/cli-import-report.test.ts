@@ -65,6 +65,11 @@ describe('nps customers import: the check of a whole file, by the API rules, bef
     ]);
   });
 
+  it('says plainly that an empty id is missing', async () => {
+    const check = await checkFile(fileWith('id,email\n,c1@example.com\n'), customersKind);
+    expect(check.problems).toEqual([{ line: 2, problem: 'id: required (an empty value is no id)' }]);
+  });
+
   it('has no report for a good file', async () => {
     const check = await checkFile(
       fileWith('\uFEFFid,email\nc1,c1@example.com\r\nc2,c2@example.com\r\n'),
