@@ -38,8 +38,9 @@ const COMPARE_CONCURRENCY = 4;
 const intervalText = (i: { low: number; high: number } | null) =>
   i ? `${signed(i.low)} to ${signed(i.high)}` : '—';
 
+/** Three decimals whatever the value (1 → 1.000), so the column reads down evenly. */
 const pValueText = (p: number | null | undefined) =>
-  p === null || p === undefined ? '—' : p < 0.0001 ? '<0.0001' : String(p);
+  p === null || p === undefined ? '—' : p < 0.001 ? '<0.001' : p.toFixed(3);
 
 /** The report's table lines, and the notes under it. */
 export const reportLines = (series: NpsSeriesAnswer, rows: readonly ReportRow[]): string[] => {

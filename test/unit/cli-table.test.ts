@@ -68,10 +68,10 @@ describe('nps report', () => {
       },
     ]);
     expect(lines).toEqual([
-      'period     NPS   95 % interval   n  promoters  passives  detractors  vs previous       p  significant',
-      '-------  -----  --------------  --  ---------  --------  ----------  -----------  ------  -----------',
-      '2026-10  +25.0   +5.0 to +45.0  40         20        10          10            —       —  —',
-      '2026-11  +37.5  +17.5 to +57.5  8*          5         1           2        +12.5  0.0213  yes',
+      'period     NPS   95 % interval   n  promoters  passives  detractors  vs previous      p  significant',
+      '-------  -----  --------------  --  ---------  --------  ----------  -----------  -----  -----------',
+      '2026-10  +25.0   +5.0 to +45.0  40         20        10          10            —      —  —',
+      '2026-11  +37.5  +17.5 to +57.5  8*          5         1           2        +12.5  0.021  yes',
       '',
       '* fewer than 30 answers: too few to read',
       'vs previous: the period against the same number of days just before it (GET /api/nps/compare, against=previous); significant: p < 0.05',
